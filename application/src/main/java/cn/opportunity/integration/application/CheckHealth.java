@@ -1,0 +1,43 @@
+package cn.opportunity.integration.application;
+
+import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.FlowDictionary;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How the service is doing, for monitors: the store, and the stage dictionary in force. */
+public final class CheckHealth {
+  private final OpportunityStore store;
+  private final FlowDictionary dictionary;
+  private final Clock clock;
+
+  public CheckHealth(OpportunityStore store, FlowDictionary dictionary, Clock clock) {
+    this.store = store;
+    this.dictionary = dictionary;
+    this.clock = clock;
+  }
+
+  /** The service is up while its store is usable; a missing dictionary only stops stage checks. */
+  public record Health(boolean storeUp, DictionaryHealth dictionary) {
+    public boolean isUp() {
+      return storeUp;
+    }
+  }
+
+  public record DictionaryHealth(
+      String source, boolean loaded, int stages, Optional<Long> snapshotAgeSeconds, Optional<String> lastError) {}
+
+  public Health check() {
+    Optional<DictionarySnapshot> snapshot = dictionary.current();
+    return new Health(
+        store.isAvailable(),
+        new DictionaryHealth(
+            dictionary.source(),
+            snapshot.isPresent(),
+            snapshot.map(DictionarySnapshot::enabledStageCount).orElse(0),
+            snapshot.map(s -> Math.max(0, Duration.between(s.loadedAt(), clock.instant()).getSeconds())),
+            dictionary.lastError()));
+  }
+}

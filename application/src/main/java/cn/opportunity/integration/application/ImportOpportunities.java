@@ -1,0 +1,93 @@
+package cn.opportunity.integration.application;
+
+import cn.opportunity.integration.domain.DomainException;
+import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.StaleVersionException;
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.FlowDictionary;
+import cn.opportunity.integration.domain.update.ImportedOpportunity;
+import cn.opportunity.integration.domain.update.UpdatePolicy;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads opportunities from lines: a code already stored is updated, a new one inserted, under the
+ * rules of an update. All lines or none: any bad line is reported and nothing is imported. Lines
+ * of the same code apply in order.
+ */
+public final class ImportOpportunities {
+  private final OpportunityStore store;
+  private final FlowDictionary dictionary;
+  private final UpdatePolicy policy;
+  private final Clock clock;
+
+  public ImportOpportunities(OpportunityStore store, FlowDictionary dictionary, UpdatePolicy policy, Clock clock) {
+    this.store = store;
+    this.dictionary = dictionary;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  /** @throws ImportRejectedException listing every bad line; nothing was imported */
+  public ImportReport run(List<ImportLine> lines) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(lines);
+      } catch (StaleVersionException e) {
+        if (attempt == ApplyIntegrationUpdate.ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  private ImportReport attempt(List<ImportLine> lines) {
+    Optional<DictionarySnapshot> snapshot = dictionary.current();
+    Instant now = clock.instant();
+    List<ImportRejectedException.LineError> errors = new ArrayList<>();
+    Map<OpportunityCode, ImportedOpportunity> byCode = new LinkedHashMap<>();
+    Map<OpportunityCode, Optional<Opportunity>> stored = new HashMap<>();
+    for (ImportLine line : lines) {
+      try {
+        if (line instanceof ImportLine.Unreadable unreadable) {
+          errors.add(new ImportRejectedException.LineError(line.number(), unreadable.reason()));
+          continue;
+        }
+        ImportedOpportunity imported = policy.checkImportLine(((ImportLine.Parsed) line).fields(), snapshot);
+        OpportunityCode code = imported.patch().code();
+        stored.computeIfAbsent(code, store::findByCode).ifPresent(imported::checkFinalCustomerOf);
+        ImportedOpportunity earlier = byCode.get(code);
+        byCode.put(code, earlier == null ? imported : earlier.then(imported));
+      } catch (DomainException e) {
+        errors.add(new ImportRejectedException.LineError(line.number(), e.getMessage()));
+      }
+    }
+    if (!errors.isEmpty()) {
+      errors.sort(Comparator.comparingInt(ImportRejectedException.LineError::line));
+      throw new ImportRejectedException(errors);
+    }
+    List<NewOpportunity> created = new ArrayList<>();
+    List<Opportunity> updated = new ArrayList<>();
+    int unchanged = 0;
+    for (ImportedOpportunity imported : byCode.values()) {
+      Optional<Opportunity> current = stored.get(imported.patch().code());
+      if (current.isEmpty()) {
+        created.add(imported.toNew(now));
+        continue;
+      }
+      Opportunity next = imported.applyTo(current.get(), now);
+      if (next == current.get()) unchanged++;
+      else updated.add(next);
+    }
+    store.importAll(created, updated);
+    return new ImportReport(lines.size(), created.size(), updated.size(), unchanged);
+  }
+}

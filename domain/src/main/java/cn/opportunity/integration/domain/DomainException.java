@@ -1,0 +1,10 @@
+package cn.opportunity.integration.domain;
+
+/** A rule of the domain said no. The message is the contract's caller-facing text. */
+public abstract class DomainException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  protected DomainException(String message) {
+    super(message, null, false, false);
+  }
+}

@@ -1,0 +1,41 @@
+package cn.opportunity.integration.domain;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where opportunities are kept. A CRM that embeds the domain puts its own store behind this port;
+ * {@code OpportunityStoreContract} in the domain's test-jar says what every store must do.
+ */
+public interface OpportunityStore {
+
+  Optional<Opportunity> findByCode(OpportunityCode code);
+
+  /**
+   * Atomically: reads the opportunity with {@code code}, gives it to {@code change}, and stores what
+   * it returns when that differs, durably, before returning. No concurrent change is lost: changes
+   * of one opportunity run one after the other, each on the state the previous one left.
+   *
+   * <p>{@code change} returns its argument (nothing to store) or its next version, as {@link
+   * Opportunity#apply} does; it may throw a {@link DomainException}, which leaves nothing changed.
+   *
+   * @return the state now stored
+   * @throws OpportunityNotFoundException when no opportunity has the code
+   * @throws StaleVersionException when another writer changed the row between read and write (a
+   *     store whose writers all go through this method never throws it)
+   */
+  Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change);
+
+  /**
+   * In one transaction, inserts {@code created} and stores {@code updated} (each the next version of
+   * what was read): all or nothing, durably.
+   *
+   * @throws StaleVersionException when an updated opportunity changed since it was read, or a
+   *     created code exists meanwhile; nothing is written then
+   */
+  void importAll(List<NewOpportunity> created, List<Opportunity> updated);
+
+  /** Whether the store can be read and written now: for health checks; never throws. */
+  boolean isAvailable();
+}

@@ -1,0 +1,79 @@
+package cn.opportunity.integration.domain.dictionary;
+
+import cn.opportunity.integration.domain.StageCode;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The stage dictionary at one moment: the flows whose stages count, their stages, the lost reasons
+ * and when it was loaded. Lookups are from memory and answer in constant time.
+ */
+public final class DictionarySnapshot {
+  private final List<SalesFlow> flows;
+  private final List<LostReason> lostReasons;
+  private final Instant loadedAt;
+  private final Map<String, Stage> enabledByCode = new HashMap<>();
+  private final Map<String, Stage> enabledByUniqueName = new HashMap<>();
+  private final int enabledStageCount;
+
+  /**
+   * @throws IllegalArgumentException when two stages share a code: then neither could be told apart
+   */
+  public DictionarySnapshot(List<SalesFlow> flows, List<LostReason> lostReasons, Instant loadedAt) {
+    this.flows = List.copyOf(flows);
+    this.lostReasons = List.copyOf(lostReasons);
+    this.loadedAt = loadedAt;
+    Set<String> codes = new HashSet<>();
+    Map<String, Integer> nameCounts = new HashMap<>();
+    for (SalesFlow flow : this.flows) {
+      for (Stage stage : flow.stages()) {
+        if (!codes.add(stage.code().value()))
+          throw new IllegalArgumentException("stage code " + stage.code() + " appears twice");
+        if (!stage.enabled()) continue;
+        enabledByCode.put(stage.code().value(), stage);
+        nameCounts.merge(stage.name(), 1, Integer::sum);
+      }
+    }
+    for (Stage stage : enabledByCode.values()) {
+      if (nameCounts.get(stage.name()) == 1) enabledByUniqueName.put(stage.name(), stage);
+    }
+    this.enabledStageCount = enabledByCode.size();
+  }
+
+  /**
+   * The enabled stage that {@code codeOrName} names: by code first, else by name when exactly one
+   * enabled stage has that name. Surrounding spaces are ignored.
+   */
+  public Optional<Stage> resolveStage(String codeOrName) {
+    String key = codeOrName.strip();
+    Stage byCode = enabledByCode.get(key);
+    return byCode != null ? Optional.of(byCode) : Optional.ofNullable(enabledByUniqueName.get(key));
+  }
+
+  /** The stage with {@code code}, enabled or not. */
+  public Optional<Stage> stage(StageCode code) {
+    return flows.stream().flatMap(f -> f.stages().stream()).filter(s -> s.code().equals(code)).findFirst();
+  }
+
+  public List<SalesFlow> flows() {
+    return flows;
+  }
+
+  public List<LostReason> lostReasons() {
+    return lostReasons;
+  }
+
+  public Instant loadedAt() {
+    return loadedAt;
+  }
+
+  /** How many stages an update may name. */
+  public int enabledStageCount() {
+    return enabledStageCount;
+  }
+}

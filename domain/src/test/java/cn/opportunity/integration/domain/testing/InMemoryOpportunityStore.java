@@ -1,0 +1,77 @@
+package cn.opportunity.integration.domain.testing;
+
+import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityId;
+import cn.opportunity.integration.domain.OpportunityNotFoundException;
+import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.StaleVersionException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A store in memory that keeps every promise of {@link OpportunityStore} (it passes {@link
+ * OpportunityStoreContract}), versions included. For tests of use cases and adapters.
+ */
+public final class InMemoryOpportunityStore implements OpportunityStore {
+  private final Map<OpportunityCode, Opportunity> byCode = new HashMap<>();
+  private long lastId;
+  private volatile boolean available = true;
+
+  @Override
+  public synchronized Optional<Opportunity> findByCode(OpportunityCode code) {
+    return Optional.ofNullable(byCode.get(code));
+  }
+
+  @Override
+  public synchronized Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    Opportunity current = byCode.get(code);
+    if (current == null) throw new OpportunityNotFoundException(code.value());
+    Opportunity next = change.apply(current);
+    if (next == current || next.equals(current)) return current;
+    checkIsNextVersionOf(next, current);
+    byCode.put(code, next);
+    return next;
+  }
+
+  @Override
+  public synchronized void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
+    for (NewOpportunity opportunity : created) {
+      if (byCode.containsKey(opportunity.code()))
+        throw new StaleVersionException("opportunity " + opportunity.code() + " exists already");
+    }
+    for (Opportunity opportunity : updated) {
+      Opportunity current = byCode.get(opportunity.code());
+      if (current == null) throw new StaleVersionException("opportunity " + opportunity.code() + " is gone");
+      checkIsNextVersionOf(opportunity, current);
+    }
+    for (NewOpportunity opportunity : created) {
+      byCode.put(opportunity.code(), Opportunity.created(new OpportunityId(++lastId), opportunity));
+    }
+    for (Opportunity opportunity : updated) byCode.put(opportunity.code(), opportunity);
+  }
+
+  private static void checkIsNextVersionOf(Opportunity next, Opportunity current) {
+    if (!next.version().equals(current.version().next()) || !next.id().equals(current.id()))
+      throw new StaleVersionException(
+          "opportunity " + current.code() + " is at version " + current.version() + ", not before " + next.version());
+  }
+
+  @Override
+  public boolean isAvailable() {
+    return available;
+  }
+
+  /** Makes {@link #isAvailable} answer false, as a broken store would. */
+  public void breakDown() {
+    available = false;
+  }
+
+  public synchronized int size() {
+    return byCode.size();
+  }
+}

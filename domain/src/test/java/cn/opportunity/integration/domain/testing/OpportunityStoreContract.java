@@ -1,0 +1,237 @@
+package cn.opportunity.integration.domain.testing;
+
+import static cn.opportunity.integration.domain.testing.Opportunities.aBareOpportunity;
+import static cn.opportunity.integration.domain.testing.Opportunities.aFullOpportunity;
+import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.opportunity.integration.domain.Amount;
+import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityField;
+import cn.opportunity.integration.domain.OpportunityNotFoundException;
+import cn.opportunity.integration.domain.OpportunityPatch;
+import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.StaleVersionException;
+import cn.opportunity.integration.domain.UpdateRejectedException;
+import cn.opportunity.integration.domain.Version;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link OpportunityStore} must do. A store's test extends this class and says how to
+ * make an empty store; a fake that does not pass it lies.
+ */
+public abstract class OpportunityStoreContract {
+  protected static final Instant LATER = Opportunities.CREATED_AT.plusSeconds(3600);
+
+  protected OpportunityStore store;
+
+  /** A new, empty store. */
+  protected abstract OpportunityStore newStore() throws Exception;
+
+  @BeforeEach
+  void createStore() throws Exception {
+    store = newStore();
+  }
+
+  protected Opportunity insert(NewOpportunity opportunity) {
+    store.importAll(List.of(opportunity), List.of());
+    return store.findByCode(opportunity.code()).orElseThrow();
+  }
+
+  protected static OpportunityPatch patch(String code, OpportunityField field, Object value) {
+    return OpportunityPatch.builder(new OpportunityCode(code)).set(field, value).build();
+  }
+
+  @Test
+  void findsNothingForAnUnknownCode() {
+    assertTrue(store.findByCode(new OpportunityCode("NOPE")).isEmpty());
+  }
+
+  @Test
+  void readsBackEveryFieldExactly() {
+    NewOpportunity full = aFullOpportunity().code("FULL-1").build();
+    Opportunity stored = insert(full);
+    assertEquals(full.details(), stored.details());
+    assertEquals(full.finalCustomerName(), stored.finalCustomerName());
+    assertEquals(full.createdAt(), stored.createdAt());
+    assertEquals(full.createdAt(), stored.updatedAt());
+    assertEquals(Version.FIRST, stored.version());
+  }
+
+  @Test
+  void readsBackUnsetFieldsAsUnset() {
+    NewOpportunity bare = aBareOpportunity().code("BARE-1").finalCustomerName(null).build();
+    Opportunity stored = insert(bare);
+    assertEquals(bare.details(), stored.details());
+    assertTrue(stored.finalCustomerName().isEmpty());
+  }
+
+  @Test
+  void givesEachOpportunityItsOwnId() {
+    Opportunity first = insert(anOpportunity().code("A").build());
+    Opportunity second = insert(anOpportunity().code("B").build());
+    assertTrue(first.id().value() != second.id().value());
+  }
+
+  @Test
+  void storesTheNextVersionOfAnUpdate() {
+    insert(anOpportunity().code("UP-1").build());
+    Opportunity returned =
+        store.update(new OpportunityCode("UP-1"), current -> current.apply(patch("UP-1", OpportunityField.SOURCE, "展会"), LATER));
+    Opportunity stored = store.findByCode(new OpportunityCode("UP-1")).orElseThrow();
+    assertEquals(returned, stored);
+    assertEquals("展会", stored.details().source());
+    assertEquals(new Version(2), stored.version());
+    assertEquals(LATER, stored.updatedAt());
+  }
+
+  @Test
+  void clearsAFieldSetToNull() {
+    insert(anOpportunity().code("CLR-1").build());
+    store.update(new OpportunityCode("CLR-1"), c -> c.apply(patch("CLR-1", OpportunityField.PROJECT_LOCATION, null), LATER));
+    assertEquals(null, store.findByCode(new OpportunityCode("CLR-1")).orElseThrow().details().projectLocation());
+  }
+
+  @Test
+  void storesNothingWhenTheChangeChangesNothing() {
+    Opportunity before = insert(anOpportunity().code("SAME-1").build());
+    Opportunity after = store.update(new OpportunityCode("SAME-1"), current -> current);
+    assertEquals(before, after);
+    assertEquals(before, store.findByCode(new OpportunityCode("SAME-1")).orElseThrow());
+  }
+
+  @Test
+  void refusesToUpdateAnUnknownCode() {
+    assertThrows(OpportunityNotFoundException.class, () -> store.update(new OpportunityCode("NOPE"), c -> c));
+  }
+
+  @Test
+  void leavesTheOpportunityAsItWasWhenTheChangeThrows() {
+    Opportunity before = insert(anOpportunity().code("THROW-1").build());
+    assertThrows(
+        UpdateRejectedException.class,
+        () -> store.update(new OpportunityCode("THROW-1"), c -> {
+          throw new UpdateRejectedException("no");
+        }));
+    assertEquals(before, store.findByCode(new OpportunityCode("THROW-1")).orElseThrow());
+  }
+
+  @Test
+  void refusesAnUpdateThatSkipsAVersion() {
+    insert(anOpportunity().code("SKIP-1").build());
+    OpportunityPatch one = patch("SKIP-1", OpportunityField.SOURCE, "一");
+    OpportunityPatch two = patch("SKIP-1", OpportunityField.SOURCE, "二");
+    assertThrows(
+        RuntimeException.class,
+        () -> store.update(new OpportunityCode("SKIP-1"), c -> c.apply(one, LATER).apply(two, LATER)));
+    assertEquals(Version.FIRST, store.findByCode(new OpportunityCode("SKIP-1")).orElseThrow().version());
+  }
+
+  @Test
+  void importsNewAndChangedOpportunitiesTogether() {
+    Opportunity existing = insert(anOpportunity().code("IMP-1").build());
+    Opportunity changed = existing.apply(patch("IMP-1", OpportunityField.OPERATOR_NAME, "新运作方"), LATER);
+    store.importAll(List.of(anOpportunity().code("IMP-2").build()), List.of(changed));
+    assertEquals(changed, store.findByCode(new OpportunityCode("IMP-1")).orElseThrow());
+    assertTrue(store.findByCode(new OpportunityCode("IMP-2")).isPresent());
+  }
+
+  @Test
+  void importsNothingWhenOneUpdatedOpportunityIsStale() {
+    Opportunity existing = insert(anOpportunity().code("STALE-1").build());
+    Opportunity first = existing.apply(patch("STALE-1", OpportunityField.SOURCE, "一"), LATER);
+    store.importAll(List.of(), List.of(first));
+    Opportunity staleChange = existing.apply(patch("STALE-1", OpportunityField.SOURCE, "二"), LATER);
+    assertThrows(
+        StaleVersionException.class,
+        () -> store.importAll(List.of(anOpportunity().code("STALE-2").build()), List.of(staleChange)));
+    assertTrue(store.findByCode(new OpportunityCode("STALE-2")).isEmpty());
+    assertEquals("一", store.findByCode(new OpportunityCode("STALE-1")).orElseThrow().details().source());
+  }
+
+  @Test
+  void importsNothingWhenACreatedCodeExists() {
+    insert(anOpportunity().code("DUP-1").build());
+    assertThrows(
+        StaleVersionException.class,
+        () -> store.importAll(List.of(anOpportunity().code("DUP-2").build(), anOpportunity().code("DUP-1").build()), List.of()));
+    assertTrue(store.findByCode(new OpportunityCode("DUP-2")).isEmpty());
+  }
+
+  @Test
+  void isAvailable() {
+    assertTrue(store.isAvailable());
+  }
+
+  /** 16 writers, each owning one field of the same opportunity: every last value lands. */
+  @Test
+  void losesNoUpdateOfConcurrentWritersOfDisjointFields() throws Exception {
+    String code = "CONC-1";
+    insert(aBareOpportunity().code(code).build());
+    List<OpportunityField> fields = disjointFields();
+    int rounds = 25;
+    ExecutorService pool = Executors.newFixedThreadPool(fields.size());
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> writers = new ArrayList<>();
+      for (OpportunityField field : fields) {
+        writers.add(pool.submit(() -> {
+          start.await();
+          for (int round = 1; round <= rounds; round++) {
+            OpportunityPatch patch = patch(code, field, valueOf(field, round));
+            Instant now = LATER.plusMillis(round);
+            store.update(new OpportunityCode(code), current -> current.apply(patch, now));
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> writer : writers) writer.get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    Opportunity result = store.findByCode(new OpportunityCode(code)).orElseThrow();
+    for (OpportunityField field : fields) {
+      assertEquals(valueOf(field, rounds), field.valueIn(result.details()), field.jsonName());
+    }
+    assertEquals(new Version(1 + (long) fields.size() * rounds), result.version());
+  }
+
+  /** Sixteen fields whose values can differ in every round. */
+  protected static List<OpportunityField> disjointFields() {
+    return List.of(
+        OpportunityField.OPPORTUNITY_NAME, OpportunityField.PROJECT_LOCATION, OpportunityField.OPERATOR_NAME,
+        OpportunityField.AMOUNT, OpportunityField.EXPECTED_CLOSE_DATE, OpportunityField.OPPORTUNITY_TYPE,
+        OpportunityField.PRODUCT_TYPE, OpportunityField.SOURCE, OpportunityField.SALES_EXPANSION_ID,
+        OpportunityField.CHANNEL_EXPANSION_ID, OpportunityField.PRE_SALES_ID, OpportunityField.PRE_SALES_NAME,
+        OpportunityField.COMPETITOR_NAME, OpportunityField.ARCHIVED, OpportunityField.OMS_PUSH_TIME,
+        OpportunityField.DESCRIPTION);
+  }
+
+  /** A value of {@code field}'s type that differs from the one of the round before. */
+  protected static Object valueOf(OpportunityField field, int round) {
+    Class<?> type = field.type();
+    if (type == String.class) return field.jsonName() + "-" + round;
+    if (type == Long.class) return (long) round;
+    if (type == Amount.class) return new Amount(BigDecimal.valueOf(round * 100L + 1, 2));
+    if (type == LocalDate.class) return LocalDate.of(2026, 1, 1).plusDays(round);
+    if (type == Instant.class) return Instant.parse("2026-01-01T00:00:00Z").plusSeconds(round);
+    if (type == Boolean.class) return round % 2 == 1;
+    throw new IllegalArgumentException("no test values for " + field);
+  }
+}
