@@ -1,0 +1,244 @@
+package cn.opportunity.integration.bootstrap;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The configuration of CONTRACT.md §3, from environment variables (a properties file may supply the
+ * same keys; the environment wins). Validated all at once: every problem is named by its variable.
+ * {@link #toString()} never shows a secret.
+ */
+public record AppConfig(
+    String httpHost,
+    int httpPort,
+    String dbUrl,
+    List<String> internalSecrets,
+    ZoneId timezone,
+    DictionarySource dictionary,
+    Optional<Path> stagesFile,
+    XiaomanSettings xiaoman) {
+
+  public static final int MIN_SECRET_LENGTH = 32;
+  public static final String DEFAULT_DB_URL = "jdbc:sqlite:data/opportunities.db";
+
+  public enum DictionarySource {
+    LOCAL,
+    XIAOMAN
+  }
+
+  /** The Xiaoman open API settings; used when {@code OPP_DICTIONARY=xiaoman}. */
+  public record XiaomanSettings(
+      String baseUrl,
+      Optional<String> clientId,
+      Optional<String> clientSecret,
+      String grantType,
+      Optional<String> username,
+      Optional<String> password,
+      String scope,
+      List<String> flowIds,
+      Duration refreshInterval) {
+    @Override
+    public String toString() {
+      return "XiaomanSettings[baseUrl=" + baseUrl + ", clientId=" + clientId.orElse("-") + ", grantType=" + grantType
+          + ", username=" + username.orElse("-") + ", scope=" + scope + ", flowIds=" + flowIds
+          + ", refreshInterval=" + refreshInterval + "]";
+    }
+  }
+
+  /** The configuration is wrong: {@link #problems()} names each variable and what is wrong with it. */
+  public static final class InvalidConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final List<String> problems;
+
+    InvalidConfigException(List<String> problems) {
+      super("invalid configuration: " + String.join("; ", problems), null, false, false);
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  /** The server's configuration from {@code environment}, over the keys of {@code propertiesFile}. */
+  public static AppConfig load(Map<String, String> environment, Optional<Path> propertiesFile) {
+    return from(merge(environment, propertiesFile), true);
+  }
+
+  /** Like {@link #load}, for commands that run no server: no secret is required. */
+  public static AppConfig loadWithoutSecrets(Map<String, String> environment, Optional<Path> propertiesFile) {
+    return from(merge(environment, propertiesFile), false);
+  }
+
+  private static Map<String, String> merge(Map<String, String> environment, Optional<Path> propertiesFile) {
+    Map<String, String> values = new HashMap<>();
+    propertiesFile.ifPresent(file -> values.putAll(readProperties(file)));
+    environment.forEach((key, value) -> {
+      if (key.startsWith("OPP_") || key.startsWith("XIAOMAN_")) values.put(key, value);
+    });
+    return values;
+  }
+
+  private static Map<String, String> readProperties(Path file) {
+    Properties properties = new Properties();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new InvalidConfigException(List.of("--config " + file + ": cannot be read (" + e.getMessage() + ")"));
+    }
+    Map<String, String> values = new HashMap<>();
+    properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
+    return values;
+  }
+
+  static AppConfig from(Map<String, String> values, boolean secretsRequired) {
+    Values reader = new Values(values);
+    String host = reader.text("OPP_HTTP_HOST", "0.0.0.0");
+    int port = reader.port("OPP_HTTP_PORT", 8080);
+    String dbUrl = reader.text("OPP_DB_URL", DEFAULT_DB_URL);
+    if (!dbUrl.startsWith("jdbc:sqlite:")) reader.problem("OPP_DB_URL must be a jdbc:sqlite: URL, e.g. " + DEFAULT_DB_URL);
+    List<String> secrets = reader.list("OPP_INTERNAL_SECRETS");
+    if (secretsRequired && secrets.isEmpty())
+      reader.problem("OPP_INTERNAL_SECRETS is required: one or more comma-separated secrets of at least "
+          + MIN_SECRET_LENGTH + " characters");
+    for (int i = 0; i < secrets.size(); i++) {
+      if (secrets.get(i).length() < MIN_SECRET_LENGTH)
+        reader.problem("OPP_INTERNAL_SECRETS: secret #" + (i + 1) + " is " + secrets.get(i).length()
+            + " characters long; each needs at least " + MIN_SECRET_LENGTH);
+    }
+    ZoneId zone = reader.zone("OPP_TIMEZONE", "Asia/Shanghai");
+    DictionarySource dictionary = reader.dictionarySource("OPP_DICTIONARY");
+    Optional<Path> stagesFile = reader.optional("OPP_STAGES_FILE").map(Path::of);
+    stagesFile.ifPresent(file -> {
+      if (!Files.isReadable(file)) reader.problem("OPP_STAGES_FILE: " + file + " is not a readable file");
+    });
+    XiaomanSettings xiaoman = new XiaomanSettings(
+        reader.text("XIAOMAN_BASE_URL", "https://api-sandbox.xiaoman.cn"),
+        reader.optional("XIAOMAN_CLIENT_ID"),
+        reader.optional("XIAOMAN_CLIENT_SECRET"),
+        reader.text("XIAOMAN_GRANT_TYPE", "client_credentials"),
+        reader.optional("XIAOMAN_USERNAME"),
+        reader.optional("XIAOMAN_PASSWORD"),
+        reader.text("XIAOMAN_SCOPE", "opportunity"),
+        reader.list("XIAOMAN_FLOW_IDS"),
+        reader.duration("XIAOMAN_REFRESH_INTERVAL", Duration.ofMinutes(10)));
+    if (dictionary == DictionarySource.XIAOMAN)
+      reader.problem("OPP_DICTIONARY=xiaoman: the Xiaoman stage dictionary is not available in this version yet;"
+          + " use local (the default) or OPP_STAGES_FILE");
+    reader.failIfAnyProblem();
+    return new AppConfig(host, port, dbUrl, secrets, zone, dictionary, stagesFile, xiaoman);
+  }
+
+  /** The same configuration listening elsewhere. */
+  public AppConfig withHttp(String host, int port) {
+    return new AppConfig(host, port, dbUrl, internalSecrets, timezone, dictionary, stagesFile, xiaoman);
+  }
+
+  /** The demo's configuration: this one on {@code dbUrl}, with one secret and the built-in dictionary. */
+  public AppConfig forDemo(String dbUrl, String secret) {
+    return new AppConfig(
+        httpHost, httpPort, dbUrl, List.of(secret), timezone, DictionarySource.LOCAL, Optional.empty(), xiaoman);
+  }
+
+  @Override
+  public String toString() {
+    return "AppConfig[http=" + httpHost + ":" + httpPort + ", db=" + dbUrl + ", secrets=" + internalSecrets.size()
+        + " configured, timezone=" + timezone + ", dictionary=" + dictionary + ", stagesFile="
+        + stagesFile.map(Path::toString).orElse("-") + ", " + xiaoman + "]";
+  }
+
+  /** Reads typed values, collecting problems instead of failing on the first. */
+  private static final class Values {
+    private final Map<String, String> values;
+    private final List<String> problems = new ArrayList<>();
+
+    Values(Map<String, String> values) {
+      this.values = values;
+    }
+
+    Optional<String> optional(String name) {
+      return Optional.ofNullable(values.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    String text(String name, String fallback) {
+      return optional(name).orElse(fallback);
+    }
+
+    List<String> list(String name) {
+      return optional(name)
+          .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
+          .orElse(List.of());
+    }
+
+    int port(String name, int fallback) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) return fallback;
+      try {
+        int port = Integer.parseInt(raw.get());
+        if (port >= 0 && port <= 65535) return port;
+      } catch (NumberFormatException notANumber) {
+        // reported below
+      }
+      problem(name + " must be a port number from 0 to 65535, not '" + raw.get() + "'");
+      return fallback;
+    }
+
+    ZoneId zone(String name, String fallback) {
+      String raw = text(name, fallback);
+      try {
+        return ZoneId.of(raw);
+      } catch (DateTimeException e) {
+        problem(name + " must be a time zone such as Asia/Shanghai or +08:00, not '" + raw + "'");
+        return ZoneId.of(fallback);
+      }
+    }
+
+    DictionarySource dictionarySource(String name) {
+      String raw = text(name, "local");
+      return switch (raw.toLowerCase(Locale.ROOT)) {
+        case "local" -> DictionarySource.LOCAL;
+        case "xiaoman" -> DictionarySource.XIAOMAN;
+        default -> {
+          problem(name + " must be local or xiaoman, not '" + raw + "'");
+          yield DictionarySource.LOCAL;
+        }
+      };
+    }
+
+    Duration duration(String name, Duration fallback) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) return fallback;
+      try {
+        Duration duration = Duration.parse(raw.get());
+        if (!duration.isNegative() && !duration.isZero()) return duration;
+      } catch (DateTimeParseException e) {
+        // reported below
+      }
+      problem(name + " must be a positive ISO-8601 duration such as PT10M, not '" + raw.get() + "'");
+      return fallback;
+    }
+
+    void problem(String problem) {
+      problems.add(problem);
+    }
+
+    void failIfAnyProblem() {
+      if (!problems.isEmpty()) throw new InvalidConfigException(problems);
+    }
+  }
+}

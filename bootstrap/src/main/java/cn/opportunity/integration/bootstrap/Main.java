@@ -1,0 +1,186 @@
+package cn.opportunity.integration.bootstrap;
+
+import cn.opportunity.integration.application.ImportRejectedException;
+import cn.opportunity.integration.application.ImportReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The runnable jar: {@code serve} (the default), {@code demo}, {@code import FILE}, {@code dictionary}. */
+public final class Main {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  static final String USAGE_TEXT = """
+      Usage: java -jar opportunity-integration.jar [COMMAND] [--config FILE] [--help]
+
+      Commands:
+        serve         Run the server (the default). Needs OPP_INTERNAL_SECRETS.
+        demo          Run the server on data/demo.db, freshly filled with sample opportunities and the
+                      built-in stage dictionary, with a generated secret and a ready-to-paste curl.
+        import FILE   Load opportunities from a JSON Lines file: all lines or none.
+        dictionary    Print the stage dictionary of the configured source.
+
+      Options:
+        --config FILE   A properties file with the same keys as the environment variables
+                        (OPP_HTTP_PORT=8080, ...); the environment wins.
+        --help          This text, or a command's own with COMMAND --help.
+
+      Configuration (environment variables): OPP_HTTP_HOST, OPP_HTTP_PORT, OPP_DB_URL,
+      OPP_INTERNAL_SECRETS, OPP_TIMEZONE, OPP_DICTIONARY, OPP_STAGES_FILE, XIAOMAN_*. See the README.
+      """;
+
+  private static final Map<String, String> COMMAND_HELP = Map.of(
+      "serve", """
+          Usage: java -jar opportunity-integration.jar serve [--config FILE]
+
+          Runs the server: PUT /api/opportunities/integration/update, GET /api/opportunities/integration/{code},
+          GET /health. Needs OPP_INTERNAL_SECRETS (comma-separated, each at least 32 characters).
+          Stops gracefully on SIGTERM: finishes requests in flight, then closes the store.
+          """,
+      "demo", """
+          Usage: java -jar opportunity-integration.jar demo [--config FILE]
+
+          Deletes and refills data/demo.db with sample opportunities (OPP-20260401-001 among them), uses
+          the built-in stage dictionary, generates a secret, prints it with a ready-to-paste curl, and
+          runs the server on OPP_HTTP_HOST:OPP_HTTP_PORT (default 0.0.0.0:8080) until stopped.
+          """,
+      "import", """
+          Usage: java -jar opportunity-integration.jar import FILE [--config FILE]
+
+          Loads opportunities from FILE, JSON Lines (UTF-8): one object a line with opportunityCode and
+          opportunityName, optionally finalCustomerName and any field of the update endpoint. A stored
+          code is updated, a new one inserted, under the update endpoint's rules. If any line is bad,
+          every bad line is printed with its number and nothing is imported (exit status 1); otherwise
+          all lines go in one transaction and the counts are printed. Blank lines are skipped.
+          """,
+      "dictionary", """
+          Usage: java -jar opportunity-integration.jar dictionary [--config FILE]
+
+          Prints the stage dictionary of the configured source (OPP_DICTIONARY, OPP_STAGES_FILE): each
+          flow with its stages' code, name, kind and enabled flag, and the lost reasons. The codes are
+          what integrators send as "stage".
+          """);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int status = run(args, System.getenv(), System.out, System.err);
+    if (status != OK) System.exit(status);
+  }
+
+  /** Runs a command; returns the exit status. Server commands return once the server is up. */
+  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+    List<String> words = new ArrayList<>(List.of(args));
+    Optional<Path> configFile;
+    try {
+      configFile = takeOption(words, "--config").map(Path::of);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return USAGE;
+    }
+    boolean help = words.remove("--help") | words.remove("-h");
+    if (help && words.isEmpty()) {
+      out.print(USAGE_TEXT);
+      return OK;
+    }
+    String command = words.isEmpty() ? "serve" : words.remove(0);
+    if (!COMMAND_HELP.containsKey(command)) {
+      err.println("Unknown command: " + command);
+      err.print(USAGE_TEXT);
+      return USAGE;
+    }
+    if (help) {
+      out.print(COMMAND_HELP.get(command));
+      return OK;
+    }
+    try {
+      return switch (command) {
+        case "serve" -> expectNoMoreArguments(words, err) ? serve(environment, configFile) : USAGE;
+        case "demo" -> expectNoMoreArguments(words, err) ? Demo.run(environment, configFile, out) : USAGE;
+        case "import" -> importFile(words, environment, configFile, out, err);
+        case "dictionary" -> expectNoMoreArguments(words, err) ? dictionary(environment, configFile, out) : USAGE;
+        default -> throw new IllegalStateException(command);
+      };
+    } catch (AppConfig.InvalidConfigException e) {
+      err.println("Cannot start: the configuration is invalid.");
+      e.problems().forEach(problem -> err.println("  - " + problem));
+      return USAGE;
+    }
+  }
+
+  private static int serve(Map<String, String> environment, Optional<Path> configFile) {
+    Server server = Server.start(AppConfig.load(environment, configFile), Clock.systemUTC());
+    stopOnShutdown(server);
+    return OK;
+  }
+
+  /** SIGTERM (and Ctrl-C) stop the server gracefully. */
+  static void stopOnShutdown(Server server) {
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "graceful-stop"));
+  }
+
+  private static int importFile(
+      List<String> words, Map<String, String> environment, Optional<Path> configFile, PrintStream out, PrintStream err) {
+    if (words.size() != 1) {
+      err.println("import needs exactly one FILE");
+      err.print(COMMAND_HELP.get("import"));
+      return USAGE;
+    }
+    Path file = Path.of(words.get(0));
+    AppConfig config = AppConfig.loadWithoutSecrets(environment, configFile);
+    long started = System.nanoTime();
+    try (InputStream input = Files.newInputStream(file); Wiring wiring = new Wiring(config, Clock.systemUTC())) {
+      ImportReport report = wiring.importOpportunities().run(JsonLines.read(input));
+      out.printf(
+          "Imported %s into %s: %d lines, %d inserted, %d updated, %d unchanged (%d ms)%n",
+          file, config.dbUrl(), report.lines(), report.inserted(), report.updated(), report.unchanged(),
+          (System.nanoTime() - started) / 1_000_000);
+      return OK;
+    } catch (ImportRejectedException e) {
+      e.errors().forEach(error -> err.println("line " + error.line() + ": " + error.reason()));
+      err.println(e.errors().size() + " bad line(s) in " + file + "; nothing was imported.");
+      return FAILED;
+    } catch (NoSuchFileException e) {
+      err.println("No such file: " + file);
+      return FAILED;
+    } catch (IOException e) {
+      err.println("Cannot read " + file + ": " + e.getMessage());
+      return FAILED;
+    }
+  }
+
+  private static int dictionary(Map<String, String> environment, Optional<Path> configFile, PrintStream out) {
+    AppConfig config = AppConfig.loadWithoutSecrets(environment, configFile);
+    try (Wiring wiring = new Wiring(config, Clock.systemUTC())) {
+      out.print(DictionaryTable.render(wiring.dictionary()));
+    }
+    return OK;
+  }
+
+  private static boolean expectNoMoreArguments(List<String> words, PrintStream err) {
+    if (words.isEmpty()) return true;
+    err.println("Unexpected argument(s): " + String.join(" ", words));
+    err.print(USAGE_TEXT);
+    return false;
+  }
+
+  private static Optional<String> takeOption(List<String> words, String name) {
+    int at = words.indexOf(name);
+    if (at < 0) return Optional.empty();
+    if (at + 1 >= words.size()) throw new IllegalArgumentException(name + " needs a value");
+    String value = words.get(at + 1);
+    words.remove(at + 1);
+    words.remove(at);
+    return Optional.of(value);
+  }
+}

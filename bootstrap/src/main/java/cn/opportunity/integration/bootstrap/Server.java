@@ -1,0 +1,70 @@
+package cn.opportunity.integration.bootstrap;
+
+import io.javalin.Javalin;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: the HTTP server over a store and a dictionary. {@link #stop()} is graceful:
+ * it stops accepting, lets requests in flight finish, then closes the store.
+ */
+public final class Server implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+  private final Wiring wiring;
+  private final Javalin http;
+  private final AppConfig config;
+  private boolean stopped;
+
+  private Server(Wiring wiring, Javalin http, AppConfig config) {
+    this.wiring = wiring;
+    this.http = http;
+    this.config = config;
+  }
+
+  /** Opens the store, loads the dictionary and listens; says where in one log line. */
+  public static Server start(AppConfig config, Clock clock) {
+    Wiring wiring = new Wiring(config, clock);
+    try {
+      Javalin http = wiring.httpServer();
+      http.start(config.httpHost(), config.httpPort());
+      Server server = new Server(wiring, http, config);
+      log.info(
+          "Opportunity Integration listening on http://{}:{} (store {}, dictionary {}: {} stages)",
+          config.httpHost(), server.port(), config.dbUrl(), wiring.dictionary().source(),
+          wiring.dictionary().current().map(s -> s.enabledStageCount()).orElse(0));
+      return server;
+    } catch (RuntimeException e) {
+      wiring.close();
+      throw e;
+    }
+  }
+
+  /** The port listened on (the actual one when configured with 0). */
+  public int port() {
+    return http.port();
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  /** Stops accepting, finishes requests in flight (up to the stop timeout), closes the store. */
+  public synchronized void stop() {
+    if (stopped) return;
+    stopped = true;
+    log.info("stopping: no new requests, finishing those in flight");
+    try {
+      http.stop();
+    } finally {
+      wiring.close();
+    }
+    log.info("stopped; store closed");
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,109 @@
+package cn.opportunity.integration.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+  static final String SECRET = "s".repeat(32);
+  static final String OTHER_SECRET = "t".repeat(40);
+
+  @Test
+  void appliesTheContractsDefaults() {
+    AppConfig config = AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET), Optional.empty());
+    assertEquals("0.0.0.0", config.httpHost());
+    assertEquals(8080, config.httpPort());
+    assertEquals("jdbc:sqlite:data/opportunities.db", config.dbUrl());
+    assertEquals(ZoneId.of("Asia/Shanghai"), config.timezone());
+    assertEquals(AppConfig.DictionarySource.LOCAL, config.dictionary());
+    assertEquals("https://api-sandbox.xiaoman.cn", config.xiaoman().baseUrl());
+    assertEquals("client_credentials", config.xiaoman().grantType());
+    assertEquals("opportunity", config.xiaoman().scope());
+    assertEquals(Duration.ofMinutes(10), config.xiaoman().refreshInterval());
+  }
+
+  @Test
+  void acceptsSeveralSecretsForRotation() {
+    AppConfig config = AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET + " , " + OTHER_SECRET), Optional.empty());
+    assertEquals(List.of(SECRET, OTHER_SECRET), config.internalSecrets());
+  }
+
+  @Test
+  void refusesToStartWithoutASecret() {
+    AppConfig.InvalidConfigException e =
+        assertThrows(AppConfig.InvalidConfigException.class, () -> AppConfig.load(Map.of(), Optional.empty()));
+    assertTrue(e.problems().get(0).startsWith("OPP_INTERNAL_SECRETS is required"), e.problems().toString());
+  }
+
+  @Test
+  void refusesAShortSecretNamingTheVariableButNotTheSecret() {
+    String shortSecret = "x".repeat(31);
+    AppConfig.InvalidConfigException e = assertThrows(
+        AppConfig.InvalidConfigException.class,
+        () -> AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET + "," + shortSecret), Optional.empty()));
+    assertEquals(List.of("OPP_INTERNAL_SECRETS: secret #2 is 31 characters long; each needs at least 32"), e.problems());
+    assertFalse(e.getMessage().contains(shortSecret));
+  }
+
+  @Test
+  void reportsEveryProblemAtOnce() {
+    AppConfig.InvalidConfigException e = assertThrows(
+        AppConfig.InvalidConfigException.class,
+        () -> AppConfig.load(
+            Map.of("OPP_HTTP_PORT", "eighty", "OPP_TIMEZONE", "Mars/Olympus", "OPP_DICTIONARY", "paper",
+                "OPP_DB_URL", "jdbc:h2:mem", "XIAOMAN_REFRESH_INTERVAL", "10 minutes"),
+            Optional.empty()));
+    List<String> problems = e.problems();
+    assertEquals(6, problems.size(), problems.toString());
+    for (String variable : List.of("OPP_HTTP_PORT", "OPP_TIMEZONE", "OPP_DICTIONARY", "OPP_DB_URL",
+        "OPP_INTERNAL_SECRETS", "XIAOMAN_REFRESH_INTERVAL")) {
+      assertTrue(problems.stream().anyMatch(p -> p.startsWith(variable)), variable + " in " + problems);
+    }
+  }
+
+  @Test
+  void readsAPropertiesFileWhichTheEnvironmentOverrides(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "OPP_HTTP_PORT=9090\nOPP_TIMEZONE=UTC\nOPP_INTERNAL_SECRETS=" + SECRET + "\n");
+    AppConfig config = AppConfig.load(Map.of("OPP_HTTP_PORT", "9191"), Optional.of(file));
+    assertEquals(9191, config.httpPort());
+    assertEquals(ZoneId.of("UTC"), config.timezone());
+    assertEquals(List.of(SECRET), config.internalSecrets());
+  }
+
+  @Test
+  void neverShowsASecretWhenPrinted() {
+    AppConfig config = AppConfig.load(
+        Map.of("OPP_INTERNAL_SECRETS", SECRET, "XIAOMAN_CLIENT_SECRET", "client-secret-value",
+            "XIAOMAN_PASSWORD", "password-value"),
+        Optional.empty());
+    String printed = config.toString();
+    assertFalse(printed.contains(SECRET));
+    assertFalse(printed.contains("client-secret-value"));
+    assertFalse(printed.contains("password-value"));
+  }
+
+  @Test
+  void needsNoSecretForCommandsWithoutAServer() {
+    assertTrue(AppConfig.loadWithoutSecrets(Map.of(), Optional.empty()).internalSecrets().isEmpty());
+  }
+
+  @Test
+  void refusesAStagesFileThatDoesNotExist(@TempDir Path dir) {
+    AppConfig.InvalidConfigException e = assertThrows(
+        AppConfig.InvalidConfigException.class,
+        () -> AppConfig.loadWithoutSecrets(Map.of("OPP_STAGES_FILE", dir.resolve("nope.json").toString()), Optional.empty()));
+    assertTrue(e.problems().get(0).startsWith("OPP_STAGES_FILE"));
+  }
+}

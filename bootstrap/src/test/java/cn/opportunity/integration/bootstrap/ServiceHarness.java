@@ -1,0 +1,116 @@
+package cn.opportunity.integration.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The real service on a random loopback port over a real SQLite file, and a client for it. */
+final class ServiceHarness implements AutoCloseable {
+  static final String SECRET = "e2e-secret-0123456789abcdef0123456789abcdef";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final Path dir;
+  final Map<String, String> environment = new HashMap<>();
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Server server;
+
+  ServiceHarness(Path dir) {
+    this.dir = dir;
+    environment.put("OPP_DB_URL", "jdbc:sqlite:" + dir.resolve("opportunities.db"));
+    environment.put("OPP_INTERNAL_SECRETS", SECRET);
+    environment.put("OPP_HTTP_HOST", "127.0.0.1");
+    environment.put("OPP_HTTP_PORT", "0");
+  }
+
+  /** Runs a command of the jar in-process; returns its exit status, output and error output. */
+  record CommandResult(int status, String out, String err) {}
+
+  CommandResult command(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Main.run(args, environment, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new CommandResult(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Imports JSON lines through the {@code import} command; fails the test if it fails. */
+  void importLines(String... lines) throws IOException {
+    Path file = Files.createTempFile(dir, "import", ".jsonl");
+    Files.write(file, List.of(lines), StandardCharsets.UTF_8);
+    CommandResult result = command("import", file.toString());
+    assertEquals(Main.OK, result.status(), result.err());
+  }
+
+  ServiceHarness start() {
+    server = Server.start(AppConfig.load(environment, Optional.empty()), Clock.systemUTC());
+    return this;
+  }
+
+  void stop() {
+    if (server != null) server.stop();
+    server = null;
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  HttpResponse<String> put(String body) {
+    return send(HttpRequest.newBuilder(uri("/api/opportunities/integration/update"))
+        .header("Content-Type", "application/json")
+        .header("X-Internal-Secret", SECRET)
+        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+  }
+
+  HttpResponse<String> get(String code) {
+    return send(HttpRequest.newBuilder(uri("/api/opportunities/integration/" + code)).header("X-Internal-Secret", SECRET).GET());
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError("request failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** The {@code data} of a successful GET of {@code code}. */
+  JsonNode stored(String code) {
+    HttpResponse<String> response = get(code);
+    assertEquals(200, response.statusCode(), response.body());
+    return json(response.body()).get("data");
+  }
+
+  static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + body, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
