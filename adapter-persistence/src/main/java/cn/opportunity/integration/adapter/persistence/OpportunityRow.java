@@ -1,0 +1,130 @@
+package cn.opportunity.integration.adapter.persistence;
+
+import cn.opportunity.integration.domain.Amount;
+import cn.opportunity.integration.domain.Confidence;
+import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityDetails;
+import cn.opportunity.integration.domain.OpportunityId;
+import cn.opportunity.integration.domain.OpportunityStatus;
+import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.Version;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Function;
+
+/** One row of the {@code opportunity} table, column for column (snake_case ↔ camelCase). */
+public record OpportunityRow(
+    Long id,
+    String opportunityCode,
+    String finalCustomerName,
+    String opportunityName,
+    String projectLocation,
+    String operatorName,
+    Long amountCents,
+    String expectedCloseDate,
+    String confidencePct,
+    String stage,
+    String opportunityType,
+    String productType,
+    String source,
+    Long salesExpansionId,
+    Long channelExpansionId,
+    Long preSalesId,
+    String preSalesName,
+    String competitorName,
+    Boolean archived,
+    Boolean pushedToOms,
+    String omsPushTime,
+    String status,
+    String description,
+    String createdAt,
+    String updatedAt,
+    long version) {
+
+  /** Fixed width, UTC, nanoseconds: text order is time order. */
+  static final DateTimeFormatter INSTANT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  static OpportunityRow from(Opportunity opportunity) {
+    return row(opportunity.id().value(), opportunity.code(), opportunity.finalCustomerName().orElse(null),
+        opportunity.details(), opportunity.createdAt(), opportunity.updatedAt(), opportunity.version());
+  }
+
+  /** A row to insert: no id yet (the table gives it), version 1. */
+  static OpportunityRow from(NewOpportunity created) {
+    return row(null, created.code(), created.finalCustomerName().orElse(null), created.details(),
+        created.createdAt(), created.createdAt(), Version.FIRST);
+  }
+
+  private static OpportunityRow row(Long id, OpportunityCode code, String finalCustomerName, OpportunityDetails d,
+      Instant createdAt, Instant updatedAt, Version version) {
+    return new OpportunityRow(
+        id,
+        code.value(),
+        finalCustomerName,
+        d.opportunityName(),
+        d.projectLocation(),
+        d.operatorName(),
+        map(d.amount(), Amount::cents),
+        map(d.expectedCloseDate(), LocalDate::toString),
+        map(d.confidencePct(), Confidence::code),
+        map(d.stage(), StageCode::value),
+        d.opportunityType(),
+        d.productType(),
+        d.source(),
+        d.salesExpansionId(),
+        d.channelExpansionId(),
+        d.preSalesId(),
+        d.preSalesName(),
+        d.competitorName(),
+        d.archived(),
+        d.pushedToOms(),
+        map(d.omsPushTime(), INSTANT::format),
+        map(d.status(), OpportunityStatus::code),
+        d.description(),
+        INSTANT.format(createdAt),
+        INSTANT.format(updatedAt),
+        version.value());
+  }
+
+  Opportunity toDomain() {
+    OpportunityDetails details = OpportunityDetails.builder()
+        .opportunityName(opportunityName)
+        .projectLocation(projectLocation)
+        .operatorName(operatorName)
+        .amount(map(amountCents, Amount::ofCents))
+        .expectedCloseDate(map(expectedCloseDate, LocalDate::parse))
+        .confidencePct(map(confidencePct, Confidence::valueOf))
+        .stage(map(stage, StageCode::new))
+        .opportunityType(opportunityType)
+        .productType(productType)
+        .source(source)
+        .salesExpansionId(salesExpansionId)
+        .channelExpansionId(channelExpansionId)
+        .preSalesId(preSalesId)
+        .preSalesName(preSalesName)
+        .competitorName(competitorName)
+        .archived(archived)
+        .pushedToOms(pushedToOms)
+        .omsPushTime(map(omsPushTime, Instant::parse))
+        .status(map(status, s -> OpportunityStatus.parse(s).orElseThrow()))
+        .description(description)
+        .build();
+    return Opportunity.restore(
+        new OpportunityId(id),
+        new OpportunityCode(opportunityCode),
+        finalCustomerName,
+        details,
+        Instant.parse(createdAt),
+        Instant.parse(updatedAt),
+        new Version(version));
+  }
+
+  private static <A, B> B map(A value, Function<A, B> convert) {
+    return value == null ? null : convert.apply(value);
+  }
+}

@@ -1,0 +1,30 @@
+-- Opportunities (商机). Money is integer cents; instants are fixed-width UTC ISO-8601 text with
+-- nanoseconds, so text order is time order; dates are YYYY-MM-DD text.
+CREATE TABLE opportunity (
+    id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+    opportunity_code     TEXT    NOT NULL UNIQUE,
+    final_customer_name  TEXT,
+    opportunity_name     TEXT    NOT NULL,
+    project_location     TEXT,
+    operator_name        TEXT,
+    amount_cents         INTEGER,
+    expected_close_date  TEXT,
+    confidence_pct       TEXT,
+    stage                TEXT,
+    opportunity_type     TEXT,
+    product_type         TEXT,
+    source               TEXT,
+    sales_expansion_id   INTEGER,
+    channel_expansion_id INTEGER,
+    pre_sales_id         INTEGER,
+    pre_sales_name       TEXT,
+    competitor_name      TEXT,
+    archived             INTEGER,
+    pushed_to_oms        INTEGER,
+    oms_push_time        TEXT,
+    status               TEXT,
+    description          TEXT,
+    created_at           TEXT    NOT NULL,
+    updated_at           TEXT    NOT NULL,
+    version              INTEGER NOT NULL
+);
