@@ -38,7 +38,8 @@ public sealed interface SentValue {
   }
 
   static SentValue number(BigDecimal value) {
-    return new Numeric(value, value.scale() <= 0 && value.stripTrailingZeros().scale() <= 0);
+    // Only a plain integer literal parses to scale 0: 1.0 has scale 1, 1e3 has scale -3.
+    return new Numeric(value, value.scale() == 0);
   }
 
   static SentValue bool(boolean value) {

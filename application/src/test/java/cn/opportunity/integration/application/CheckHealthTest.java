@@ -1,0 +1,78 @@
+package cn.opportunity.integration.application;
+
+import static cn.opportunity.integration.application.Fixtures.CLOCK;
+import static cn.opportunity.integration.application.Fixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
+import cn.opportunity.integration.domain.dictionary.SalesFlow;
+import cn.opportunity.integration.domain.dictionary.Stage;
+import cn.opportunity.integration.domain.dictionary.StageKind;
+import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
+import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CheckHealthTest {
+  final InMemoryOpportunityStore store = new InMemoryOpportunityStore();
+
+  @Test
+  void isUpWithALoadedDictionaryAndItsAge() {
+    CheckHealth.Health health = new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusSeconds(12)), CLOCK).check();
+    assertTrue(health.isUp());
+    assertTrue(health.storeUp());
+    assertEquals(new CheckHealth.DictionaryHealth("local", true, 7, Optional.of(12L), Optional.empty()), health.dictionary());
+  }
+
+  @Test
+  void isDownWhenTheStoreBreaks() {
+    store.breakDown();
+    CheckHealth.Health health = new CheckHealth(store, FakeFlowDictionary.loaded(NOW), CLOCK).check();
+    assertFalse(health.isUp());
+    assertFalse(health.storeUp());
+    assertTrue(health.dictionary().loaded());
+  }
+
+  @Test
+  void staysUpWithoutADictionary() {
+    FakeFlowDictionary dictionary = FakeFlowDictionary.neverLoaded();
+    dictionary.failReload("connect timed out");
+    CheckHealth.Health health = new CheckHealth(store, dictionary, CLOCK).check();
+    assertTrue(health.isUp());
+    assertEquals(
+        new CheckHealth.DictionaryHealth("xiaoman", false, 0, Optional.empty(), Optional.of("connect timed out")),
+        health.dictionary());
+  }
+
+  @Test
+  void reportsTheLastErrorAndTheAgeOfTheSnapshotInForce() {
+    FakeFlowDictionary dictionary = FakeFlowDictionary.loaded(NOW.minusSeconds(3600));
+    dictionary.failReload("HTTP 500");
+    CheckHealth check = new CheckHealth(store, dictionary, CLOCK);
+    assertEquals(Optional.of(3600L), check.check().dictionary().snapshotAgeSeconds());
+    assertEquals(Optional.of("HTTP 500"), check.check().dictionary().lastError());
+    dictionary.replace(
+        new DictionarySnapshot(
+            List.of(
+                new SalesFlow(
+                    "1",
+                    "流程",
+                    List.of(
+                        new Stage(new StageCode("a"), "甲", StageKind.IN_PROGRESS, 1, true),
+                        new Stage(new StageCode("b"), "乙", StageKind.WON, 2, false)))),
+            List.of(),
+            NOW.minusSeconds(5)));
+    assertEquals(new CheckHealth.DictionaryHealth("local", true, 1, Optional.of(5L), Optional.empty()), check.check().dictionary());
+  }
+
+  @Test
+  void neverReportsANegativeAge() {
+    CheckHealth check = new CheckHealth(store, new FixedFlowDictionary(FixedFlowDictionary.builtIn(NOW.plusSeconds(30)).current().orElseThrow()), CLOCK);
+    assertEquals(Optional.of(0L), check.check().dictionary().snapshotAgeSeconds());
+  }
+}

@@ -1,0 +1,158 @@
+package cn.opportunity.integration.application;
+
+import static cn.opportunity.integration.application.Fixtures.CLOCK;
+import static cn.opportunity.integration.application.Fixtures.NOW;
+import static cn.opportunity.integration.application.Fixtures.SHANGHAI;
+import static cn.opportunity.integration.application.Fixtures.sent;
+import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import cn.opportunity.integration.application.ImportRejectedException.LineError;
+import cn.opportunity.integration.domain.Amount;
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.Version;
+import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
+import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
+import cn.opportunity.integration.domain.update.UpdatePolicy;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ImportOpportunitiesTest {
+  final InMemoryOpportunityStore store = new InMemoryOpportunityStore();
+  final ImportOpportunities useCase =
+      new ImportOpportunities(store, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
+
+  ImportOpportunitiesTest() {
+    store.importAll(
+        List.of(anOpportunity().code("OLD-1").build(), anOpportunity().code("OLD-2").build()), List.of());
+  }
+
+  static ImportLine line(int number, Object... pairs) {
+    return new ImportLine.Parsed(number, sent(pairs));
+  }
+
+  Opportunity stored(String code) {
+    return store.findByCode(new OpportunityCode(code)).orElseThrow();
+  }
+
+  @Test
+  void insertsUpdatesAndCountsUnchanged() {
+    ImportReport report =
+        useCase.run(
+            List.of(
+                line(1, "opportunityCode", "NEW-1", "opportunityName", "新商机", "finalCustomerName", "甲公司", "amount", "10"),
+                line(2, "opportunityCode", "OLD-1", "opportunityName", "改名"),
+                line(3, "opportunityCode", "OLD-2", "opportunityName", "智慧园区二期", "stage", "negotiation")));
+    assertEquals(new ImportReport(3, 1, 1, 1), report);
+    Opportunity created = stored("NEW-1");
+    assertEquals(Optional.of("甲公司"), created.finalCustomerName());
+    assertEquals(new Amount(new BigDecimal("10")), created.details().amount());
+    assertEquals(Version.FIRST, created.version());
+    assertEquals(NOW, created.createdAt());
+    assertEquals("改名", stored("OLD-1").details().opportunityName());
+    assertEquals(new Version(2), stored("OLD-1").version());
+    assertEquals(NOW, stored("OLD-1").updatedAt());
+    assertEquals(Version.FIRST, stored("OLD-2").version());
+  }
+
+  @Test
+  void reportsEveryBadLineSortedAndImportsNothing() {
+    Opportunity before = stored("OLD-1");
+    ImportRejectedException e =
+        assertThrows(
+            ImportRejectedException.class,
+            () ->
+                useCase.run(
+                    List.of(
+                        line(1, "opportunityCode", "NEW-1", "opportunityName", "好"),
+                        new ImportLine.Unreadable(5, "不是有效的 JSON 对象"),
+                        line(2, "opportunityCode", "NEW-2", "amount", "5"),
+                        line(3, "opportunityCode", "OLD-1", "opportunityName", "改名"),
+                        line(4, "opportunityName", "无编号"),
+                        line(6, "opportunityCode", "NEW-3", "opportunityName", "x", "amount", "-1", "customerName", "乙"),
+                        line(7, "opportunityCode", "OLD-1", "opportunityName", "x", "finalCustomerName", "别家"))));
+    assertEquals(
+        List.of(
+            new LineError(2, "商机名称不能为空"),
+            new LineError(4, "opportunityCode 不能为空"),
+            new LineError(5, "不是有效的 JSON 对象"),
+            new LineError(6, "商机金额必须大于 0；不支持的字段: customerName"),
+            new LineError(7, "不支持更新商机的最终客户")),
+        e.errors());
+    assertEquals(2, store.size());
+    assertSame(before, stored("OLD-1"));
+  }
+
+  @Test
+  void reportsOnlyUnreadableLines() {
+    ImportRejectedException e =
+        assertThrows(
+            ImportRejectedException.class,
+            () -> useCase.run(List.of(new ImportLine.Unreadable(2, "坏行"), new ImportLine.Unreadable(1, "空行"))));
+    assertEquals(List.of(new LineError(1, "空行"), new LineError(2, "坏行")), e.errors());
+  }
+
+  @Test
+  void mergesTwoLinesOfOneCodeInOrder() {
+    ImportReport report =
+        useCase.run(
+            List.of(
+                line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "source", "官网", "finalCustomerName", "甲"),
+                line(2, "opportunityCode", " NEW-1 ", "opportunityName", "二", "stage", "won"),
+                line(3, "opportunityCode", "OLD-1", "opportunityName", "甲名", "amount", "1"),
+                line(4, "opportunityCode", "OLD-1", "opportunityName", "乙名")));
+    assertEquals(new ImportReport(4, 1, 1, 0), report);
+    Opportunity created = stored("NEW-1");
+    assertEquals("二", created.details().opportunityName());
+    assertEquals("官网", created.details().source());
+    assertEquals(new StageCode("won"), created.details().stage());
+    assertEquals(Optional.of("甲"), created.finalCustomerName());
+    assertEquals("乙名", stored("OLD-1").details().opportunityName());
+    assertEquals(new Amount(new BigDecimal("1")), stored("OLD-1").details().amount());
+    assertEquals(new Version(2), stored("OLD-1").version());
+  }
+
+  @Test
+  void refusesTwoLinesNamingDifferentFinalCustomers() {
+    ImportRejectedException e =
+        assertThrows(
+            ImportRejectedException.class,
+            () ->
+                useCase.run(
+                    List.of(
+                        line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "finalCustomerName", "甲"),
+                        line(2, "opportunityCode", "NEW-1", "opportunityName", "二", "finalCustomerName", "乙"))));
+    assertEquals(List.of(new LineError(2, "不支持更新商机的最终客户")), e.errors());
+    assertEquals(2, store.size());
+  }
+
+  @Test
+  void acceptsTheStoredFinalCustomer() {
+    assertEquals(
+        new ImportReport(1, 0, 0, 1),
+        useCase.run(List.of(line(1, "opportunityCode", "OLD-1", "opportunityName", "智慧园区二期", "finalCustomerName", "华东电网有限公司"))));
+  }
+
+  @Test
+  void reportsAStageWithoutDictionaryAsABadLine() {
+    ImportOpportunities withoutDictionary =
+        new ImportOpportunities(store, FakeFlowDictionary.neverLoaded(), new UpdatePolicy(SHANGHAI), CLOCK);
+    ImportRejectedException e =
+        assertThrows(
+            ImportRejectedException.class,
+            () -> withoutDictionary.run(List.of(line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "stage", "won"))));
+    assertEquals(List.of(new LineError(1, "项目阶段字典暂不可用")), e.errors());
+    assertEquals(new ImportReport(1, 1, 0, 0), withoutDictionary.run(List.of(line(1, "opportunityCode", "NEW-1", "opportunityName", "一"))));
+  }
+
+  @Test
+  void importsNothingFromNoLines() {
+    assertEquals(new ImportReport(0, 0, 0, 0), useCase.run(List.of()));
+  }
+}

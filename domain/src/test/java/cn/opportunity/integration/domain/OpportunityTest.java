@@ -1,0 +1,125 @@
+package cn.opportunity.integration.domain;
+
+import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import cn.opportunity.integration.domain.testing.Opportunities;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OpportunityTest {
+  static final Instant T0 = Opportunities.CREATED_AT;
+  static final OpportunityCode CODE = new OpportunityCode("OPP-20260401-001");
+
+  static Opportunity stored() {
+    return Opportunity.created(new OpportunityId(1), anOpportunity().code(CODE.value()).build());
+  }
+
+  static OpportunityPatch patch(OpportunityField field, Object value) {
+    return OpportunityPatch.builder(CODE).set(field, value).build();
+  }
+
+  @Test
+  void startsAtVersionOneCreatedAndUpdatedTogether() {
+    Opportunity o = stored();
+    assertEquals(Version.FIRST, o.version());
+    assertEquals(T0, o.createdAt());
+    assertEquals(T0, o.updatedAt());
+    assertEquals(Optional.of("华东电网有限公司"), o.finalCustomerName());
+  }
+
+  @Test
+  void returnsTheSameInstanceWhenNothingChanges() {
+    Opportunity o = stored();
+    assertSame(o, o.apply(OpportunityPatch.builder(CODE).build(), T0.plusSeconds(60)));
+    assertSame(o, o.apply(patch(OpportunityField.STATUS, OpportunityStatus.ACTIVE), T0.plusSeconds(60)));
+    assertSame(o, o.apply(patch(OpportunityField.AMOUNT, new Amount(new BigDecimal("1500000.0"))), T0.plusSeconds(60)));
+  }
+
+  @Test
+  void growsTheVersionByOneAndStampsTheChange() {
+    Instant later = T0.plusSeconds(60);
+    Opportunity next = stored().apply(patch(OpportunityField.SOURCE, "官网"), later);
+    assertEquals(new Version(2), next.version());
+    assertEquals(later, next.updatedAt());
+    assertEquals(T0, next.createdAt());
+    assertEquals("官网", next.details().source());
+    assertEquals("智慧园区二期", next.details().opportunityName());
+    assertEquals(new Version(3), next.apply(patch(OpportunityField.SOURCE, "展会"), later).version());
+  }
+
+  @Test
+  void neverMovesUpdatedAtBack() {
+    Opportunity changed = stored().apply(patch(OpportunityField.SOURCE, "官网"), T0.plusSeconds(600));
+    Opportunity again = changed.apply(patch(OpportunityField.SOURCE, "展会"), T0.plusSeconds(10));
+    assertEquals(T0.plusSeconds(600), again.updatedAt());
+    assertEquals(new Version(3), again.version());
+  }
+
+  @Test
+  void clearsAFieldWithNull() {
+    Opportunity next = stored().apply(patch(OpportunityField.PROJECT_LOCATION, null), T0.plusSeconds(1));
+    assertNull(next.details().projectLocation());
+    assertEquals(new Version(2), next.version());
+  }
+
+  @Test
+  void refusesAPatchOfAnotherCode() {
+    OpportunityPatch other = OpportunityPatch.builder(new OpportunityCode("OTHER")).set(OpportunityField.SOURCE, "x").build();
+    assertThrows(IllegalArgumentException.class, () -> stored().apply(other, T0));
+  }
+
+  @Test
+  void refusesStoredStateUpdatedBeforeCreated() {
+    Opportunity o = stored();
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Opportunity.restore(o.id(), o.code(), null, o.details(), T0, T0.minusSeconds(1), Version.FIRST));
+    assertEquals(Optional.empty(), Opportunity.restore(o.id(), o.code(), null, o.details(), T0, T0, Version.FIRST).finalCustomerName());
+  }
+
+  @Test
+  void refusesDetailsWithoutName() {
+    assertThrows(IllegalArgumentException.class, () -> OpportunityDetails.builder().build());
+    assertThrows(IllegalArgumentException.class, () -> OpportunityDetails.builder().opportunityName(" ").build());
+  }
+
+  @Test
+  void refusesAValueOfTheWrongTypeInAPatch() {
+    assertThrows(ClassCastException.class, () -> patch(OpportunityField.AMOUNT, "1"));
+  }
+
+  @Test
+  void mergesPatchesWithTheLaterWinning() {
+    OpportunityPatch first =
+        OpportunityPatch.builder(CODE).set(OpportunityField.SOURCE, "a").set(OpportunityField.ARCHIVED, true).build();
+    OpportunityPatch second =
+        OpportunityPatch.builder(CODE).set(OpportunityField.SOURCE, null).set(OpportunityField.PRE_SALES_ID, 5L).build();
+    java.util.HashMap<OpportunityField, Object> expected = new java.util.HashMap<>();
+    expected.put(OpportunityField.SOURCE, null);
+    expected.put(OpportunityField.ARCHIVED, true);
+    expected.put(OpportunityField.PRE_SALES_ID, 5L);
+    assertEquals(expected, first.then(second).changes());
+    assertEquals(Map.of(OpportunityField.SOURCE, "a", OpportunityField.ARCHIVED, true), first.changes());
+    assertThrows(
+        IllegalArgumentException.class, () -> first.then(OpportunityPatch.builder(new OpportunityCode("OTHER")).build()));
+  }
+
+  @Test
+  void givesCanonicalValues() {
+    Opportunity o = Opportunity.created(new OpportunityId(1), Opportunities.aFullOpportunity().build());
+    assertEquals(new BigDecimal("99999999999999.99"), OpportunityField.AMOUNT.canonicalValueIn(o.details()));
+    assertEquals("2027-02-28", OpportunityField.EXPECTED_CLOSE_DATE.canonicalValueIn(o.details()));
+    assertEquals("C", OpportunityField.CONFIDENCE_PCT.canonicalValueIn(o.details()));
+    assertEquals("bidding", OpportunityField.STAGE.canonicalValueIn(o.details()));
+    assertEquals("lost", OpportunityField.STATUS.canonicalValueIn(o.details()));
+    assertEquals("2026-04-30T02:00:00.123456789Z", OpportunityField.OMS_PUSH_TIME.canonicalValueIn(o.details()));
+    assertEquals(Long.MAX_VALUE, OpportunityField.SALES_EXPANSION_ID.canonicalValueIn(o.details()));
+  }
+}

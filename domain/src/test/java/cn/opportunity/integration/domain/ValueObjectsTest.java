@@ -1,0 +1,137 @@
+package cn.opportunity.integration.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ValueObjectsTest {
+
+  @ParameterizedTest
+  @CsvSource({"7.5,7.50", "7.50,7.50", "7.500,7.50", "1E+3,1000.00", "0.01,0.01", "999999999999999.99,999999999999999.99"})
+  void normalisesAmountsToTwoDecimals(String given, String normalised) {
+    Amount amount = new Amount(new BigDecimal(given));
+    assertEquals(new BigDecimal(normalised), amount.value());
+    assertEquals(normalised, amount.toString());
+  }
+
+  @Test
+  void treats7Point5And7Point50AsEqualAmounts() {
+    assertEquals(new Amount(new BigDecimal("7.5")), new Amount(new BigDecimal("7.50")));
+    assertEquals(new Amount(new BigDecimal("7.5")).hashCode(), new Amount(new BigDecimal("7.50")).hashCode());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-0", "-1", "0.001", "1E+15", "1000000000000000", "1e-400", "1e1000000000"})
+  void refusesInvalidAmountsInTheConstructor(String value) {
+    assertThrows(IllegalArgumentException.class, () -> new Amount(new BigDecimal(value)));
+  }
+
+  @Test
+  void convertsAmountsToAndFromCents() {
+    assertEquals(new Amount(new BigDecimal("12.34")), Amount.ofCents(1234));
+    assertEquals(99999999999999999L, new Amount(new BigDecimal("999999999999999.99")).cents());
+  }
+
+  @Test
+  void trimsAndLimitsOpportunityCodes() {
+    assertEquals("OPP-1", new OpportunityCode("  OPP-1\t").value());
+    assertEquals(new OpportunityCode("OPP-1"), OpportunityCode.parse(" OPP-1 ").orElseThrow());
+    assertEquals(Optional.empty(), OpportunityCode.parse("   "));
+    assertEquals(Optional.empty(), OpportunityCode.parse(""));
+    assertEquals(64, OpportunityCode.parse("😀".repeat(64)).orElseThrow().value().codePointCount(0, 128));
+    assertEquals(Optional.empty(), OpportunityCode.parse("😀".repeat(65)));
+    assertEquals(Optional.empty(), OpportunityCode.parse("x".repeat(65)));
+    assertThrows(IllegalArgumentException.class, () -> new OpportunityCode(" "));
+    assertThrows(IllegalArgumentException.class, () -> new OpportunityCode("x".repeat(65)));
+  }
+
+  @Test
+  void countsTextInCodePoints() {
+    assertEquals(0, Text.length(""));
+    assertEquals(1, Text.length("一"));
+    assertEquals(1, Text.length("😀"));
+    assertEquals(3, Text.length("a一😀"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"a,A", "A,A", "' b ',B", "C,C"})
+  void readsConfidenceLenientlyAndPrintsUpperCase(String raw, String code) {
+    assertEquals(code, Confidence.parse(raw).orElseThrow().code());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "D", "AA", "Ａ"})
+  void refusesOtherConfidence(String raw) {
+    assertEquals(Optional.empty(), Confidence.parse(raw));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"ACTIVE,active", "Closed,closed", "' won ',won", "lOsT,lost"})
+  void readsStatusLenientlyAndPrintsLowerCase(String raw, String code) {
+    assertEquals(code, OpportunityStatus.parse(raw).orElseThrow().code());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "open", "activ"})
+  void refusesOtherStatus(String raw) {
+    assertEquals(Optional.empty(), OpportunityStatus.parse(raw));
+  }
+
+  @Test
+  void trimsStageCodesAndRefusesBlankOnes() {
+    assertEquals(new StageCode("won"), new StageCode(" won "));
+    assertThrows(IllegalArgumentException.class, () -> new StageCode("  "));
+  }
+
+  @Test
+  void startsVersionsAtOneAndGrowsByOne() {
+    assertEquals(new Version(2), Version.FIRST.next());
+    assertThrows(IllegalArgumentException.class, () -> new Version(0));
+    assertThrows(ArithmeticException.class, () -> new Version(Long.MAX_VALUE).next());
+  }
+
+  @Test
+  void refusesNonPositiveOpportunityIds() {
+    assertEquals("7", new OpportunityId(7).toString());
+    assertThrows(IllegalArgumentException.class, () -> new OpportunityId(0));
+    assertThrows(IllegalArgumentException.class, () -> new OpportunityId(-1));
+  }
+
+  @Test
+  void joinsViolationsWithTheFullWidthSemicolon() {
+    UpdateRejectedException e = new UpdateRejectedException(List.of("a", "b", "c"));
+    assertEquals("a；b；c", e.getMessage());
+    assertEquals(List.of("a", "b", "c"), e.violations());
+    assertEquals("x", new UpdateRejectedException("x").getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new UpdateRejectedException(List.of()));
+  }
+
+  @Test
+  void carriesTheContractMessagesVerbatim() {
+    assertEquals("商机不存在", new OpportunityNotFoundException("X").getMessage());
+    assertEquals("X", new OpportunityNotFoundException("X").code());
+    assertEquals("项目阶段字典暂不可用", new DictionaryUnavailableException().getMessage());
+    assertEquals("字段过长: description（最多 2000 个字符）", Messages.tooLong("description", 2000));
+    assertNotEquals(Messages.AMOUNT_NOT_POSITIVE, Messages.AMOUNT_TOO_LARGE);
+    assertEquals("商机金额必须小于 10^15", Messages.AMOUNT_TOO_LARGE);
+  }
+
+  @Test
+  void listsTheFieldsInTableOrder() {
+    assertEquals(
+        List.of(
+            "opportunityName", "projectLocation", "operatorName", "amount", "expectedCloseDate", "confidencePct", "stage",
+            "opportunityType", "productType", "source", "salesExpansionId", "channelExpansionId", "preSalesId",
+            "preSalesName", "competitorName", "archived", "pushedToOms", "omsPushTime", "status", "description"),
+        java.util.Arrays.stream(OpportunityField.values()).map(OpportunityField::jsonName).toList());
+    assertEquals(Optional.empty(), OpportunityField.byJsonName("opportunityCode"));
+  }
+}

@@ -1,0 +1,98 @@
+package cn.opportunity.integration.domain.dictionary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.opportunity.integration.domain.StageCode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DictionarySnapshotTest {
+  static final Instant AT = Instant.parse("2026-04-01T00:00:00Z");
+
+  static Stage stage(String code, String name, boolean enabled) {
+    return new Stage(new StageCode(code), name, StageKind.IN_PROGRESS, 1, enabled);
+  }
+
+  static final DictionarySnapshot TWO_FLOWS =
+      new DictionarySnapshot(
+          List.of(
+              new SalesFlow("1", "一", List.of(stage("101", "谈判", true), stage("102", "旧阶段", false), stage("103", "立项", true))),
+              new SalesFlow("2", "二", List.of(stage("201", "谈判", true), stage("202", "立项", false), stage("203", "101", true)))),
+          List.of(new LostReason("9", "价格", true)),
+          AT);
+
+  @Test
+  void refusesTwoStagesWithOneCode() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new DictionarySnapshot(List.of(new SalesFlow("1", "一", List.of(stage("a", "甲", true), stage("a", "乙", true)))), List.of(), AT));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new DictionarySnapshot(
+                List.of(
+                    new SalesFlow("1", "一", List.of(stage("a", "甲", true))),
+                    new SalesFlow("2", "二", List.of(stage(" a ", "乙", false)))),
+                List.of(),
+                AT));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"101,101", "' 103 ',103", "立项,103", "203,203", "' 立项 ',103"})
+  void resolvesEnabledStagesByCodeThenUniqueName(String key, String code) {
+    assertEquals(Optional.of(new StageCode(code)), TWO_FLOWS.resolveStage(key).map(Stage::code));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"谈判", "102", "旧阶段", "202", "", "  ", "nope"})
+  void resolvesNoDisabledAmbiguousOrUnknownStage(String key) {
+    assertEquals(Optional.empty(), TWO_FLOWS.resolveStage(key));
+  }
+
+  @Test
+  void findsAnyStageByCodeAndCountsEnabledOnes() {
+    assertEquals("旧阶段", TWO_FLOWS.stage(new StageCode("102")).orElseThrow().name());
+    assertEquals(Optional.empty(), TWO_FLOWS.stage(new StageCode("999")));
+    assertEquals(4, TWO_FLOWS.enabledStageCount());
+    assertEquals(AT, TWO_FLOWS.loadedAt());
+    assertEquals(1, TWO_FLOWS.lostReasons().size());
+    assertEquals(2, TWO_FLOWS.flows().size());
+  }
+
+  @Test
+  void buildsTheContractsSevenStages() {
+    FixedFlowDictionary dictionary = FixedFlowDictionary.builtIn(AT);
+    DictionarySnapshot snapshot = dictionary.current().orElseThrow();
+    List<Stage> stages = snapshot.flows().get(0).stages();
+    assertEquals(
+        List.of("discovery", "qualification", "solution", "bidding", "negotiation", "won", "lost"),
+        stages.stream().map(s -> s.code().value()).toList());
+    assertEquals(List.of("发现商机", "需求确认", "方案交流", "招投标", "商务谈判", "赢单", "输单"), stages.stream().map(Stage::name).toList());
+    assertEquals(
+        List.of(
+            StageKind.IN_PROGRESS, StageKind.IN_PROGRESS, StageKind.IN_PROGRESS, StageKind.IN_PROGRESS,
+            StageKind.IN_PROGRESS, StageKind.WON, StageKind.LOST),
+        stages.stream().map(Stage::kind).toList());
+    assertTrue(stages.stream().allMatch(Stage::enabled));
+    assertEquals(1, snapshot.flows().size());
+    assertEquals(7, snapshot.enabledStageCount());
+    assertEquals(AT, snapshot.loadedAt());
+    assertEquals("local", dictionary.source());
+    assertEquals(Optional.empty(), dictionary.lastError());
+  }
+
+  @Test
+  void mapsStageKinds() {
+    assertEquals(Optional.of(StageKind.WON), StageKind.ofXiaomanType(2));
+    assertEquals(Optional.empty(), StageKind.ofXiaomanType(4));
+    assertEquals(Optional.of(StageKind.IN_PROGRESS), StageKind.ofCode(" IN_PROGRESS "));
+    assertEquals("lost", StageKind.LOST.code());
+  }
+}
