@@ -5,52 +5,84 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.onionArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
-/** The layering of STYLE.md §1, enforced on the main classes of every module. */
-@AnalyzeClasses(packages = ArchitectureTest.ROOT, importOptions = ImportOption.DoNotIncludeTests.class)
+/**
+ * The layering of STYLE.md §1, enforced on the main classes of every module. Plain Jupiter tests
+ * calling {@code rule.check}, so they run and report under any JUnit platform version.
+ */
 class ArchitectureTest {
   static final String ROOT = "cn.opportunity.integration";
+  static JavaClasses classes;
 
-  @ArchTest
-  static final ArchRule rings = onionArchitecture()
-      .domainModels(ROOT + ".domain..")
-      .applicationServices(ROOT + ".application..")
-      .adapter("http", ROOT + ".adapter.http..")
-      .adapter("persistence", ROOT + ".adapter.persistence..")
-      .adapter("xiaoman", ROOT + ".adapter.xiaoman..")
-      .withOptionalLayers(true)
-      .ignoreDependency(resideInAPackage(ROOT + ".bootstrap.."), alwaysTrue());
+  @BeforeAll
+  static void importMainClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar"))   // fixture jars are test code
+        .importPackages(ROOT);
+  }
 
-  @ArchTest
-  static final ArchRule domainIsPlainJava = noClasses()
-      .that().resideInAPackage(ROOT + ".domain..")
-      .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".domain..", "java..");
+  @Test
+  void seesEveryModule() {
+    for (String module : new String[] {".domain", ".application", ".adapter.http", ".adapter.persistence", ".bootstrap"}) {
+      assertTrue(classes.containPackage(ROOT + module), "no classes of " + module + ": the rules would prove nothing");
+    }
+  }
 
-  @ArchTest
-  static final ArchRule domainPointsOneWay = noClasses()
-      .that().resideInAPackage(ROOT + ".domain")
-      .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".domain.dictionary..", ROOT + ".domain.update..");
+  @Test
+  void ringsPointInwardAndAdaptersNeverSeeEachOther() {
+    ArchRule rings = onionArchitecture()
+        .domainModels(ROOT + ".domain..")
+        .applicationServices(ROOT + ".application..")
+        .adapter("http", ROOT + ".adapter.http..")
+        .adapter("persistence", ROOT + ".adapter.persistence..")
+        .adapter("xiaoman", ROOT + ".adapter.xiaoman..")
+        .withOptionalLayers(true)
+        .ignoreDependency(resideInAPackage(ROOT + ".bootstrap.."), alwaysTrue());
+    rings.check(classes);
+  }
 
-  @ArchTest
-  static final ArchRule dictionaryDoesNotSeeTheUpdatePolicy = noClasses()
-      .that().resideInAPackage(ROOT + ".domain.dictionary..")
-      .should().dependOnClassesThat().resideInAPackage(ROOT + ".domain.update..");
+  @Test
+  void domainIsPlainJava() {
+    noClasses().that().resideInAPackage(ROOT + ".domain..")
+        .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".domain..", "java..")
+        .check(classes);
+  }
 
-  @ArchTest
-  static final ArchRule applicationSeesOnlyDomain = noClasses()
-      .that().resideInAPackage(ROOT + ".application..")
-      .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".application..", ROOT + ".domain..", "java..");
+  @Test
+  void domainDependenciesPointOneWay() {
+    noClasses().that().resideInAPackage(ROOT + ".domain")
+        .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".domain.dictionary..", ROOT + ".domain.update..")
+        .check(classes);
+    noClasses().that().resideInAPackage(ROOT + ".domain.dictionary..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".domain.update..")
+        .check(classes);
+  }
 
-  @ArchTest
-  static final ArchRule onlyBootstrapSeesEveryModule = noClasses()
-      .that().resideOutsideOfPackage(ROOT + ".bootstrap..")
-      .should().dependOnClassesThat().resideInAPackage(ROOT + ".bootstrap..");
+  @Test
+  void applicationSeesOnlyTheDomain() {
+    noClasses().that().resideInAPackage(ROOT + ".application..")
+        .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".application..", ROOT + ".domain..", "java..")
+        .check(classes);
+  }
 
-  @ArchTest
-  static final ArchRule noPackageCycles = slices().matching(ROOT + ".(**)").should().beFreeOfCycles();
+  @Test
+  void onlyBootstrapSeesBootstrap() {
+    noClasses().that().resideOutsideOfPackage(ROOT + ".bootstrap..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".bootstrap..")
+        .check(classes);
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(classes);
+  }
 }

@@ -43,7 +43,7 @@ class CommandsTest {
         "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"finalCustomerName\":\"客户乙\",\"stage\":\"won\"}",
         "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"status\":\"WON\"}").toString());
     assertEquals(Main.OK, result.status(), result.err());
-    assertTrue(result.out().contains("4 lines, 1 inserted, 1 updated, 0 unchanged"), result.out());
+    assertTrue(result.out().contains("3 lines, 1 inserted, 1 updated, 0 unchanged"), result.out());
     service.start();
     assertEquals("2.00", service.stored("A-1").get("amount").toString());
     assertEquals(2, service.stored("A-1").get("version").asInt());

@@ -2,8 +2,11 @@ package cn.opportunity.integration.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +27,10 @@ import java.util.Optional;
 /** The real service on a random loopback port over a real SQLite file, and a client for it. */
 final class ServiceHarness implements AutoCloseable {
   static final String SECRET = "e2e-secret-0123456789abcdef0123456789abcdef";
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)        // amounts exactly as written
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+      .build();
 
   final Path dir;
   final Map<String, String> environment = new HashMap<>();

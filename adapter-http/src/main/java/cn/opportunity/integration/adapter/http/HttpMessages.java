@@ -1,0 +1,17 @@
+package cn.opportunity.integration.adapter.http;
+
+/** The caller-facing texts of the HTTP layer (CONTRACT.md §1), verbatim; the rules' are in the domain. */
+final class HttpMessages {
+  private HttpMessages() {}
+
+  static final String AUTH_FAILED = "内部接口鉴权失败";
+  static final String TOO_MANY_AUTH_FAILURES = "鉴权失败次数过多，请稍后再试";
+  static final String UNSUPPORTED_MEDIA_TYPE = "Content-Type 必须为 application/json";
+  static final String BODY_TOO_LARGE = "请求体过大";
+  static final String MALFORMED_BODY = "请求体不是有效的 JSON 对象";
+  static final String SYSTEM_BUSY = "系统繁忙，请稍后重试";
+  /** Not in the contract: for routes and methods that do not exist. */
+  static final String NO_SUCH_ROUTE = "接口不存在";
+  static final String METHOD_NOT_ALLOWED = "不支持的请求方法";
+  static final String BAD_REQUEST = "请求无效";
+}

@@ -1,0 +1,74 @@
+package cn.opportunity.integration.adapter.http;
+
+import cn.opportunity.integration.application.ApplyIntegrationUpdate;
+import cn.opportunity.integration.application.GetOpportunity;
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityField;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The two integration routes: the update (content type, size, strict JSON, use case) and the read. */
+final class IntegrationEndpoints {
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final ApplyIntegrationUpdate update;
+  private final GetOpportunity get;
+  private final StrictJsonReader reader = new StrictJsonReader();
+
+  IntegrationEndpoints(ApplyIntegrationUpdate update, GetOpportunity get) {
+    this.update = update;
+    this.get = get;
+  }
+
+  /** {@code PUT …/update}: steps 2–3 here, 4–8 in the use case. */
+  void update(Context ctx) throws IOException {
+    requireJsonContentType(ctx.header("Content-Type"));
+    byte[] body = readLimited(ctx);
+    Envelope.success(ctx, update.apply(reader.read(body)).value());
+  }
+
+  /** {@code GET …/{opportunityCode}}: the opportunity in canonical form. */
+  void get(Context ctx) {
+    Envelope.success(ctx, view(get.byCode(ctx.pathParam("opportunityCode"))));
+  }
+
+  static void requireJsonContentType(String header) {
+    if (header == null) throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
+    String[] parts = header.split(";");
+    boolean json = parts[0].strip().toLowerCase(Locale.ROOT).equals("application/json");
+    for (int i = 1; i < parts.length && json; i++) {
+      String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace(" ", "");
+      json = parameter.equals("charset=utf-8") || parameter.equals("charset=\"utf-8\"");
+    }
+    if (!json) throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
+  }
+
+  /** The body, refused with 413 past the limit whether or not a Content-Length announced it. */
+  private static byte[] readLimited(Context ctx) throws IOException {
+    long announced = ctx.req().getContentLengthLong();
+    if (announced > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
+    try (InputStream in = ctx.bodyInputStream()) {
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
+      return body;
+    }
+  }
+
+  static Map<String, Object> view(Opportunity opportunity) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", opportunity.id().value());
+    data.put(OpportunityField.CODE_NAME, opportunity.code().value());
+    for (OpportunityField field : OpportunityField.values()) {
+      data.put(field.jsonName(), field.canonicalValueIn(opportunity.details()));
+    }
+    data.put("finalCustomerName", opportunity.finalCustomerName().orElse(null));
+    data.put("createdAt", opportunity.createdAt().toString());
+    data.put("updatedAt", opportunity.updatedAt().toString());
+    data.put("version", opportunity.version().value());
+    return data;
+  }
+}

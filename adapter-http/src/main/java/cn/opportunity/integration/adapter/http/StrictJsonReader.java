@@ -1,0 +1,88 @@
+package cn.opportunity.integration.adapter.http;
+
+import cn.opportunity.integration.domain.update.SentFields;
+import cn.opportunity.integration.domain.update.SentValue;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns the bytes of a body (or an import line) into {@link SentFields}: syntax only, the meaning
+ * is the domain's. Strict: UTF-8 only, exactly one JSON object and nothing after it, numbers kept
+ * exactly (never a double), no lone surrogates. Duplicate names are not an error here: {@link
+ * SentFields} notes them and the domain answers {@code 字段重复}.
+ */
+public final class StrictJsonReader {
+  /** A request body is flat; nesting deeper than this is refused before it can cost anything. */
+  static final int MAX_NESTING = 32;
+
+  private final JsonFactory factory = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+      .build();
+
+  /** @throws MalformedBodyException unless {@code json} is one well-formed JSON object */
+  public SentFields read(byte[] json) {
+    String text = decodeUtf8(json);
+    try (JsonParser parser = factory.createParser(text)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) throw malformed("not an object", null);
+      SentFields.Builder fields = SentFields.builder();
+      for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+        String name = checked(parser.currentName());
+        fields.put(name, value(parser, parser.nextToken()));
+      }
+      if (parser.nextToken() != null) throw malformed("content after the object", null);
+      return fields.build();
+    } catch (IOException e) {
+      throw malformed("not well-formed JSON", e);
+    }
+  }
+
+  private static SentValue value(JsonParser parser, JsonToken token) throws IOException {
+    return switch (token) {
+      case VALUE_STRING -> SentValue.text(checked(parser.getText()));
+      case VALUE_NUMBER_INT -> new SentValue.Numeric(parser.getDecimalValue(), true);
+      case VALUE_NUMBER_FLOAT -> new SentValue.Numeric(parser.getDecimalValue(), false);
+      case VALUE_TRUE -> SentValue.bool(true);
+      case VALUE_FALSE -> SentValue.bool(false);
+      case VALUE_NULL -> null;
+      case START_OBJECT, START_ARRAY -> {
+        parser.skipChildren();
+        yield new SentValue.Composite();
+      }
+      default -> throw malformed("unexpected " + token, null);
+    };
+  }
+
+  private static String decodeUtf8(byte[] bytes) {
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    } catch (CharacterCodingException e) {
+      throw malformed("not UTF-8", e);
+    }
+  }
+
+  /** Text with a lone surrogate (from a {@code \ud800} escape) cannot be stored as sent. */
+  private static String checked(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) i++;
+      else if (Character.isSurrogate(c)) throw malformed("lone surrogate", null);
+    }
+    return text;
+  }
+
+  private static MalformedBodyException malformed(String detail, Throwable cause) {
+    return new MalformedBodyException(detail, cause);
+  }
+}
