@@ -1,8 +1,6 @@
 package cn.opportunity.integration.bootstrap;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +17,11 @@ final class JarProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
 
   private final Process process;
-  private final StringBuffer output = new StringBuffer();
-  private final Thread reader;
+  private final Path log;
 
-  private JarProcess(Process process) {
+  private JarProcess(Process process, Path log) {
     this.process = process;
-    this.reader = new Thread(this::collect, "jar-output");
-    reader.setDaemon(true);
-    reader.start();
+    this.log = log;
   }
 
   static Path jar() {
@@ -44,38 +39,32 @@ final class JarProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+    // A file, not a pipe: Process.destroy() closes pipes, and the shutdown's log lines would be lost.
+    Path log = Files.createTempFile(workingDir, "jar", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(key -> key.startsWith("OPP_") || key.startsWith("XIAOMAN_"));
     builder.environment().putAll(environment);
-    return new JarProcess(builder.start());
-  }
-
-  private void collect() {
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) output.append(line).append('\n');
-    } catch (IOException e) {
-      output.append("[output closed: ").append(e.getMessage()).append("]\n");
-    }
+    return new JarProcess(builder.start(), log);
   }
 
   /** Waits until the server says where it listens; returns the port. */
   int awaitListening(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      Matcher matcher = LISTENING.matcher(output);
+      Matcher matcher = LISTENING.matcher(output());
       if (matcher.find()) return Integer.parseInt(matcher.group(1));
-      if (!process.isAlive()) throw new AssertionError("the jar exited with " + process.exitValue() + ":\n" + output);
+      if (!process.isAlive()) throw new AssertionError("the jar exited with " + process.exitValue() + ":\n" + output());
       Thread.sleep(20);
     }
-    throw new AssertionError("not listening after " + timeout + ":\n" + output);
+    throw new AssertionError("not listening after " + timeout + ":\n" + output());
   }
 
   /** Waits until the output contains {@code text}. */
   void awaitOutput(String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (output.indexOf(text) < 0) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no '" + text + "' after " + timeout + ":\n" + output);
+    while (!output().contains(text)) {
+      if (System.nanoTime() > deadline) throw new AssertionError("no '" + text + "' after " + timeout + ":\n" + output());
       Thread.sleep(20);
     }
   }
@@ -83,8 +72,7 @@ final class JarProcess implements AutoCloseable {
   /** Exit status after the process ended by itself. */
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
-      throw new AssertionError("still running after " + timeout + ":\n" + output);
-    reader.join(2_000);
+      throw new AssertionError("still running after " + timeout + ":\n" + output());
     return process.exitValue();
   }
 
@@ -100,7 +88,11 @@ final class JarProcess implements AutoCloseable {
   }
 
   String output() {
-    return output.toString();
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "[cannot read " + log + ": " + e.getMessage() + "]";
+    }
   }
 
   @Override
