@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGTERM stops the real jar cleanly: it says so, exits, and leaves the store closed. */
+/** SIGTERM stops the real jar cleanly: it says so, exits, and leaves the store closed; its log is clean. */
 class GracefulStopIT {
   @TempDir Path dir;
 
@@ -23,14 +27,26 @@ class GracefulStopIT {
         "OPP_INTERNAL_SECRETS", "graceful-stop-secret-0123456789abcdef0123",
         "OPP_HTTP_HOST", "127.0.0.1",
         "OPP_HTTP_PORT", "0");
+    String secret = environment.get("OPP_INTERNAL_SECRETS");
     try (JarProcess server = JarProcess.start(dir, environment)) {
-      server.awaitListening(Duration.ofSeconds(30));
+      int port = server.awaitListening(Duration.ofSeconds(30));
       assertTrue(Files.exists(db));
+      HttpResponse<String> refused = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/opportunities/integration/update"))
+              .header("Content-Type", "application/json")
+              .header("X-Internal-Secret", secret)
+              .PUT(HttpRequest.BodyPublishers.ofString("{\"opportunityCode\":\"NOPE\",\"description\":\"body-marker\"}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, refused.statusCode());
       server.terminate();
       int status = server.awaitExit(Duration.ofSeconds(15));
       assertEquals(143, status, server.output());
       assertTrue(server.output().contains("stopped; store closed"), server.output());
       assertFalse(Files.exists(Path.of(db + "-wal")), "a clean close leaves no -wal file");
+      assertTrue(server.output().contains("access - PUT /api/opportunities/integration/update 404"), server.output());
+      assertFalse(server.output().contains(secret), "the secret never reaches the log");
+      assertFalse(server.output().contains("body-marker"), "bodies never reach the log");
     }
   }
 

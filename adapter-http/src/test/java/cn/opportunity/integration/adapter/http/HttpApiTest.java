@@ -32,8 +32,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +102,7 @@ class HttpApiTest {
   }
 
   static List<String> iterable(JsonNode node) {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
     return names;
   }
@@ -274,6 +278,68 @@ class HttpApiTest {
     assertEquals(503, down.statusCode());
     assertEquals("DOWN", JSON.readTree(down.body()).get("status").asText());
     assertEquals("DOWN", JSON.readTree(down.body()).at("/store/status").asText());
+  }
+
+  /** Stop waits for a request in flight: it is answered and stored; the server then refuses. */
+  @Test
+  void finishesARequestInFlightWhenStopped() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    OpportunityStore slow = new SlowStore(store, inside, release);
+    start(slow, 10);
+    CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+        put("{\"opportunityCode\":\"" + CODE + "\",\"source\":\"in flight\"}", SECRET).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertTrue(inside.await(5, TimeUnit.SECONDS), "the request reached the store");
+    Thread stopper = new Thread(app::stop);
+    stopper.start();
+    Thread.sleep(300);
+    release.countDown();
+    HttpResponse<String> answered = inFlight.get(10, TimeUnit.SECONDS);
+    stopper.join(15_000);
+    assertEquals(200, answered.statusCode(), answered.body());
+    assertEquals("in flight", store.findByCode(new OpportunityCode(CODE)).orElseThrow().details().source());
+    assertFalse(stopper.isAlive(), "stop returned");
+    app = null;
+  }
+
+  /** Holds every update until released. */
+  static final class SlowStore implements OpportunityStore {
+    private final OpportunityStore inner;
+    private final CountDownLatch inside;
+    private final CountDownLatch release;
+
+    SlowStore(OpportunityStore inner, CountDownLatch inside, CountDownLatch release) {
+      this.inner = inner;
+      this.inside = inside;
+      this.release = release;
+    }
+
+    @Override
+    public Optional<Opportunity> findByCode(OpportunityCode code) {
+      return inner.findByCode(code);
+    }
+
+    @Override
+    public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+      inside.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return inner.update(code, change);
+    }
+
+    @Override
+    public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
+      inner.importAll(created, updated);
+    }
+
+    @Override
+    public boolean isAvailable() {
+      return true;
+    }
   }
 
   /** A store whose writes fail unexpectedly, with SQL in the exception's message. */

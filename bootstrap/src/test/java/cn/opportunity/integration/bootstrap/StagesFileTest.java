@@ -1,0 +1,67 @@
+package cn.opportunity.integration.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.StageKind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class StagesFileTest {
+  static final Instant NOW = Instant.parse("2026-04-30T02:00:00Z");
+  @TempDir Path dir;
+
+  private Path file(String json) throws Exception {
+    Path file = dir.resolve("stages.json");
+    Files.writeString(file, json, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  @Test
+  void readsFlowsStagesAndLostReasons() throws Exception {
+    DictionarySnapshot snapshot = StagesFile.read(file("""
+        {"flows": [{"id": "projects", "name": "项目型销售", "stages": [
+           {"code": "P10", "name": "立项", "kind": "in_progress"},
+           {"code": "P90", "name": "中标", "kind": "won", "rank": 9},
+           {"code": "P99", "name": "未中标", "kind": "lost", "enabled": false}]}],
+         "lostReasons": [{"id": "price", "name": "价格"}]}"""), NOW);
+    assertEquals(1, snapshot.flows().size());
+    assertEquals(2, snapshot.enabledStageCount());
+    assertEquals(StageKind.WON, snapshot.resolveStage("中标").orElseThrow().kind());
+    assertEquals(9, snapshot.resolveStage("P90").orElseThrow().rank());
+    assertEquals(1, snapshot.resolveStage("P10").orElseThrow().rank());
+    assertFalse(snapshot.resolveStage("P99").isPresent());
+    assertEquals("价格", snapshot.lostReasons().get(0).name());
+    assertEquals(NOW, snapshot.loadedAt());
+  }
+
+  @Test
+  void readsAListOfStagesAsOneFlow() throws Exception {
+    DictionarySnapshot snapshot = StagesFile.read(file("{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}]}"), NOW);
+    assertEquals("default", snapshot.flows().get(0).id());
+    assertTrue(snapshot.resolveStage("a").isPresent());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "not json", "[]", "{}", "{\"stages\":[]}", "{\"stages\":{}}",
+      "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"maybe\"}]}",
+      "{\"stages\":[{\"code\":\"\",\"name\":\"甲\",\"kind\":\"won\"}]}",
+      "{\"stages\":[{\"code\":\"a\",\"kind\":\"won\"}]}",
+      "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"},{\"code\":\"a\",\"name\":\"乙\",\"kind\":\"lost\"}]}"})
+  void refusesABadFileNamingTheVariable(String json) throws Exception {
+    Path file = file(json);
+    AppConfig.InvalidConfigException e =
+        assertThrows(AppConfig.InvalidConfigException.class, () -> StagesFile.read(file, NOW));
+    assertTrue(e.problems().get(0).startsWith("OPP_STAGES_FILE: " + file + ": "), e.problems().toString());
+  }
+}
