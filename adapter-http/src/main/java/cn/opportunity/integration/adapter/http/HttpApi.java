@@ -41,7 +41,10 @@ public final class HttpApi {
     return Javalin.create(app -> {
       app.startup.showJavalinBanner = false;
       app.startup.showOldJavalinVersionWarning = false;
-      app.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MILLIS));
+      app.jetty.modifyServer(server -> {
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+        server.setErrorHandler(new EnvelopeErrorHandler());                  // Jetty's own errors too
+      });
       app.requestLogger.http((ctx, millis) -> access.info("{} {} {} {}ms id={} from={}",
           ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis), requestId(ctx), ctx.ip()));
 
@@ -57,7 +60,7 @@ public final class HttpApi {
       app.routes.exception(UpdateRejectedException.class, (e, ctx) -> Envelope.failure(ctx, 400, e.getMessage()));
       app.routes.exception(OpportunityNotFoundException.class, (e, ctx) -> Envelope.failure(ctx, 404, e.getMessage()));
       app.routes.exception(DictionaryUnavailableException.class, (e, ctx) -> Envelope.failure(ctx, 503, e.getMessage()));
-      app.routes.exception(HttpResponseException.class, (e, ctx) -> Envelope.failure(ctx, e.getStatus(), forStatus(e.getStatus())));
+      app.routes.exception(HttpResponseException.class, (e, ctx) -> Envelope.failure(ctx, e.getStatus(), messageFor(e.getStatus())));
       app.routes.exception(Exception.class, (e, ctx) -> {
         log.error("request {} failed", requestId(ctx), e);   // the stack trace reaches the log only
         Envelope.failure(ctx, 500, HttpMessages.SYSTEM_BUSY);
@@ -92,15 +95,16 @@ public final class HttpApi {
   /** Javalin's own 404 and 405 (no such route or method) as the envelope, unless a handler answered. */
   private static void envelopeIfEmpty(Context ctx, int status) {
     if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{\"code\""))
-      Envelope.failure(ctx, status, forStatus(status));
+      Envelope.failure(ctx, status, messageFor(status));
   }
 
-  private static String forStatus(int status) {
+  static String messageFor(int status) {
     return switch (status) {
       case 404 -> HttpMessages.NO_SUCH_ROUTE;
       case 405 -> HttpMessages.METHOD_NOT_ALLOWED;
       case 413 -> HttpMessages.BODY_TOO_LARGE;
       case 415 -> HttpMessages.UNSUPPORTED_MEDIA_TYPE;
+      case 431 -> HttpMessages.HEADERS_TOO_LARGE;
       default -> status >= 500 ? HttpMessages.SYSTEM_BUSY : HttpMessages.BAD_REQUEST;
     };
   }

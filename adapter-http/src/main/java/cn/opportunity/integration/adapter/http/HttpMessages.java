@@ -14,4 +14,5 @@ final class HttpMessages {
   static final String NO_SUCH_ROUTE = "接口不存在";
   static final String METHOD_NOT_ALLOWED = "不支持的请求方法";
   static final String BAD_REQUEST = "请求无效";
+  static final String HEADERS_TOO_LARGE = "请求头过大";
 }

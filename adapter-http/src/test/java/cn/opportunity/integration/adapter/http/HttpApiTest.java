@@ -248,6 +248,18 @@ class HttpApiTest {
   }
 
   @Test
+  void answersJettysOwnErrorsWithTheEnvelopeForPutToo() throws Exception {
+    start();
+    String answer = raw("127.0.0.1", "PUT /api/opportunities/integration/update HTTP/1.1\r\nHost: x\r\nX-Big: "
+        + "a".repeat(9 * 1024) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 431"), answer);
+    assertTrue(answer.endsWith("{\"code\":\"-1\",\"msg\":\"请求头过大\",\"data\":null}"), answer);
+    String garbage = raw("127.0.0.1", "PUT /api/opportunities/integration/update HTTP/9.9 nonsense\r\n\r\n");
+    assertTrue(garbage.startsWith("HTTP/1.1 400"), garbage);
+    assertTrue(garbage.contains("\"code\":\"-1\""), garbage);
+  }
+
+  @Test
   void showsAnOpportunityInCanonicalForm() throws Exception {
     start();
     send(put("{\"opportunityCode\":\"" + CODE + "\",\"amount\":2800000,\"confidencePct\":\"a\",\"status\":\"WON\"}", SECRET));
