@@ -1,0 +1,116 @@
+package cn.opportunity.integration.adapter.xiaoman;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * One exchange with Xiaoman: a bounded answer read as JSON, with at most {@link #RETRIES} retries
+ * on timeouts, connection failures, 429 and 5xx (full jitter, {@code Retry-After} honoured up to
+ * {@link #MAX_RETRY_AFTER}). Only idempotent calls come here: GETs and token requests.
+ */
+final class XiaomanHttp {
+  static final int RETRIES = 2;
+  static final int MAX_BODY_BYTES = 1 << 20;
+  static final Duration BACKOFF_BASE = Duration.ofMillis(200);
+  static final Duration BACKOFF_CAP = Duration.ofSeconds(2);
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Waits between attempts; tests replace it to count instead of sleeping. */
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** An answer: its status and its body as JSON. */
+  record Reply(int status, JsonNode body) {}
+
+  private final HttpClient client;
+  private final Sleeper sleeper;
+  private final RandomGenerator random;
+
+  XiaomanHttp(HttpClient client, Sleeper sleeper, RandomGenerator random) {
+    this.client = client;
+    this.sleeper = sleeper;
+    this.random = random;
+  }
+
+  /** @param what names the call in errors, e.g. {@code GET selector field=sales_flow} */
+  Reply send(HttpRequest request, String what) {
+    for (int attempt = 0; ; attempt++) {
+      Duration wait;
+      String failure;
+      try {
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        int status = response.statusCode();
+        if (status != 429 && status < 500) return new Reply(status, body(response, what));
+        response.body().close();
+        failure = what + ": HTTP " + status;
+        Optional<Duration> asked = retryAfter(response);
+        wait = asked.isPresent() ? asked.get() : backoff(attempt);
+      } catch (HttpTimeoutException e) {
+        failure = what + ": no answer within the timeout";
+        wait = backoff(attempt);
+      } catch (IOException e) {
+        failure = what + ": cannot reach Xiaoman (" + e.getClass().getSimpleName() + ")";
+        wait = backoff(attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, what + ": interrupted", e);
+      }
+      if (attempt == RETRIES || wait.compareTo(MAX_RETRY_AFTER) > 0)
+        throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, failure);
+      try {
+        sleeper.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, what + ": interrupted", e);
+      }
+    }
+  }
+
+  /** Full jitter: a random wait up to min(cap, base × 2^attempt), never zero. */
+  Duration backoff(int attempt) {
+    long ceiling = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << attempt);
+    return Duration.ofMillis(1 + random.nextLong(ceiling));
+  }
+
+  private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+    return response.headers().firstValue("Retry-After").flatMap(value -> {
+      try {
+        return Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
+      } catch (NumberFormatException notSeconds) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  private static JsonNode body(HttpResponse<InputStream> response, String what) throws IOException {
+    if (response.statusCode() >= 300 && response.statusCode() < 400) {
+      response.body().close();
+      throw new XiaomanException(XiaomanException.Kind.REJECTED, what + ": redirect to elsewhere, not followed");
+    }
+    byte[] bytes;
+    try (InputStream in = response.body()) {
+      bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+    }
+    if (bytes.length > MAX_BODY_BYTES)
+      throw new XiaomanException(XiaomanException.Kind.REJECTED, what + ": answer larger than 1 MiB");
+    try {
+      JsonNode body = JSON.readTree(bytes);
+      if (body == null || !body.isObject()) throw new XiaomanException(XiaomanException.Kind.REJECTED, what + ": answer is not a JSON object");
+      return body;
+    } catch (JsonProcessingException e) {
+      throw new XiaomanException(XiaomanException.Kind.REJECTED, what + ": answer is not JSON");
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package cn.opportunity.integration.adapter.xiaoman;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Xiaoman's open API on loopback, answering with copies of the published payloads
+ * ({@code src/test/resources/xiaoman}), with call counters and switches for faults.
+ */
+final class FakeXiaomanServer implements AutoCloseable {
+  static final String CLIENT_ID = "fake-client-id";
+  static final String CLIENT_SECRET = "fake-client-secret-value";
+  static final String USERNAME = "sales@example.com";
+  static final String PASSWORD = "fake-password-value";
+  static final String FLOW_WITH_PUBLISHED_STAGES = "1101060263";
+
+  final AtomicInteger tokenRequests = new AtomicInteger();
+  final AtomicInteger refreshRequests = new AtomicInteger();
+  final AtomicInteger dataRequests = new AtomicInteger();
+  /** Statuses the next data calls answer with instead of the payload (e.g. 401, 503). */
+  final Queue<Integer> nextDataStatuses = new ConcurrentLinkedQueue<>();
+  /** Bodies the next data calls answer with (status 200) instead of the payload. */
+  final Queue<String> nextDataBodies = new ConcurrentLinkedQueue<>();
+  final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
+  final Set<String> issuedRefreshTokens = ConcurrentHashMap.newKeySet();
+  volatile Integer expiresIn;            // null: no expires_in, as for client_credentials
+  volatile String retryAfter;            // sent with a 429/503 from nextDataStatuses
+  volatile long dataDelayMillis;
+  volatile boolean refuseRefresh;
+
+  private final HttpServer server;
+  private final AtomicInteger serial = new AtomicInteger();
+
+  FakeXiaomanServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/v1/oauth2/access_token", this::accessToken);
+    server.createContext("/v1/oauth2/refresh_token", this::refreshToken);
+    server.createContext("/v1/opportunity/fields/selector", this::selector);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.start();
+  }
+
+  URI baseUrl() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Every token issued so far becomes invalid: the next data call with one gets 401. */
+  void revokeTokens() {
+    issuedTokens.clear();
+  }
+
+  private void accessToken(HttpExchange exchange) throws IOException {
+    tokenRequests.incrementAndGet();
+    Map<String, String> form = form(exchange);
+    boolean clientOk = CLIENT_ID.equals(form.get("client_id")) && CLIENT_SECRET.equals(form.get("client_secret"));
+    boolean passwordOk = !"password".equals(form.get("grant_type"))
+        || USERNAME.equals(form.get("username")) && XiaomanTokens.sha256Hex(PASSWORD).equals(form.get("password"));
+    if (!clientOk || !passwordOk || !"opportunity".equals(form.get("scope"))) {
+      send(exchange, 400, fixture("oauth2-error-invalid_client.json"));
+      return;
+    }
+    issue(exchange, "password".equals(form.get("grant_type")));
+  }
+
+  private void refreshToken(HttpExchange exchange) throws IOException {
+    refreshRequests.incrementAndGet();
+    Map<String, String> form = form(exchange);
+    if (refuseRefresh || !issuedRefreshTokens.remove(form.getOrDefault("refresh_token", ""))) {
+      send(exchange, 400, fixture("oauth2-error-refresh_revoked.json"));
+      return;
+    }
+    issue(exchange, true);
+  }
+
+  private void issue(HttpExchange exchange, boolean withRefresh) throws IOException {
+    String token = "access-" + serial.incrementAndGet();
+    issuedTokens.add(token);
+    StringBuilder body = new StringBuilder("{\"token_type\":\"Bearer\",\"access_token\":\"" + token + "\"");
+    if (expiresIn != null) body.append(",\"expires_in\":").append(expiresIn);
+    if (withRefresh) {
+      String refresh = "refresh-" + serial.get();
+      issuedRefreshTokens.add(refresh);
+      body.append(",\"refresh_token\":\"").append(refresh).append('"');
+    }
+    send(exchange, 200, body.append('}').toString());
+  }
+
+  private void selector(HttpExchange exchange) throws IOException {
+    dataRequests.incrementAndGet();
+    if (dataDelayMillis > 0) {
+      try {
+        Thread.sleep(dataDelayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Integer status = nextDataStatuses.poll();
+    if (status != null) {
+      if (retryAfter != null) exchange.getResponseHeaders().add("Retry-After", retryAfter);
+      if (status == 302) exchange.getResponseHeaders().add("Location", "http://elsewhere.invalid/");
+      send(exchange, status, status == 401 ? "{\"code\":401,\"message\":\"token expired\"}" : "{\"code\":" + status + ",\"message\":\"fault\"}");
+      return;
+    }
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    String token = authorization == null ? "" : authorization.replaceFirst("^Bearer ", "");
+    if (!issuedTokens.contains(token)) {
+      send(exchange, 401, "{\"code\":401,\"message\":\"token expired\"}");
+      return;
+    }
+    String body = nextDataBodies.poll();
+    if (body != null) {
+      send(exchange, 200, body);
+      return;
+    }
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    switch (query.getOrDefault("field", "")) {
+      case "sales_flow" -> send(exchange, 200, fixture("selector-sales_flow.json"));
+      case "fail_reason" -> send(exchange, 200, fixture("selector-fail_reason.json"));
+      case "stage_list" -> send(exchange, 200, stages(query.getOrDefault("flow_id", "")));
+      default -> send(exchange, 200, "{\"code\":400,\"message\":\"unknown field\"}");
+    }
+  }
+
+  /** The published stage list for its flow; two made-up stages for every other flow. */
+  private static String stages(String flowId) {
+    if (flowId.equals(FLOW_WITH_PUBLISHED_STAGES)) return fixture("selector-stage_list-1101060263.json");
+    return "{\"code\":200,\"message\":\"success\",\"data\":["
+        + "{\"stage_id\":" + flowId + "1,\"stage_name\":\"进行 " + flowId + "\",\"type\":1,\"rank\":1,\"enable_flag\":1},"
+        + "{\"stage_id\":\"" + flowId + "2\",\"stage_name\":\"赢单\",\"type\":\"2\",\"rank\":1,\"enable_flag\":1,\"count\":null}]}";
+  }
+
+  static String fixture(String name) {
+    try (InputStream in = FakeXiaomanServer.class.getResourceAsStream("/xiaoman/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> form(HttpExchange exchange) throws IOException {
+    return query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, String> query(String raw) {
+    if (raw == null || raw.isEmpty()) return Map.of();
+    return Arrays.stream(raw.split("&")).map(pair -> pair.split("=", 2))
+        .collect(Collectors.toMap(p -> decode(p[0]), p -> p.length > 1 ? decode(p[1]) : "", (a, b) -> b));
+  }
+
+  private static String decode(String value) {
+    return URLDecoder.decode(value, StandardCharsets.UTF_8);
+  }
+
+  private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

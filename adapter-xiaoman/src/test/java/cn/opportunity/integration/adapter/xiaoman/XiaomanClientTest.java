@@ -1,0 +1,263 @@
+package cn.opportunity.integration.adapter.xiaoman;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.Stage;
+import cn.opportunity.integration.domain.dictionary.StageKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against a fake Xiaoman on loopback: grants, token reuse and renewal, faults, poisoned answers. */
+class XiaomanClientTest {
+  static final List<String> PUBLISHED_FLOW = List.of(FakeXiaomanServer.FLOW_WITH_PUBLISHED_STAGES);
+
+  final FakeXiaomanServer xiaoman = newServer();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-04-30T02:00:00Z"));
+  final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
+
+  static FakeXiaomanServer newServer() {
+    try {
+      return new FakeXiaomanServer();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    xiaoman.close();
+  }
+
+  XiaomanConfig config(XiaomanConfig.GrantType grant, String clientSecret, Duration requestTimeout) {
+    return new XiaomanConfig(xiaoman.baseUrl(), FakeXiaomanServer.CLIENT_ID, clientSecret, grant,
+        Optional.of(FakeXiaomanServer.USERNAME), Optional.of(FakeXiaomanServer.PASSWORD), "opportunity",
+        Duration.ofSeconds(2), requestTimeout);
+  }
+
+  XiaomanClient client(XiaomanConfig config) {
+    return new XiaomanClient(config, XiaomanClient.httpClient(config), clock, sleeps::add, RandomGenerator.getDefault());
+  }
+
+  XiaomanClient client() {
+    return client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5)));
+  }
+
+  /** A failure's message names the call and never a secret, the password, its digest or a token. */
+  static XiaomanException assertFails(XiaomanException.Kind kind, Runnable call) {
+    XiaomanException e = assertThrows(XiaomanException.class, call::run);
+    assertEquals(kind, e.kind(), e.getMessage());
+    for (String secret : List.of(FakeXiaomanServer.CLIENT_SECRET, FakeXiaomanServer.PASSWORD,
+        XiaomanTokens.sha256Hex(FakeXiaomanServer.PASSWORD), "access-", "refresh-")) {
+      assertFalse(e.getMessage().contains(secret), e.getMessage());
+    }
+    return e;
+  }
+
+  @Test
+  void readsThePublishedFlowItsStagesAndTheLostReasons() {
+    DictionarySnapshot snapshot = client().fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(1, snapshot.flows().size());
+    assertEquals("2019第四季度", snapshot.flows().get(0).name());
+    assertEquals(8, snapshot.enabledStageCount());
+    Stage won = snapshot.resolveStage("1101060278").orElseThrow();
+    assertEquals("赢单", won.name());
+    assertEquals(StageKind.WON, won.kind());
+    assertEquals(StageKind.LOST, snapshot.resolveStage("输单").orElseThrow().kind());
+    assertEquals(StageKind.IN_PROGRESS, snapshot.resolveStage("开发(1)").orElseThrow().kind());
+    assertEquals(5, snapshot.lostReasons().size());
+    assertEquals("产品质量", snapshot.lostReasons().get(0).name());
+    assertEquals(clock.instant(), snapshot.loadedAt());
+    assertEquals(1, xiaoman.tokenRequests.get());
+  }
+
+  @Test
+  void takesEveryUsableFlowWhenNoneIsConfigured() {
+    DictionarySnapshot snapshot = client().fetchDictionary(List.of());
+    assertEquals(9, snapshot.flows().size());
+    assertTrue(snapshot.resolveStage("赢单").isEmpty(), "a name shared by several flows names no stage");
+  }
+
+  @Test
+  void sendsTheDigestOfThePasswordForThePasswordGrant() {
+    client(config(XiaomanConfig.GrantType.PASSWORD, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5)))
+        .fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(1, xiaoman.tokenRequests.get());
+    assertEquals(1, xiaoman.issuedRefreshTokens.size());
+  }
+
+  @Test
+  void reusesTheTokenAcrossReloads() {
+    XiaomanClient client = client();
+    client.fetchDictionary(PUBLISHED_FLOW);
+    clock.advance(Duration.ofHours(7));
+    client.fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(1, xiaoman.tokenRequests.get());
+    clock.advance(Duration.ofMinutes(56));   // 8 h less 4 min: within the renewal margin
+    client.fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(2, xiaoman.tokenRequests.get());
+  }
+
+  @Test
+  void renewsAnExpiringTokenWithItsRefreshToken() {
+    xiaoman.expiresIn = 3600;
+    XiaomanClient client = client(config(XiaomanConfig.GrantType.PASSWORD, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5)));
+    client.fetchDictionary(PUBLISHED_FLOW);
+    clock.advance(Duration.ofMinutes(56));
+    client.fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(1, xiaoman.tokenRequests.get());
+    assertEquals(1, xiaoman.refreshRequests.get());
+  }
+
+  @Test
+  void asksForANewGrantWhenTheRefreshTokenIsRevoked() {
+    xiaoman.expiresIn = 3600;
+    xiaoman.refuseRefresh = true;
+    XiaomanClient client = client(config(XiaomanConfig.GrantType.PASSWORD, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5)));
+    client.fetchDictionary(PUBLISHED_FLOW);
+    clock.advance(Duration.ofHours(1));
+    client.fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(1, xiaoman.refreshRequests.get());
+    assertEquals(2, xiaoman.tokenRequests.get());
+  }
+
+  @Test
+  void retriesACallOnceWithANewTokenAfterA401() {
+    XiaomanClient client = client();
+    client.fetchDictionary(PUBLISHED_FLOW);
+    int calls = xiaoman.dataRequests.get();
+    xiaoman.revokeTokens();
+    client.fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(2, xiaoman.tokenRequests.get(), "one 401 costs one token request");
+    assertEquals(calls + 1, xiaoman.dataRequests.get() - calls, "and one retried call");
+  }
+
+  @Test
+  void surfacesTwoRefusedTokensInARowInsteadOfLooping() {
+    xiaoman.nextDataStatuses.addAll(List.of(401, 401));
+    XiaomanException e = assertFails(XiaomanException.Kind.AUTHENTICATION, () -> client().fetchDictionary(PUBLISHED_FLOW));
+    assertTrue(e.getMessage().contains("field=sales_flow"), e.getMessage());
+    assertEquals(2, xiaoman.dataRequests.get());
+    assertEquals(2, xiaoman.tokenRequests.get());
+  }
+
+  @Test
+  void reportsAnInvalidClientWithXiaomansMessageButNotTheSecret() {
+    XiaomanException e = assertFails(XiaomanException.Kind.AUTHENTICATION,
+        () -> client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, "wrong-secret-value", Duration.ofSeconds(5)))
+            .fetchDictionary(PUBLISHED_FLOW));
+    assertTrue(e.getMessage().contains("Client authentication failed"), e.getMessage());
+    assertFalse(e.getMessage().contains("wrong-secret-value"));
+    assertEquals(1, xiaoman.tokenRequests.get(), "a 400 is never retried");
+  }
+
+  @Test
+  void retriesServerErrorsAtMostTwiceWithJitter() {
+    XiaomanClient client = client();
+    xiaoman.nextDataStatuses.addAll(List.of(503, 502));
+    client.fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(2, sleeps.size());
+    assertTrue(sleeps.stream().allMatch(d -> !d.isZero() && d.compareTo(XiaomanHttp.BACKOFF_CAP) <= 0), sleeps.toString());
+    int before = xiaoman.dataRequests.get();
+    xiaoman.nextDataStatuses.addAll(List.of(503, 503, 503));
+    assertFails(XiaomanException.Kind.UNAVAILABLE, () -> client.fetchDictionary(PUBLISHED_FLOW));
+    assertEquals(3, xiaoman.dataRequests.get() - before);
+  }
+
+  @Test
+  void neverRetriesA404() {
+    xiaoman.nextDataStatuses.add(404);
+    assertFails(XiaomanException.Kind.REJECTED, () -> client().fetchDictionary(PUBLISHED_FLOW));
+    assertEquals(1, xiaoman.dataRequests.get());
+    assertTrue(sleeps.isEmpty());
+  }
+
+  @Test
+  void honoursRetryAfterUpToACap() {
+    xiaoman.retryAfter = "5";
+    xiaoman.nextDataStatuses.add(429);
+    client().fetchDictionary(PUBLISHED_FLOW);
+    assertEquals(List.of(Duration.ofSeconds(5)), sleeps);
+    xiaoman.retryAfter = "3600";
+    xiaoman.nextDataStatuses.add(503);
+    int before = xiaoman.dataRequests.get();
+    assertFails(XiaomanException.Kind.UNAVAILABLE, () -> client().fetchDictionary(PUBLISHED_FLOW));
+    assertEquals(1, xiaoman.dataRequests.get() - before, "a wait beyond the cap is not waited");
+  }
+
+  @Test
+  void endsEachAttemptOnAStalledServerWithinTheRequestTimeout() {
+    xiaoman.dataDelayMillis = 3_000;
+    long started = System.nanoTime();
+    assertFails(XiaomanException.Kind.UNAVAILABLE,
+        () -> client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, Duration.ofMillis(300)))
+            .fetchDictionary(PUBLISHED_FLOW));
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertEquals(3, xiaoman.dataRequests.get());
+    assertTrue(millis < 3 * 300 + 1_000, "three attempts of 300 ms took " + millis + " ms");
+  }
+
+  @Test
+  void rejectsPoisonedAnswers() {
+    String flowsOk = FakeXiaomanServer.fixture("selector-sales_flow.json");
+    List<String> poisoned = List.of(
+        "{\"code\":200,\"data\":[]}",                                                     // no flow
+        "not json at all",
+        "{\"code\":200,\"data\":{}}",
+        "{\"code\":200,\"data\":[{\"name\":\"no id\",\"enable_flag\":1,\"disable_flag\":0}]}",
+        "{\"code\":500,\"message\":\"数据库错误\"}",
+        "{\"code\":200,\"data\":[" + "{\"flow_id\":1,\"name\":\"" + "x".repeat(1_100_000) + "\"}]}");
+    for (String body : poisoned) {
+      xiaoman.nextDataBodies.add(body);
+      assertFails(XiaomanException.Kind.REJECTED, () -> client().fetchDictionary(List.of()));
+    }
+    for (String stages : List.of(
+        "{\"code\":200,\"data\":[]}",
+        "{\"code\":200,\"data\":[{\"stage_name\":\"无编号\",\"type\":1,\"enable_flag\":1}]}",
+        "{\"code\":200,\"data\":[{\"stage_id\":7,\"stage_name\":\"怪\",\"type\":9,\"enable_flag\":1}]}",
+        "{\"code\":200,\"data\":[{\"stage_id\":7,\"stage_name\":\"甲\",\"type\":1,\"enable_flag\":1},"
+            + "{\"stage_id\":\"7\",\"stage_name\":\"乙\",\"type\":2,\"enable_flag\":1}]}")) {
+      xiaoman.nextDataBodies.addAll(List.of(flowsOk, stages));
+      assertFails(XiaomanException.Kind.REJECTED, () -> client().fetchDictionary(PUBLISHED_FLOW));
+    }
+    xiaoman.nextDataStatuses.add(302);
+    assertFails(XiaomanException.Kind.REJECTED, () -> client().fetchDictionary(PUBLISHED_FLOW));
+  }
+
+  /** 50 callers that all find the token expired cause exactly one token request. */
+  @Test
+  void letsOneTokenRequestServeManyWaitingCallers() throws Exception {
+    XiaomanConfig config = config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5));
+    XiaomanTokens tokens = new XiaomanTokens(config,
+        new XiaomanHttp(XiaomanClient.httpClient(config), sleeps::add, RandomGenerator.getDefault()), clock);
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<String>> callers = new ArrayList<>();
+      for (int i = 0; i < 50; i++) callers.add(pool.submit(() -> {
+        start.await();
+        return tokens.token();
+      }));
+      start.countDown();
+      for (Future<String> caller : callers) assertEquals("access-1", caller.get(10, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, xiaoman.tokenRequests.get());
+  }
+}
