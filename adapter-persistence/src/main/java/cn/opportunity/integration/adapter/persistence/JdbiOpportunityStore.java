@@ -15,16 +15,18 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Opportunities in SQLite. Writes run one at a time (SQLite has one writer; a fair lock gives
+ * Opportunities in SQLite. Writes run one at a time (SQLite has one writer; the database's fair lock gives
  * waiters first-come order instead of SQLite's unfair busy polling), each in one {@code BEGIN
  * IMMEDIATE} transaction that reads, changes and writes the row with a version check.
  */
 public final class JdbiOpportunityStore implements OpportunityStore {
   private final Jdbi jdbi;
-  private final ReentrantLock writeLock = new ReentrantLock(true);
+  private final ReentrantLock writeLock;
 
-  JdbiOpportunityStore(Jdbi jdbi) {
+  /** @param writeLock the database's one writer lock, shared by its stores */
+  JdbiOpportunityStore(Jdbi jdbi, ReentrantLock writeLock) {
     this.jdbi = jdbi;
+    this.writeLock = writeLock;
   }
 
   @Override

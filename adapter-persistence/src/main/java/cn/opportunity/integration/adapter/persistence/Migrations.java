@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 final class Migrations {
   /** Every migration, in order (resources cannot be listed inside a jar). */
-  static final List<String> FILES = List.of("V1__opportunity.sql");
+  static final List<String> FILES = List.of("V1__opportunity.sql", "V2__dictionary_snapshot.sql");
 
   private Migrations() {}
 

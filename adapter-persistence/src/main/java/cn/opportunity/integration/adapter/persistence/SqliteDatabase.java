@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.slf4j.Logger;
@@ -27,12 +28,16 @@ public final class SqliteDatabase implements AutoCloseable {
   private final Jdbi jdbi;
   private final Connection anchor;
   private final JdbiOpportunityStore opportunityStore;
+  private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
 
   private SqliteDatabase(String jdbcUrl, Jdbi jdbi, Connection anchor) {
     this.jdbcUrl = jdbcUrl;
     this.jdbi = jdbi;
     this.anchor = anchor;
-    this.opportunityStore = new JdbiOpportunityStore(jdbi);
+    // SQLite has one writer: one fair lock for every store gives waiters first-come order.
+    ReentrantLock writeLock = new ReentrantLock(true);
+    this.opportunityStore = new JdbiOpportunityStore(jdbi, writeLock);
+    this.dictionarySnapshotStore = new JdbiDictionarySnapshotStore(jdbi, writeLock);
   }
 
   /**
@@ -97,6 +102,10 @@ public final class SqliteDatabase implements AutoCloseable {
 
   public JdbiOpportunityStore opportunityStore() {
     return opportunityStore;
+  }
+
+  public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
+    return dictionarySnapshotStore;
   }
 
   public String jdbcUrl() {

@@ -1,0 +1,90 @@
+package cn.opportunity.integration.adapter.persistence;
+
+import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshotStore;
+import cn.opportunity.integration.domain.dictionary.LostReason;
+import cn.opportunity.integration.domain.dictionary.SalesFlow;
+import cn.opportunity.integration.domain.dictionary.Stage;
+import cn.opportunity.integration.domain.dictionary.StageKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The last good dictionary of each remote source, in four small tables, replaced in one transaction. */
+public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStore {
+  private final Jdbi jdbi;
+  private final ReentrantLock writeLock;
+
+  /** @param writeLock the database's one writer lock, shared by its stores */
+  JdbiDictionarySnapshotStore(Jdbi jdbi, ReentrantLock writeLock) {
+    this.jdbi = jdbi;
+    this.writeLock = writeLock;
+  }
+
+  @Override
+  public Optional<DictionarySnapshot> load(String source) {
+    return jdbi.withHandle(handle -> {
+      Optional<String> loadedAt = handle.createQuery("SELECT loaded_at FROM dictionary_snapshot WHERE source = ?")
+          .bind(0, source).mapTo(String.class).findOne();
+      if (loadedAt.isEmpty()) return Optional.<DictionarySnapshot>empty();
+      List<SalesFlow> flows = new ArrayList<>();
+      for (Map<String, Object> flow : handle.createQuery(
+              "SELECT position, flow_id, name FROM dictionary_flow WHERE source = ? ORDER BY position")
+          .bind(0, source).mapToMap().list()) {
+        List<Stage> stages = handle.createQuery("""
+                SELECT code, name, kind, stage_rank, enabled FROM dictionary_stage
+                 WHERE source = ? AND flow_position = ? ORDER BY position""")
+            .bind(0, source).bind(1, ((Number) flow.get("position")).intValue())
+            .map((rs, ctx) -> new Stage(new StageCode(rs.getString("code")), rs.getString("name"),
+                StageKind.ofCode(rs.getString("kind")).orElseThrow(), rs.getInt("stage_rank"), rs.getInt("enabled") == 1))
+            .list();
+        flows.add(new SalesFlow((String) flow.get("flow_id"), (String) flow.get("name"), stages));
+      }
+      List<LostReason> reasons = handle.createQuery(
+              "SELECT reason_id, name, enabled FROM dictionary_lost_reason WHERE source = ? ORDER BY position")
+          .bind(0, source)
+          .map((rs, ctx) -> new LostReason(rs.getString("reason_id"), rs.getString("name"), rs.getInt("enabled") == 1))
+          .list();
+      return Optional.of(new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get())));
+    });
+  }
+
+  @Override
+  public void save(String source, DictionarySnapshot snapshot) {
+    writeLock.lock();
+    try {
+      jdbi.useTransaction(handle -> replace(handle, source, snapshot));
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static void replace(Handle handle, String source, DictionarySnapshot snapshot) {
+    handle.execute("DELETE FROM dictionary_snapshot WHERE source = ?", source);   // rows below cascade
+    handle.execute("INSERT INTO dictionary_snapshot (source, loaded_at) VALUES (?, ?)",
+        source, OpportunityRow.INSTANT.format(snapshot.loadedAt()));
+    for (int f = 0; f < snapshot.flows().size(); f++) {
+      SalesFlow flow = snapshot.flows().get(f);
+      handle.execute("INSERT INTO dictionary_flow (source, position, flow_id, name) VALUES (?, ?, ?, ?)",
+          source, f, flow.id(), flow.name());
+      for (int s = 0; s < flow.stages().size(); s++) {
+        Stage stage = flow.stages().get(s);
+        handle.execute("""
+            INSERT INTO dictionary_stage (source, flow_position, position, code, name, kind, stage_rank, enabled)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            source, f, s, stage.code().value(), stage.name(), stage.kind().code(), stage.rank(), stage.enabled() ? 1 : 0);
+      }
+    }
+    for (int r = 0; r < snapshot.lostReasons().size(); r++) {
+      LostReason reason = snapshot.lostReasons().get(r);
+      handle.execute("INSERT INTO dictionary_lost_reason (source, position, reason_id, name, enabled) VALUES (?, ?, ?, ?, ?)",
+          source, r, reason.id(), reason.name(), reason.enabled() ? 1 : 0);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package cn.opportunity.integration.adapter.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
+import cn.opportunity.integration.domain.dictionary.LostReason;
+import cn.opportunity.integration.domain.dictionary.SalesFlow;
+import cn.opportunity.integration.domain.dictionary.Stage;
+import cn.opportunity.integration.domain.dictionary.StageKind;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JdbiDictionarySnapshotStoreTest {
+  @TempDir Path dir;
+
+  static DictionarySnapshot snapshot(Instant at) {
+    SalesFlow other = new SalesFlow("3071499626", "外贸销售标准流程", List.of(
+        new Stage(new StageCode("1101060278"), "赢单", StageKind.WON, 1, true),
+        new Stage(new StageCode("2777669343"), "停用", StageKind.LOST, 2, false)));
+    return new DictionarySnapshot(List.of(FixedFlowDictionary.builtInFlow(), other),
+        List.of(new LostReason("1101043686", "产品质量", true), new LostReason("3421479132", "物流问题", false)), at);
+  }
+
+  static void assertSameSnapshot(DictionarySnapshot expected, DictionarySnapshot actual) {
+    assertEquals(expected.flows(), actual.flows());
+    assertEquals(expected.lostReasons(), actual.lostReasons());
+    assertEquals(expected.loadedAt(), actual.loadedAt());
+  }
+
+  @Test
+  void findsNothingBeforeTheFirstSave() {
+    try (SqliteDatabase database = SqliteDatabase.open("jdbc:sqlite:" + dir.resolve("d.db"))) {
+      assertTrue(database.dictionarySnapshotStore().load("xiaoman").isEmpty());
+    }
+  }
+
+  @Test
+  void keepsTheLastSnapshotAcrossReopeningAndReplacesItWhole() {
+    String url = "jdbc:sqlite:" + dir.resolve("d.db");
+    DictionarySnapshot first = snapshot(Instant.parse("2026-04-30T02:00:00.123456789Z"));
+    DictionarySnapshot second = new DictionarySnapshot(List.of(FixedFlowDictionary.builtInFlow()), List.of(),
+        Instant.parse("2026-05-01T00:00:00Z"));
+    try (SqliteDatabase database = SqliteDatabase.open(url)) {
+      database.dictionarySnapshotStore().save("xiaoman", first);
+      database.dictionarySnapshotStore().save("other", second);
+    }
+    try (SqliteDatabase database = SqliteDatabase.open(url)) {
+      assertSameSnapshot(first, database.dictionarySnapshotStore().load("xiaoman").orElseThrow());
+      database.dictionarySnapshotStore().save("xiaoman", second);
+      assertSameSnapshot(second, database.dictionarySnapshotStore().load("xiaoman").orElseThrow());
+      assertSameSnapshot(second, database.dictionarySnapshotStore().load("other").orElseThrow());
+    }
+  }
+}
