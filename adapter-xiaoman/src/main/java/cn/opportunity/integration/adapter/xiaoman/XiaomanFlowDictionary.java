@@ -1,0 +1,117 @@
+package cn.opportunity.integration.adapter.xiaoman;
+
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshotStore;
+import cn.opportunity.integration.domain.dictionary.FlowDictionary;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stage dictionary of the CRM's live flows in Xiaoman. Validation reads it from memory; it is
+ * reloaded in the background, and the last good snapshot is saved so that a restart while Xiaoman
+ * is down still validates. A failed reload keeps the snapshot in force, shows in {@link
+ * #lastError()} and is logged once per streak of failures.
+ */
+public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseable {
+  public static final String SOURCE = "xiaoman";
+  private static final Logger log = LoggerFactory.getLogger(XiaomanFlowDictionary.class);
+
+  private final XiaomanClient client;
+  private final DictionarySnapshotStore snapshots;
+  private final List<String> flowIds;
+  private final ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "xiaoman-dictionary");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private volatile Optional<DictionarySnapshot> current = Optional.empty();
+  private volatile Optional<String> lastError = Optional.empty();
+  private boolean failing;
+
+  /** @param flowIds the flows whose stages count; empty: every usable flow */
+  public XiaomanFlowDictionary(XiaomanClient client, DictionarySnapshotStore snapshots, List<String> flowIds) {
+    this.client = client;
+    this.snapshots = snapshots;
+    this.flowIds = List.copyOf(flowIds);
+  }
+
+  /**
+   * Takes the saved snapshot, tries one reload for at most {@code startBound} (the server's start
+   * never waits longer), then reloads every {@code interval} in the background.
+   */
+  public void start(Duration startBound, Duration interval) {
+    try {
+      current = snapshots.load(SOURCE);
+      current.ifPresent(s -> log.info("stage dictionary: saved Xiaoman snapshot of {} in force", s.loadedAt()));
+    } catch (RuntimeException e) {
+      log.warn("stage dictionary: the saved Xiaoman snapshot cannot be read: {}", e.getMessage());
+    }
+    Future<Boolean> first = reloads.submit(this::reload);
+    try {
+      first.get(startBound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("stage dictionary: Xiaoman has not answered within {}; starting with {}", startBound,
+          current.isPresent() ? "the saved snapshot" : "no dictionary (updates with a stage get 503)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.warn("stage dictionary: first reload failed: {}", e.getCause().toString());
+    }
+    reloads.scheduleWithFixedDelay(this::reload, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One reload: on success, the snapshot in force and the saved one are replaced. */
+  public synchronized boolean reload() {
+    DictionarySnapshot fresh;
+    try {
+      fresh = client.fetchDictionary(flowIds);
+    } catch (RuntimeException e) {
+      lastError = Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      if (!failing) log.warn("stage dictionary: reload from Xiaoman failed, keeping {}: {}",
+          current.map(s -> "the snapshot of " + s.loadedAt()).orElse("no dictionary"), lastError.get());
+      failing = true;
+      return false;
+    }
+    current = Optional.of(fresh);
+    lastError = Optional.empty();
+    if (failing) log.info("stage dictionary: Xiaoman answers again");
+    failing = false;
+    log.info("stage dictionary: {} flow(s), {} enabled stage(s) from Xiaoman", fresh.flows().size(), fresh.enabledStageCount());
+    try {
+      snapshots.save(SOURCE, fresh);
+    } catch (RuntimeException e) {
+      log.warn("stage dictionary: the snapshot could not be saved: {}", e.getMessage());
+    }
+    return true;
+  }
+
+  @Override
+  public Optional<DictionarySnapshot> current() {
+    return current;
+  }
+
+  @Override
+  public String source() {
+    return SOURCE;
+  }
+
+  @Override
+  public Optional<String> lastError() {
+    return lastError;
+  }
+
+  /** Stops the background reloads. */
+  @Override
+  public void close() {
+    reloads.shutdownNow();
+  }
+}

@@ -1,0 +1,101 @@
+package cn.opportunity.integration.adapter.xiaoman;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.testing.InMemoryDictionarySnapshotStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class XiaomanFlowDictionaryTest {
+  static final Duration HOUR = Duration.ofHours(1);
+  final FakeXiaomanServer xiaoman = XiaomanClientTest.newServer();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-04-30T02:00:00Z"));
+  final InMemoryDictionarySnapshotStore saved = new InMemoryDictionarySnapshotStore();
+  final List<XiaomanFlowDictionary> started = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    started.forEach(XiaomanFlowDictionary::close);
+    xiaoman.close();
+  }
+
+  XiaomanFlowDictionary dictionary(Duration requestTimeout) {
+    XiaomanConfig config = new XiaomanConfig(xiaoman.baseUrl(), FakeXiaomanServer.CLIENT_ID, FakeXiaomanServer.CLIENT_SECRET,
+        XiaomanConfig.GrantType.CLIENT_CREDENTIALS, Optional.empty(), Optional.empty(), "opportunity",
+        Duration.ofSeconds(1), requestTimeout);
+    XiaomanClient client = new XiaomanClient(config, XiaomanClient.httpClient(config), clock, wait -> { }, RandomGenerator.getDefault());
+    XiaomanFlowDictionary dictionary = new XiaomanFlowDictionary(client, saved, XiaomanClientTest.PUBLISHED_FLOW);
+    started.add(dictionary);
+    return dictionary;
+  }
+
+  @Test
+  void loadsAtStartAndSavesWhatItLoaded() {
+    XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5));
+    dictionary.start(Duration.ofSeconds(5), HOUR);
+    assertEquals(8, dictionary.current().orElseThrow().enabledStageCount());
+    assertEquals("xiaoman", dictionary.source());
+    assertEquals(Optional.empty(), dictionary.lastError());
+    assertEquals(8, saved.load("xiaoman").orElseThrow().enabledStageCount());
+  }
+
+  @Test
+  void keepsTheSnapshotInForceWhenAReloadFailsAndRecoversAfter() {
+    XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5));
+    dictionary.start(Duration.ofSeconds(5), HOUR);
+    DictionarySnapshot before = dictionary.current().orElseThrow();
+    xiaoman.nextDataStatuses.addAll(List.of(503, 503, 503));
+    assertFalse(dictionary.reload());
+    assertTrue(dictionary.current().orElseThrow() == before, "the old snapshot stays in force");
+    assertTrue(dictionary.lastError().orElseThrow().contains("HTTP 503"), dictionary.lastError().toString());
+    xiaoman.nextDataBodies.add("{\"code\":200,\"data\":[]}");   // poisoned: no flow
+    assertFalse(dictionary.reload());
+    assertTrue(dictionary.current().orElseThrow() == before);
+    assertEquals(1, saved.saves.get(), "nothing bad was saved");
+    assertTrue(dictionary.reload());
+    assertEquals(Optional.empty(), dictionary.lastError());
+    assertEquals(2, saved.saves.get());
+  }
+
+  @Test
+  void startsFromTheSavedSnapshotWhenXiaomanIsDown() {
+    XiaomanFlowDictionary first = dictionary(Duration.ofSeconds(5));
+    first.start(Duration.ofSeconds(5), HOUR);
+    Instant loadedAt = first.current().orElseThrow().loadedAt();
+    xiaoman.close();   // down
+    XiaomanFlowDictionary restarted = dictionary(Duration.ofSeconds(1));
+    restarted.start(Duration.ofSeconds(5), HOUR);
+    assertEquals(loadedAt, restarted.current().orElseThrow().loadedAt());
+    assertTrue(restarted.current().orElseThrow().resolveStage("赢单").isPresent());
+    assertTrue(restarted.lastError().isPresent());
+  }
+
+  @Test
+  void hasNoDictionaryWhenXiaomanIsDownAndNothingWasSaved() {
+    xiaoman.close();
+    XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(1));
+    dictionary.start(Duration.ofSeconds(5), HOUR);
+    assertTrue(dictionary.current().isEmpty());
+    assertTrue(dictionary.lastError().orElseThrow().contains("cannot reach Xiaoman"), dictionary.lastError().toString());
+  }
+
+  @Test
+  void neverHoldsTheStartLongerThanItsBound() {
+    xiaoman.dataDelayMillis = 3_000;
+    XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(2));
+    long started = System.nanoTime();
+    dictionary.start(Duration.ofMillis(300), HOUR);
+    long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    assertTrue(millis < 1_000, "start took " + millis + " ms");
+    assertTrue(dictionary.current().isEmpty());
+  }
+}
