@@ -51,12 +51,15 @@ public record AppConfig(
       Optional<String> password,
       String scope,
       List<String> flowIds,
-      Duration refreshInterval) {
+      Duration refreshInterval,
+      Duration connectTimeout,
+      Duration requestTimeout) {
     @Override
     public String toString() {
       return "XiaomanSettings[baseUrl=" + baseUrl + ", clientId=" + clientId.orElse("-") + ", grantType=" + grantType
           + ", username=" + username.orElse("-") + ", scope=" + scope + ", flowIds=" + flowIds
-          + ", refreshInterval=" + refreshInterval + "]";
+          + ", refreshInterval=" + refreshInterval + ", connectTimeout=" + connectTimeout
+          + ", requestTimeout=" + requestTimeout + "]";
     }
   }
 
@@ -136,12 +139,30 @@ public record AppConfig(
         reader.optional("XIAOMAN_PASSWORD"),
         reader.text("XIAOMAN_SCOPE", "opportunity"),
         reader.list("XIAOMAN_FLOW_IDS"),
-        reader.duration("XIAOMAN_REFRESH_INTERVAL", Duration.ofMinutes(10)));
-    if (dictionary == DictionarySource.XIAOMAN)
-      reader.problem("OPP_DICTIONARY=xiaoman: the Xiaoman stage dictionary is not available in this version yet;"
-          + " use local (the default) or OPP_STAGES_FILE");
+        reader.duration("XIAOMAN_REFRESH_INTERVAL", Duration.ofMinutes(10)),
+        reader.duration("XIAOMAN_CONNECT_TIMEOUT", Duration.ofSeconds(3)),
+        reader.duration("XIAOMAN_REQUEST_TIMEOUT", Duration.ofSeconds(10)));
+    if (dictionary == DictionarySource.XIAOMAN) checkXiaoman(xiaoman, reader);
     reader.failIfAnyProblem();
     return new AppConfig(host, port, dbUrl, secrets, zone, dictionary, stagesFile, xiaoman);
+  }
+
+  /** What {@code OPP_DICTIONARY=xiaoman} needs: credentials, a known grant, a usable address. */
+  private static void checkXiaoman(XiaomanSettings xiaoman, Values reader) {
+    if (!xiaoman.baseUrl().matches("https?://[^\\s/]+.*"))
+      reader.problem("XIAOMAN_BASE_URL must be an http(s) URL, not '" + xiaoman.baseUrl() + "'");
+    if (xiaoman.clientId().isEmpty())
+      reader.problem("XIAOMAN_CLIENT_ID is required with OPP_DICTIONARY=xiaoman (OKKI 企业管理 → 外部对接 → API对接)");
+    if (xiaoman.clientSecret().isEmpty())
+      reader.problem("XIAOMAN_CLIENT_SECRET is required with OPP_DICTIONARY=xiaoman (OKKI 企业管理 → 外部对接 → API对接)");
+    switch (xiaoman.grantType()) {
+      case "client_credentials" -> { }
+      case "password" -> {
+        if (xiaoman.username().isEmpty() || xiaoman.password().isEmpty())
+          reader.problem("XIAOMAN_USERNAME and XIAOMAN_PASSWORD are required with XIAOMAN_GRANT_TYPE=password");
+      }
+      default -> reader.problem("XIAOMAN_GRANT_TYPE must be client_credentials or password, not '" + xiaoman.grantType() + "'");
+    }
   }
 
   /** The same configuration listening elsewhere. */

@@ -106,4 +106,38 @@ class AppConfigTest {
         () -> AppConfig.loadWithoutSecrets(Map.of("OPP_STAGES_FILE", dir.resolve("nope.json").toString()), Optional.empty()));
     assertTrue(e.problems().get(0).startsWith("OPP_STAGES_FILE"));
   }
+
+  @Test
+  void needsXiaomansCredentialsForTheXiaomanDictionary() {
+    AppConfig.InvalidConfigException e = assertThrows(AppConfig.InvalidConfigException.class,
+        () -> AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "xiaoman"), Optional.empty()));
+    assertEquals(2, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).startsWith("XIAOMAN_CLIENT_ID is required"));
+    assertTrue(e.problems().get(1).startsWith("XIAOMAN_CLIENT_SECRET is required"));
+  }
+
+  @Test
+  void needsAUserAndPasswordForThePasswordGrantAndKnowsNoOtherGrant() {
+    Map<String, String> base = Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "xiaoman",
+        "XIAOMAN_CLIENT_ID", "id", "XIAOMAN_CLIENT_SECRET", "client-secret-value", "XIAOMAN_GRANT_TYPE", "password");
+    AppConfig.InvalidConfigException e = assertThrows(AppConfig.InvalidConfigException.class, () -> AppConfig.load(base, Optional.empty()));
+    assertEquals(List.of("XIAOMAN_USERNAME and XIAOMAN_PASSWORD are required with XIAOMAN_GRANT_TYPE=password"), e.problems());
+    java.util.HashMap<String, String> other = new java.util.HashMap<>(base);
+    other.put("XIAOMAN_GRANT_TYPE", "implicit");
+    e = assertThrows(AppConfig.InvalidConfigException.class, () -> AppConfig.load(other, Optional.empty()));
+    assertTrue(e.problems().get(0).startsWith("XIAOMAN_GRANT_TYPE must be"), e.problems().toString());
+    assertFalse(e.getMessage().contains("client-secret-value"));
+  }
+
+  @Test
+  void readsTheXiaomanSettings() {
+    AppConfig config = AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "XIAOMAN",
+        "XIAOMAN_CLIENT_ID", "id", "XIAOMAN_CLIENT_SECRET", "cs", "XIAOMAN_FLOW_IDS", "1, 2",
+        "XIAOMAN_REFRESH_INTERVAL", "PT5M", "XIAOMAN_REQUEST_TIMEOUT", "PT2S"), Optional.empty());
+    assertEquals(AppConfig.DictionarySource.XIAOMAN, config.dictionary());
+    assertEquals(List.of("1", "2"), config.xiaoman().flowIds());
+    assertEquals(Duration.ofMinutes(5), config.xiaoman().refreshInterval());
+    assertEquals(Duration.ofSeconds(2), config.xiaoman().requestTimeout());
+    assertEquals(Duration.ofSeconds(3), config.xiaoman().connectTimeout());
+  }
 }

@@ -1,14 +1,16 @@
 package cn.opportunity.integration.adapter.persistence;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ReflectionMappers;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,66 +19,77 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * One SQLite database file: its settings, its migrations and its stores. Every connection uses WAL,
- * {@code synchronous=FULL} (a commit returns once synced), a 5 s busy timeout, foreign keys and
- * {@code BEGIN IMMEDIATE} transactions.
+ * {@code synchronous=FULL} (a commit returns once the WAL is synced), a 5 s busy timeout, foreign
+ * keys, no shared cache, and {@code BEGIN IMMEDIATE} transactions (a transaction takes the write lock
+ * when it starts, so it never fails half-way with {@code SQLITE_BUSY_SNAPSHOT}).
+ *
+ * <p>Each operation opens its own connection. One more, the anchor, stays open from {@link #open} to
+ * {@link #close}: SQLite checkpoints and deletes the WAL whenever its last connection closes, which
+ * would otherwise happen after every request.
  */
 public final class SqliteDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+  private static final String URL_PREFIX = "jdbc:sqlite:";
   static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
   private final String jdbcUrl;
-  private final Jdbi jdbi;
   private final Connection anchor;
+  private final Jdbi jdbi;
+  /** SQLite has one writer: one fair lock for every store gives waiters first-come order. */
+  private final ReentrantLock writeLock = new ReentrantLock(true);
   private final JdbiOpportunityStore opportunityStore;
   private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
+  private volatile boolean closed;
 
-  private SqliteDatabase(String jdbcUrl, Jdbi jdbi, Connection anchor) {
+  private SqliteDatabase(String jdbcUrl, SQLiteDataSource dataSource, Connection anchor) {
     this.jdbcUrl = jdbcUrl;
-    this.jdbi = jdbi;
     this.anchor = anchor;
-    // SQLite has one writer: one fair lock for every store gives waiters first-come order.
-    ReentrantLock writeLock = new ReentrantLock(true);
+    this.jdbi = Jdbi.create(() -> {
+      if (closed) throw new SQLException(jdbcUrl + " is closed");
+      return dataSource.getConnection();
+    });
+    jdbi.installPlugin(new SqlObjectPlugin());
+    jdbi.getConfig(ReflectionMappers.class).setStrictMatching(true);   // every column maps to a component
     this.opportunityStore = new JdbiOpportunityStore(jdbi, writeLock);
     this.dictionarySnapshotStore = new JdbiDictionarySnapshotStore(jdbi, writeLock);
   }
 
   /**
-   * Opens (creating if needed) the database at {@code jdbcUrl}, e.g. {@code
-   * jdbc:sqlite:data/opportunities.db}, and brings its schema up to date.
+   * Opens the database file of {@code jdbcUrl}, e.g. {@code jdbc:sqlite:data/opportunities.db},
+   * creating it and its missing parent directories if needed, brings its schema up to date and checks
+   * it ({@code PRAGMA quick_check}).
    *
-   * @throws IllegalStateException when the file is damaged or its schema is newer than this program
+   * @throws IllegalArgumentException when the URL is not one of a SQLite file
+   * @throws IllegalStateException when the file cannot be opened, is damaged, or has a schema newer
+   *     than this program knows
    */
   public static SqliteDatabase open(String jdbcUrl) {
-    createParentDirectory(jdbcUrl);
+    createParentDirectories(jdbcUrl);
     SQLiteDataSource dataSource = new SQLiteDataSource(settings());
     dataSource.setUrl(jdbcUrl);
     Connection anchor;
     try {
-      // Held open until close(): SQLite checkpoints and deletes the WAL whenever its last connection
-      // closes, which would otherwise happen after every request.
       anchor = dataSource.getConnection();
     } catch (SQLException e) {
       throw new IllegalStateException("cannot open " + jdbcUrl + ": " + e.getMessage(), e);
     }
     try {
-      Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
-      int version = Migrations.apply(jdbi);
-      String check = jdbi.withHandle(h -> h.createQuery("PRAGMA quick_check").mapTo(String.class).one());
-      if (!"ok".equals(check)) throw new IllegalStateException(jdbcUrl + " is damaged: quick_check says " + check);
-      try (Statement statement = anchor.createStatement()) {
-        statement.executeQuery("SELECT COUNT(*) FROM schema_history").close(); // the anchor joins the WAL
+      SqliteDatabase database = new SqliteDatabase(jdbcUrl, dataSource, anchor);
+      int version = Migrations.apply(database.jdbi);
+      quickCheck(database.jdbi, jdbcUrl);
+      try (Statement statement = anchor.createStatement();
+          ResultSet joined = statement.executeQuery("SELECT COUNT(*) FROM schema_history")) {
+        joined.next();   // the anchor's first read attaches it to the WAL; autocommit ends the read at once
       }
       log.info("opened {} (schema version {})", jdbcUrl, version);
-      return new SqliteDatabase(jdbcUrl, jdbi, anchor);
-    } catch (SQLException e) {
+      return database;
+    } catch (SQLException | RuntimeException e) {
       closeQuietly(anchor);
       throw new IllegalStateException("cannot open " + jdbcUrl + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      closeQuietly(anchor);
-      throw e;
     }
   }
 
+  /** The settings of every connection. */
   static SQLiteConfig settings() {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -84,26 +97,41 @@ public final class SqliteDatabase implements AutoCloseable {
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     config.enforceForeignKeys(true);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    config.setSharedCache(false);
     return config;
   }
 
-  private static void createParentDirectory(String jdbcUrl) {
-    String path = jdbcUrl.substring("jdbc:sqlite:".length());
+  private static void quickCheck(Jdbi jdbi, String jdbcUrl) {
+    List<String> found = jdbi.withHandle(h -> h.createQuery("PRAGMA quick_check").mapTo(String.class).list());
+    if (!found.equals(List.of("ok")))
+      throw new IllegalStateException(jdbcUrl + " is damaged, PRAGMA quick_check says: "
+          + String.join("; ", found.subList(0, Math.min(5, found.size()))));
+  }
+
+  /** Creates the directories a file URL needs; refuses in-memory and temporary databases. */
+  private static void createParentDirectories(String jdbcUrl) {
+    if (!jdbcUrl.startsWith(URL_PREFIX))
+      throw new IllegalArgumentException("not a SQLite JDBC URL (jdbc:sqlite:<file>): " + jdbcUrl);
+    String path = jdbcUrl.substring(URL_PREFIX.length());
     int query = path.indexOf('?');
     if (query >= 0) path = path.substring(0, query);
-    if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")) return;
+    if (path.isBlank() || path.contains(":memory:") || path.contains("mode=memory"))
+      throw new IllegalArgumentException("a SQLite database needs a file, not memory: " + jdbcUrl);
+    if (path.startsWith("file:")) return;   // a URI filename: the caller's business
     Path parent = Path.of(path).toAbsolutePath().getParent();
     try {
       if (parent != null) Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the directory of " + jdbcUrl, e);
+      throw new IllegalStateException("cannot create the directory of " + jdbcUrl + ": " + e, e);
     }
   }
 
+  /** The store of opportunities; the same instance on every call. */
   public JdbiOpportunityStore opportunityStore() {
     return opportunityStore;
   }
 
+  /** The store of the last good stage dictionary of each remote source; the same instance on every call. */
   public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
     return dictionarySnapshotStore;
   }
@@ -112,15 +140,26 @@ public final class SqliteDatabase implements AutoCloseable {
     return jdbcUrl;
   }
 
-  /** For tests of this adapter: the configured Jdbi. */
+  /** For tests of this adapter: the Jdbi the stores use. */
   Jdbi jdbi() {
     return jdbi;
   }
 
-  /** Closes the last connection: SQLite checkpoints the WAL into the file and removes it. */
+  /**
+   * Waits for a write in flight, refuses new operations, and closes the anchor: as the last
+   * connection, it checkpoints the WAL into the database file and removes it. Idempotent.
+   */
   @Override
   public void close() {
-    closeQuietly(anchor);
+    writeLock.lock();
+    try {
+      if (closed) return;
+      closed = true;
+      closeQuietly(anchor);
+      log.info("closed {}", jdbcUrl);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   private static void closeQuietly(Connection connection) {

@@ -24,31 +24,31 @@ import java.util.stream.Collectors;
  * Xiaoman's open API on loopback, answering with copies of the published payloads
  * ({@code src/test/resources/xiaoman}), with call counters and switches for faults.
  */
-final class FakeXiaomanServer implements AutoCloseable {
-  static final String CLIENT_ID = "fake-client-id";
-  static final String CLIENT_SECRET = "fake-client-secret-value";
-  static final String USERNAME = "sales@example.com";
-  static final String PASSWORD = "fake-password-value";
-  static final String FLOW_WITH_PUBLISHED_STAGES = "1101060263";
+public final class FakeXiaomanServer implements AutoCloseable {
+  public static final String CLIENT_ID = "fake-client-id";
+  public static final String CLIENT_SECRET = "fake-client-secret-value";
+  public static final String USERNAME = "sales@example.com";
+  public static final String PASSWORD = "fake-password-value";
+  public static final String FLOW_WITH_PUBLISHED_STAGES = "1101060263";
 
-  final AtomicInteger tokenRequests = new AtomicInteger();
-  final AtomicInteger refreshRequests = new AtomicInteger();
-  final AtomicInteger dataRequests = new AtomicInteger();
+  public final AtomicInteger tokenRequests = new AtomicInteger();
+  public final AtomicInteger refreshRequests = new AtomicInteger();
+  public final AtomicInteger dataRequests = new AtomicInteger();
   /** Statuses the next data calls answer with instead of the payload (e.g. 401, 503). */
-  final Queue<Integer> nextDataStatuses = new ConcurrentLinkedQueue<>();
+  public final Queue<Integer> nextDataStatuses = new ConcurrentLinkedQueue<>();
   /** Bodies the next data calls answer with (status 200) instead of the payload. */
-  final Queue<String> nextDataBodies = new ConcurrentLinkedQueue<>();
-  final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
-  final Set<String> issuedRefreshTokens = ConcurrentHashMap.newKeySet();
-  volatile Integer expiresIn;            // null: no expires_in, as for client_credentials
-  volatile String retryAfter;            // sent with a 429/503 from nextDataStatuses
-  volatile long dataDelayMillis;
-  volatile boolean refuseRefresh;
+  public final Queue<String> nextDataBodies = new ConcurrentLinkedQueue<>();
+  public final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
+  public final Set<String> issuedRefreshTokens = ConcurrentHashMap.newKeySet();
+  public volatile Integer expiresIn;            // null: no expires_in, as for client_credentials
+  public volatile String retryAfter;            // sent with a 429/503 from nextDataStatuses
+  public volatile long dataDelayMillis;
+  public volatile boolean refuseRefresh;
 
   private final HttpServer server;
   private final AtomicInteger serial = new AtomicInteger();
 
-  FakeXiaomanServer() throws IOException {
+  public FakeXiaomanServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v1/oauth2/access_token", this::accessToken);
     server.createContext("/v1/oauth2/refresh_token", this::refreshToken);
@@ -57,12 +57,12 @@ final class FakeXiaomanServer implements AutoCloseable {
     server.start();
   }
 
-  URI baseUrl() {
+  public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** Every token issued so far becomes invalid: the next data call with one gets 401. */
-  void revokeTokens() {
+  public void revokeTokens() {
     issuedTokens.clear();
   }
 
@@ -146,7 +146,7 @@ final class FakeXiaomanServer implements AutoCloseable {
         + "{\"stage_id\":\"" + flowId + "2\",\"stage_name\":\"赢单\",\"type\":\"2\",\"rank\":1,\"enable_flag\":1,\"count\":null}]}";
   }
 
-  static String fixture(String name) {
+  public static String fixture(String name) {
     try (InputStream in = FakeXiaomanServer.class.getResourceAsStream("/xiaoman/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
