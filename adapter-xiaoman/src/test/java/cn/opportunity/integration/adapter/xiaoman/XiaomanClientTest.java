@@ -180,10 +180,13 @@ class XiaomanClientTest {
   }
 
   @Test
-  void neverRetriesA404() {
-    xiaoman.nextDataStatuses.add(404);
-    assertFails(XiaomanException.Kind.REJECTED, () -> client().fetchDictionary(PUBLISHED_FLOW));
-    assertEquals(1, xiaoman.dataRequests.get());
+  void neverRetriesA400A403OrA404() {
+    for (int status : new int[] {400, 403, 404}) {
+      int before = xiaoman.dataRequests.get();
+      xiaoman.nextDataStatuses.add(status);
+      assertFails(XiaomanException.Kind.REJECTED, () -> client().fetchDictionary(PUBLISHED_FLOW));
+      assertEquals(1, xiaoman.dataRequests.get() - before, "status " + status);
+    }
     assertTrue(sleeps.isEmpty());
   }
 

@@ -98,4 +98,62 @@ class XiaomanFlowDictionaryTest {
     assertTrue(millis < 1_000, "start took " + millis + " ms");
     assertTrue(dictionary.current().isEmpty());
   }
+
+  /** A day of 503s at the default interval: every check served from the snapshot, attempts bounded. */
+  @Test
+  void servesTheSnapshotThroughADayLongOutageWithBoundedAttempts() {
+    XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5));
+    dictionary.start(Duration.ofSeconds(5), Duration.ofMinutes(10));
+    Instant loadedAt = dictionary.current().orElseThrow().loadedAt();
+    int before = xiaoman.dataRequests.get();
+    int reloads = 24 * 6;
+    xiaoman.nextDataStatuses.addAll(java.util.Collections.nCopies(reloads * (XiaomanHttp.RETRIES + 1), 503));
+    for (int i = 0; i < reloads; i++) {
+      clock.advance(Duration.ofMinutes(10));
+      assertFalse(dictionary.reload());
+      assertEquals("1101060278", dictionary.current().orElseThrow().resolveStage("赢单").orElseThrow().code().value());
+    }
+    assertEquals(reloads * (XiaomanHttp.RETRIES + 1), xiaoman.dataRequests.get() - before, "three attempts a reload, no more");
+    assertEquals(loadedAt, dictionary.current().orElseThrow().loadedAt());
+    assertEquals(Duration.ofHours(24), Duration.between(loadedAt, clock.instant()), "the snapshot's age shows the outage");
+    assertTrue(xiaoman.tokenRequests.get() <= 4, "tokens reused: " + xiaoman.tokenRequests.get());
+    assertTrue(dictionary.reload(), "the first reload after the outage succeeds");
+    assertEquals(clock.instant(), dictionary.current().orElseThrow().loadedAt());
+  }
+
+  @Test
+  void logsAFailureStreakOnceAndNeverASecretOrToken() {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5));
+      dictionary.start(Duration.ofSeconds(5), HOUR);
+      xiaoman.nextDataStatuses.addAll(java.util.Collections.nCopies(5 * 3, 503));
+      for (int i = 0; i < 5; i++) dictionary.reload();
+      xiaoman.revokeTokens();
+      dictionary.reload();
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(1, log.split("reload from Xiaoman failed", -1).length - 1, log);
+    assertTrue(log.contains("Xiaoman answers again"), log);
+    for (String secret : List.of(FakeXiaomanServer.CLIENT_SECRET, "access-", "refresh-")) {
+      assertFalse(log.contains(secret), "log shows " + secret + ":\n" + log);
+    }
+  }
+
+  @Test
+  void refusesADisabledStageOfXiaoman() {
+    xiaoman.nextDataBodies.addAll(List.of(FakeXiaomanServer.fixture("selector-sales_flow.json"),
+        "{\"code\":200,\"data\":[{\"stage_id\":11,\"stage_name\":\"在用\",\"type\":1,\"enable_flag\":1},"
+            + "{\"stage_id\":12,\"stage_name\":\"停用\",\"type\":3,\"enable_flag\":0}]}"));
+    XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5));
+    dictionary.start(Duration.ofSeconds(5), HOUR);
+    DictionarySnapshot snapshot = dictionary.current().orElseThrow();
+    assertTrue(snapshot.resolveStage("11").isPresent());
+    assertTrue(snapshot.resolveStage("12").isEmpty());
+    assertTrue(snapshot.resolveStage("停用").isEmpty());
+  }
 }
