@@ -93,4 +93,15 @@ class XiaomanEndToEndTest {
     assertFalse(health.at("/dictionary/lastError").isNull());
     assertFalse(health.toString().contains(FakeXiaomanServer.CLIENT_SECRET));
   }
+
+  @Test
+  void printsTheLiveStageCodesWithTheDictionaryCommand() {
+    ServiceHarness.CommandResult result = service.command("dictionary");
+    assertEquals(Main.OK, result.status(), result.err());
+    assertTrue(result.out().contains("source xiaoman"), result.out());
+    assertTrue(result.out().contains("Flow 1101060263  2019第四季度"), result.out());
+    assertTrue(result.out().lines().anyMatch(line -> line.matches("\\s+1101060278\\s+赢单\\s+won\\s+yes")), result.out());
+    assertTrue(result.out().contains("产品质量"), result.out());
+    assertFalse(result.out().contains(FakeXiaomanServer.CLIENT_SECRET));
+  }
 }
