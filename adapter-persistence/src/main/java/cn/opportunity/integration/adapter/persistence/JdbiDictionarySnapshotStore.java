@@ -27,32 +27,44 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
     this.writeLock = writeLock;
   }
 
+  /**
+   * Reads the snapshot with several autocommit {@code SELECT}s. Under the writer lock, so that no
+   * {@link #save} lands between them: rare (at start), and a read transaction would take SQLite's
+   * write lock anyway ({@code BEGIN IMMEDIATE}).
+   */
   @Override
   public Optional<DictionarySnapshot> load(String source) {
-    return jdbi.withHandle(handle -> {
-      Optional<String> loadedAt = handle.createQuery("SELECT loaded_at FROM dictionary_snapshot WHERE source = ?")
-          .bind(0, source).mapTo(String.class).findOne();
-      if (loadedAt.isEmpty()) return Optional.<DictionarySnapshot>empty();
-      List<SalesFlow> flows = new ArrayList<>();
-      for (Map<String, Object> flow : handle.createQuery(
-              "SELECT position, flow_id, name FROM dictionary_flow WHERE source = ? ORDER BY position")
-          .bind(0, source).mapToMap().list()) {
-        List<Stage> stages = handle.createQuery("""
-                SELECT code, name, kind, stage_rank, enabled FROM dictionary_stage
-                 WHERE source = ? AND flow_position = ? ORDER BY position""")
-            .bind(0, source).bind(1, ((Number) flow.get("position")).intValue())
-            .map((rs, ctx) -> new Stage(new StageCode(rs.getString("code")), rs.getString("name"),
-                StageKind.ofCode(rs.getString("kind")).orElseThrow(), rs.getInt("stage_rank"), rs.getInt("enabled") == 1))
-            .list();
-        flows.add(new SalesFlow((String) flow.get("flow_id"), (String) flow.get("name"), stages));
-      }
-      List<LostReason> reasons = handle.createQuery(
-              "SELECT reason_id, name, enabled FROM dictionary_lost_reason WHERE source = ? ORDER BY position")
-          .bind(0, source)
-          .map((rs, ctx) -> new LostReason(rs.getString("reason_id"), rs.getString("name"), rs.getInt("enabled") == 1))
+    writeLock.lock();
+    try {
+      return jdbi.withHandle(handle -> read(handle, source));
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static Optional<DictionarySnapshot> read(Handle handle, String source) {
+    Optional<String> loadedAt = handle.createQuery("SELECT loaded_at FROM dictionary_snapshot WHERE source = ?")
+        .bind(0, source).mapTo(String.class).findOne();
+    if (loadedAt.isEmpty()) return Optional.empty();
+    List<SalesFlow> flows = new ArrayList<>();
+    for (Map<String, Object> flow : handle.createQuery(
+            "SELECT position, flow_id, name FROM dictionary_flow WHERE source = ? ORDER BY position")
+        .bind(0, source).mapToMap().list()) {
+      List<Stage> stages = handle.createQuery("""
+              SELECT code, name, kind, stage_rank, enabled FROM dictionary_stage
+               WHERE source = ? AND flow_position = ? ORDER BY position""")
+          .bind(0, source).bind(1, ((Number) flow.get("position")).intValue())
+          .map((rs, ctx) -> new Stage(new StageCode(rs.getString("code")), rs.getString("name"),
+              StageKind.ofCode(rs.getString("kind")).orElseThrow(), rs.getInt("stage_rank"), rs.getInt("enabled") == 1))
           .list();
-      return Optional.of(new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get())));
-    });
+      flows.add(new SalesFlow((String) flow.get("flow_id"), (String) flow.get("name"), stages));
+    }
+    List<LostReason> reasons = handle.createQuery(
+            "SELECT reason_id, name, enabled FROM dictionary_lost_reason WHERE source = ? ORDER BY position")
+        .bind(0, source)
+        .map((rs, ctx) -> new LostReason(rs.getString("reason_id"), rs.getString("name"), rs.getInt("enabled") == 1))
+        .list();
+    return Optional.of(new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get())));
   }
 
   @Override

@@ -7,19 +7,24 @@ import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Opportunities in SQLite. Writes run one at a time (SQLite has one writer; the database's fair lock gives
- * waiters first-come order instead of SQLite's unfair busy polling), each in one {@code BEGIN
- * IMMEDIATE} transaction that reads, changes and writes the row with a version check.
+ * Opportunities in SQLite. Writes run one at a time under the database's fair lock (SQLite has one
+ * writer, and its busy handler is unfair), each in one {@code BEGIN IMMEDIATE} transaction that
+ * commits, synced, before the method returns. Reads are single autocommit {@code SELECT}s and take no
+ * write lock. Exceptions thrown by a change reach the caller unchanged, after the rollback.
  */
 public final class JdbiOpportunityStore implements OpportunityStore {
+  private static final Logger log = LoggerFactory.getLogger(JdbiOpportunityStore.class);
+
   private final Jdbi jdbi;
   private final ReentrantLock writeLock;
 
@@ -31,9 +36,15 @@ public final class JdbiOpportunityStore implements OpportunityStore {
 
   @Override
   public Optional<Opportunity> findByCode(OpportunityCode code) {
-    return jdbi.withExtension(OpportunityDao.class, dao -> dao.findByCode(code.value()).map(OpportunityRow::toDomain));
+    return jdbi.withExtension(OpportunityDao.class, dao -> dao.findByCode(code.value())).map(OpportunityRow::toDomain);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException when {@code change} returns something else than the opportunity
+   *     itself or its next version (a bug of the change, not a concurrent writer)
+   */
   @Override
   public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
     return writing(() -> jdbi.inTransaction(handle -> {
@@ -41,38 +52,44 @@ public final class JdbiOpportunityStore implements OpportunityStore {
       Opportunity current = dao.findByCode(code.value())
           .map(OpportunityRow::toDomain)
           .orElseThrow(() -> new OpportunityNotFoundException(code.value()));
-      Opportunity next = change.apply(current);
-      if (next == current || next.equals(current)) return current;
-      write(dao, current, next);
+      Opportunity next = Objects.requireNonNull(change.apply(current), "the change returned null");
+      if (next.equals(current)) return current;
+      if (!next.id().equals(current.id()) || !next.code().equals(current.code())
+          || !next.version().equals(current.version().next()))
+        throw new IllegalStateException("the change of opportunity " + current.id() + " at version "
+            + current.version() + " returned opportunity " + next.id() + " at version " + next.version()
+            + ", not its next version");
+      if (dao.update(OpportunityRow.from(next)) != 1)
+        throw new StaleVersionException("opportunity " + code + " changed meanwhile");
       return next;
     }));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Inserts and updates go in two batches. A code taken (by the table or earlier in {@code
+   * created}) or an updated row not exactly one version ahead of the stored one rolls everything back.
+   */
   @Override
   public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
+    if (created.isEmpty() && updated.isEmpty()) return;
+    List<OpportunityRow> inserts = created.stream().map(OpportunityRow::from).toList();
+    List<OpportunityRow> updates = updated.stream().map(OpportunityRow::from).toList();
     writing(() -> jdbi.inTransaction(handle -> {
       OpportunityDao dao = handle.attach(OpportunityDao.class);
-      for (NewOpportunity opportunity : created) {
-        if (dao.findByCode(opportunity.code().value()).isPresent())
-          throw new StaleVersionException("opportunity " + opportunity.code() + " exists already");
-        dao.insert(OpportunityRow.from(opportunity));
-      }
-      for (Opportunity opportunity : updated) {
-        Opportunity current = dao.findByCode(opportunity.code().value())
-            .map(OpportunityRow::toDomain)
-            .orElseThrow(() -> new StaleVersionException("opportunity " + opportunity.code() + " is gone"));
-        write(dao, current, opportunity);
-      }
+      if (!inserts.isEmpty()) requireOneEach(dao.insertAll(inserts), inserts, "exists already");
+      if (!updates.isEmpty()) requireOneEach(dao.updateAll(updates), updates, "changed since it was read, or is gone");
       return null;
     }));
   }
 
-  private static void write(OpportunityDao dao, Opportunity current, Opportunity next) {
-    if (!next.id().equals(current.id()) || !next.version().equals(current.version().next()))
-      throw new StaleVersionException("opportunity " + current.code() + " is at version " + current.version()
-          + ", not the one before " + next.version());
-    if (dao.update(OpportunityRow.from(next), current.version().value()) != 1)
-      throw new StaleVersionException("opportunity " + current.code() + " changed meanwhile");
+  private static void requireOneEach(int[] counts, List<OpportunityRow> rows, String otherwise) {
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 1) throw new StaleVersionException("opportunity " + rows.get(i).opportunityCode() + " " + otherwise);
+    }
+    if (counts.length != rows.size())
+      throw new IllegalStateException(rows.size() + " rows written in a batch, " + counts.length + " counted");
   }
 
   private <T> T writing(Supplier<T> transaction) {
@@ -84,11 +101,13 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     }
   }
 
+  /** Reads the schema's version: false when the file cannot be opened and read. */
   @Override
   public boolean isAvailable() {
     try {
-      return jdbi.withHandle((Handle handle) -> handle.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-    } catch (RuntimeException e) {
+      return jdbi.withHandle(Migrations::version) > 0;
+    } catch (Exception e) {
+      log.debug("store unavailable: {}", e.toString());
       return false;
     }
   }

@@ -1,41 +1,61 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** The SQL of the {@code opportunity} table. Portable but for the id column's definition. */
+/**
+ * The SQL of the {@code opportunity} table; portable (SQLite, PostgreSQL) but for the id column's
+ * definition in the migration. Rows map to {@link OpportunityRow} by Jdbi's default snake_case ↔
+ * camelCase column name matching, strictly (see {@link SqliteDatabase}).
+ */
 public interface OpportunityDao {
+  /** Every column but the id, which the table gives. */
   String COLUMNS = """
       opportunity_code, final_customer_name, opportunity_name, project_location, operator_name, amount_cents,
       expected_close_date, confidence_pct, stage, opportunity_type, product_type, source, sales_expansion_id,
       channel_expansion_id, pre_sales_id, pre_sales_name, competitor_name, archived, pushed_to_oms, oms_push_time,
       status, description, created_at, updated_at, version""";
 
+  /**
+   * Writes a row over exactly the version before it ({@code version - 1}) of the same id and code:
+   * 0 rows when another writer won, or the row is not the one it claims to follow.
+   */
+  String UPDATE = """
+      UPDATE opportunity
+         SET final_customer_name = :finalCustomerName, opportunity_name = :opportunityName,
+             project_location = :projectLocation, operator_name = :operatorName, amount_cents = :amountCents,
+             expected_close_date = :expectedCloseDate, confidence_pct = :confidencePct, stage = :stage,
+             opportunity_type = :opportunityType, product_type = :productType, source = :source,
+             sales_expansion_id = :salesExpansionId, channel_expansion_id = :channelExpansionId,
+             pre_sales_id = :preSalesId, pre_sales_name = :preSalesName, competitor_name = :competitorName,
+             archived = :archived, pushed_to_oms = :pushedToOms, oms_push_time = :omsPushTime, status = :status,
+             description = :description, created_at = :createdAt, updated_at = :updatedAt, version = :version
+       WHERE id = :id AND opportunity_code = :opportunityCode AND version = :version - 1""";
+
   @SqlQuery("SELECT id, " + COLUMNS + " FROM opportunity WHERE opportunity_code = :code")
   @RegisterConstructorMapper(OpportunityRow.class)
-  Optional<OpportunityRow> findByCode(String code);
+  Optional<OpportunityRow> findByCode(@Bind("code") String code);
 
-  @SqlUpdate("INSERT INTO opportunity (" + COLUMNS + ") VALUES ("
+  /** Inserts rows without ids; a row whose code is taken inserts nothing and counts 0. */
+  @SqlBatch("INSERT INTO opportunity (" + COLUMNS + ") VALUES ("
       + ":opportunityCode, :finalCustomerName, :opportunityName, :projectLocation, :operatorName, :amountCents, "
       + ":expectedCloseDate, :confidencePct, :stage, :opportunityType, :productType, :source, :salesExpansionId, "
       + ":channelExpansionId, :preSalesId, :preSalesName, :competitorName, :archived, :pushedToOms, :omsPushTime, "
-      + ":status, :description, :createdAt, :updatedAt, :version)")
-  void insert(@BindMethods OpportunityRow row);
+      + ":status, :description, :createdAt, :updatedAt, :version) "
+      + "ON CONFLICT (opportunity_code) DO NOTHING")
+  int[] insertAll(@BindMethods List<OpportunityRow> rows);
 
-  /** Writes the next version of a row over exactly the version it came from: 0 rows if another won. */
-  @SqlUpdate("""
-      UPDATE opportunity SET opportunity_name = :row.opportunityName, project_location = :row.projectLocation,
-             operator_name = :row.operatorName, amount_cents = :row.amountCents,
-             expected_close_date = :row.expectedCloseDate, confidence_pct = :row.confidencePct, stage = :row.stage,
-             opportunity_type = :row.opportunityType, product_type = :row.productType, source = :row.source,
-             sales_expansion_id = :row.salesExpansionId, channel_expansion_id = :row.channelExpansionId,
-             pre_sales_id = :row.preSalesId, pre_sales_name = :row.preSalesName,
-             competitor_name = :row.competitorName, archived = :row.archived, pushed_to_oms = :row.pushedToOms,
-             oms_push_time = :row.omsPushTime, status = :row.status, description = :row.description,
-             updated_at = :row.updatedAt, version = :row.version
-       WHERE id = :row.id AND version = :previousVersion""")
-  int update(@BindMethods("row") OpportunityRow row, long previousVersion);
+  /** See {@link #UPDATE}. */
+  @SqlUpdate(UPDATE)
+  int update(@BindMethods OpportunityRow row);
+
+  /** {@link #update} for many rows: one count each. */
+  @SqlBatch(UPDATE)
+  int[] updateAll(@BindMethods List<OpportunityRow> rows);
 }

@@ -16,7 +16,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.function.Function;
 
-/** One row of the {@code opportunity} table, column for column (snake_case ↔ camelCase). */
+/**
+ * One row of the {@code opportunity} table, column for column (snake_case ↔ camelCase): money in
+ * integer cents, dates {@code YYYY-MM-DD}, instants {@link #INSTANT} text, booleans 0/1, codes as
+ * their canonical text; {@code null} for a field never set.
+ */
 public record OpportunityRow(
     Long id,
     String opportunityCode,
@@ -49,6 +53,7 @@ public record OpportunityRow(
   static final DateTimeFormatter INSTANT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
+  /** The row of a stored opportunity (or of its next version). */
   static OpportunityRow from(Opportunity opportunity) {
     return row(opportunity.id().value(), opportunity.code(), opportunity.finalCustomerName().orElse(null),
         opportunity.details(), opportunity.createdAt(), opportunity.updatedAt(), opportunity.version());
@@ -91,6 +96,7 @@ public record OpportunityRow(
         version.value());
   }
 
+  /** The stored state, through {@link Opportunity#restore}. */
   Opportunity toDomain() {
     OpportunityDetails details = OpportunityDetails.builder()
         .opportunityName(opportunityName)
@@ -111,7 +117,8 @@ public record OpportunityRow(
         .archived(archived)
         .pushedToOms(pushedToOms)
         .omsPushTime(map(omsPushTime, Instant::parse))
-        .status(map(status, s -> OpportunityStatus.parse(s).orElseThrow()))
+        .status(map(status, s -> OpportunityStatus.parse(s)
+            .orElseThrow(() -> new IllegalStateException("unknown status in opportunity " + id + ": " + s))))
         .description(description)
         .build();
     return Opportunity.restore(

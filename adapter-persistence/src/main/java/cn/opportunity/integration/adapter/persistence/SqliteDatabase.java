@@ -76,7 +76,7 @@ public final class SqliteDatabase implements AutoCloseable {
     try {
       SqliteDatabase database = new SqliteDatabase(jdbcUrl, dataSource, anchor);
       int version = Migrations.apply(database.jdbi);
-      quickCheck(database.jdbi, jdbcUrl);
+      quickCheck(database.jdbi);
       try (Statement statement = anchor.createStatement();
           ResultSet joined = statement.executeQuery("SELECT COUNT(*) FROM schema_history")) {
         joined.next();   // the anchor's first read attaches it to the WAL; autocommit ends the read at once
@@ -101,10 +101,16 @@ public final class SqliteDatabase implements AutoCloseable {
     return config;
   }
 
-  private static void quickCheck(Jdbi jdbi, String jdbcUrl) {
-    List<String> found = jdbi.withHandle(h -> h.createQuery("PRAGMA quick_check").mapTo(String.class).list());
+  /** Refuses a damaged file: {@code PRAGMA quick_check} answers one row, {@code ok}, or the damage. */
+  private static void quickCheck(Jdbi jdbi) {
+    List<String> found;
+    try {
+      found = jdbi.withHandle(h -> h.createQuery("PRAGMA quick_check").mapTo(String.class).list());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the file is damaged, PRAGMA quick_check failed: " + e.getMessage(), e);
+    }
     if (!found.equals(List.of("ok")))
-      throw new IllegalStateException(jdbcUrl + " is damaged, PRAGMA quick_check says: "
+      throw new IllegalStateException("the file is damaged, PRAGMA quick_check says: "
           + String.join("; ", found.subList(0, Math.min(5, found.size()))));
   }
 
@@ -113,10 +119,10 @@ public final class SqliteDatabase implements AutoCloseable {
     if (!jdbcUrl.startsWith(URL_PREFIX))
       throw new IllegalArgumentException("not a SQLite JDBC URL (jdbc:sqlite:<file>): " + jdbcUrl);
     String path = jdbcUrl.substring(URL_PREFIX.length());
-    int query = path.indexOf('?');
-    if (query >= 0) path = path.substring(0, query);
     if (path.isBlank() || path.contains(":memory:") || path.contains("mode=memory"))
       throw new IllegalArgumentException("a SQLite database needs a file, not memory: " + jdbcUrl);
+    int query = path.indexOf('?');
+    if (query >= 0) path = path.substring(0, query);
     if (path.startsWith("file:")) return;   // a URI filename: the caller's business
     Path parent = Path.of(path).toAbsolutePath().getParent();
     try {

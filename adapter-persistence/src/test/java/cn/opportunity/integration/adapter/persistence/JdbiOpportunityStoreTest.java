@@ -3,7 +3,7 @@ package cn.opportunity.integration.adapter.persistence;
 import static cn.opportunity.integration.domain.testing.Opportunities.aFullOpportunity;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,11 +11,13 @@ import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityField;
+import cn.opportunity.integration.domain.OpportunityId;
+import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityPatch;
 import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.Version;
 import cn.opportunity.integration.domain.testing.OpportunityStoreContract;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,147 +37,172 @@ import org.junit.jupiter.api.io.TempDir;
 /** The SQLite store on real files: the store contract, and what only a database can get wrong. */
 class JdbiOpportunityStoreTest extends OpportunityStoreContract {
   @TempDir Path dir;
-  private final List<SqliteDatabase> opened = new ArrayList<>();
-
-  private String url(String name) {
-    return "jdbc:sqlite:" + dir.resolve(name);
-  }
-
-  private SqliteDatabase open(String name) {
-    SqliteDatabase database = SqliteDatabase.open(url(name));
-    opened.add(database);
-    return database;
-  }
+  private TempDatabases databases;
 
   @Override
   protected OpportunityStore newStore() {
-    return open("store.db").opportunityStore();
+    databases = new TempDatabases(dir);
+    return databases.open("store.db").opportunityStore();
   }
 
   @AfterEach
   void closeDatabases() {
-    opened.forEach(SqliteDatabase::close);
+    databases.close();
+  }
+
+  private SqliteDatabase database() {
+    return databases.open("other.db");
+  }
+
+  private static Opportunity changeSource(OpportunityStore store, String code, String source, Instant now) {
+    OpportunityPatch patch = patch(code, OpportunityField.SOURCE, source);
+    return store.update(new OpportunityCode(code), current -> current.apply(patch, now));
   }
 
   @Test
-  void createsTheSchemaOnceAndRecordsItsVersion() {
-    SqliteDatabase first = open("schema.db");
-    assertEquals(Migrations.FILES.size(), Migrations.currentVersion(first.jdbi()));
-    first.close();
-    SqliteDatabase again = open("schema.db");
-    assertEquals(Migrations.FILES.size(), (int) again.jdbi().withHandle(h ->
-        h.createQuery("SELECT COUNT(*) FROM schema_history").mapTo(Integer.class).one()));
-  }
-
-  @Test
-  void refusesADatabaseFromANewerVersion() {
-    SqliteDatabase database = open("newer.db");
-    database.jdbi().useHandle(h -> h.execute(
-        "INSERT INTO schema_history (version, description, applied_at) VALUES (999, 'future', 'x')"));
-    database.close();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SqliteDatabase.open(url("newer.db")));
-    assertTrue(e.getMessage().contains("version 999, newer than this program"), e.getMessage());
-  }
-
-  @Test
-  void createsTheDirectoryOfTheFile() {
-    SqliteDatabase database = SqliteDatabase.open("jdbc:sqlite:" + dir.resolve("a/b/deep.db"));
-    opened.add(database);
-    assertTrue(Files.exists(dir.resolve("a/b/deep.db")));
-  }
-
-  @Test
-  void configuresEveryConnectionForDurability() {
-    SqliteDatabase database = open("pragmas.db");
-    for (int i = 0; i < 3; i++) {
-      Map<String, Object> pragmas = database.jdbi().withHandle(h -> Map.of(
-          "journal_mode", h.createQuery("PRAGMA journal_mode").mapTo(String.class).one(),
-          "synchronous", h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one(),
-          "busy_timeout", h.createQuery("PRAGMA busy_timeout").mapTo(Integer.class).one(),
-          "foreign_keys", h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one()));
-      assertEquals(Map.of("journal_mode", "wal", "synchronous", 2, "busy_timeout", 5000, "foreign_keys", 1), pragmas);
-    }
-  }
-
-  @Test
-  void storesMoneyAsIntegerCentsAndInstantsAsFixedWidthText() {
-    SqliteDatabase database = open("exact.db");
-    NewOpportunity full = aFullOpportunity().code("EXACT-1").build();
+  void storesMoneyAsIntegerCentsAndInstantsAsFixedWidthUtcText() {
+    SqliteDatabase database = database();
+    Instant createdWithNanos = Instant.parse("2026-04-01T01:00:00.000000007Z");
+    NewOpportunity full = aFullOpportunity().code("EXACT-1").createdAt(createdWithNanos).build();
     database.opportunityStore().importAll(List.of(full), List.of());
-    Map<String, Object> raw = database.jdbi().withHandle(h -> h.createQuery(
-            "SELECT typeof(amount_cents) AS t, amount_cents AS cents, oms_push_time AS pushed, created_at AS created"
-                + " FROM opportunity WHERE opportunity_code = 'EXACT-1'")
+    Map<String, Object> raw = database.jdbi().withHandle(h -> h.createQuery("""
+            SELECT typeof(amount_cents) AS amount_type, amount_cents, oms_push_time, created_at, updated_at,
+                   expected_close_date, confidence_pct, status, archived, pushed_to_oms
+              FROM opportunity WHERE opportunity_code = 'EXACT-1'""")
         .mapToMap().one());
-    assertEquals("integer", raw.get("t"));
-    assertEquals(9999999999999999L, ((Number) raw.get("cents")).longValue());
-    assertEquals("2026-04-30T02:00:00.123456789Z", raw.get("pushed"));
-    assertEquals("2026-04-01T01:00:00.000000000Z", raw.get("created"));
-    assertEquals(full.details(), database.opportunityStore().findByCode(full.code()).orElseThrow().details());
+    assertEquals("integer", raw.get("amount_type"));
+    assertEquals(9_999_999_999_999_999L, ((Number) raw.get("amount_cents")).longValue());
+    assertEquals("2026-04-30T02:00:00.123456789Z", raw.get("oms_push_time"));
+    assertEquals("2026-04-01T01:00:00.000000007Z", raw.get("created_at"));
+    assertEquals("2026-04-01T01:00:00.000000007Z", raw.get("updated_at"));
+    assertEquals("2027-02-28", raw.get("expected_close_date"));
+    assertEquals(List.of("C", "lost", 1, 0),
+        List.of(raw.get("confidence_pct"), raw.get("status"), raw.get("archived"), raw.get("pushed_to_oms")));
+    Opportunity stored = database.opportunityStore().findByCode(full.code()).orElseThrow();
+    assertEquals(full.details(), stored.details());
+    assertEquals("99999999999999.99", stored.details().amount().value().toPlainString());
+    assertEquals(createdWithNanos, stored.createdAt());
   }
 
   @Test
-  void keepsWritesAcrossReopeningAndLeavesNoWalFileAfterClose() {
-    SqliteDatabase database = open("reopen.db");
-    database.opportunityStore().importAll(List.of(anOpportunity().code("RE-1").build()), List.of());
-    OpportunityPatch patch = OpportunityPatch.builder(new OpportunityCode("RE-1")).set(OpportunityField.SOURCE, "复开").build();
-    Opportunity written = database.opportunityStore().update(new OpportunityCode("RE-1"), c -> c.apply(patch, LATER));
+  void keepsEveryAcknowledgedWriteAcrossReopening() {
+    SqliteDatabase database = databases.open("reopen.db");
+    database.opportunityStore().importAll(List.of(aFullOpportunity().code("RE-1").build()), List.of());
+    Opportunity written = changeSource(database.opportunityStore(), "RE-1", "复开", LATER);
     database.close();
-    assertFalse(Files.exists(dir.resolve("reopen.db-wal")), "close checkpoints and removes the WAL");
-    SqliteDatabase reopened = open("reopen.db");
+    SqliteDatabase reopened = databases.open("reopen.db");
     assertEquals(written, reopened.opportunityStore().findByCode(new OpportunityCode("RE-1")).orElseThrow());
   }
 
   @Test
-  void keepsTheWalWhileOpenSoRequestsDoNotCheckpoint() {
-    SqliteDatabase database = open("anchor.db");
-    database.opportunityStore().importAll(List.of(anOpportunity().code("AN-1").build()), List.of());
-    assertTrue(Files.exists(dir.resolve("anchor.db-wal")));
+  void refusesAChangeThatReturnsAnythingButTheNextVersionAsABug() {
+    insert(anOpportunity().code("BUG-1").build());
+    Opportunity other = insert(anOpportunity().code("BUG-2").build());
+    assertThrows(IllegalStateException.class, () -> store.update(new OpportunityCode("BUG-1"),
+        current -> current.apply(patch("BUG-1", OpportunityField.SOURCE, "一"), LATER)
+            .apply(patch("BUG-1", OpportunityField.SOURCE, "二"), LATER)));
+    assertThrows(IllegalStateException.class, () -> store.update(new OpportunityCode("BUG-1"),
+        current -> other.apply(patch("BUG-2", OpportunityField.SOURCE, "三"), LATER)));
+    assertEquals(Version.FIRST, store.findByCode(new OpportunityCode("BUG-1")).orElseThrow().version());
+    assertEquals(Version.FIRST, store.findByCode(new OpportunityCode("BUG-2")).orElseThrow().version());
   }
 
   @Test
-  void saysItIsUnavailableOnceClosedWithoutThrowing() throws Exception {
-    SqliteDatabase database = open("gone.db");
-    assertTrue(database.opportunityStore().isAvailable());
-    database.close();
-    Files.delete(dir.resolve("gone.db"));
-    Files.createDirectory(dir.resolve("gone.db"));
-    assertFalse(database.opportunityStore().isAvailable());
+  void passesWhatTheChangeThrowsThroughUnwrapped() {
+    insert(anOpportunity().code("PASS-1").build());
+    RuntimeException thrown = new OpportunityNotFoundException("PASS-1");
+    assertSame(thrown, assertThrows(RuntimeException.class, () -> store.update(new OpportunityCode("PASS-1"), c -> {
+      throw thrown;
+    })));
+    OpportunityNotFoundException missing = assertThrows(OpportunityNotFoundException.class,
+        () -> store.update(new OpportunityCode("MISSING"), c -> c));
+    assertEquals("MISSING", missing.code());
   }
 
-  /** 32 writers over 4 opportunities, 20 updates each: nothing lost, no SQLITE_BUSY escapes. */
   @Test
-  void losesNothingUnderManyConcurrentWriters() throws Exception {
-    SqliteDatabase database = open("busy.db");
+  void importsNothingWhenOneCodeIsCreatedTwice() {
+    assertThrows(StaleVersionException.class, () -> store.importAll(List.of(
+        anOpportunity().code("TWICE-0").build(), anOpportunity().code("TWICE-1").build(),
+        anOpportunity().code("TWICE-1").build()), List.of()));
+    assertTrue(store.findByCode(new OpportunityCode("TWICE-0")).isEmpty());
+    assertTrue(store.findByCode(new OpportunityCode("TWICE-1")).isEmpty());
+  }
+
+  @Test
+  void importsNothingWhenAnUpdatedOpportunityIsNotStored() {
+    Opportunity neverStored = Opportunity.created(new OpportunityId(77), anOpportunity().code("GHOST-1").build())
+        .apply(patch("GHOST-1", OpportunityField.SOURCE, "幽灵"), LATER);
+    assertThrows(StaleVersionException.class,
+        () -> store.importAll(List.of(anOpportunity().code("GHOST-2").build()), List.of(neverStored)));
+    assertTrue(store.findByCode(new OpportunityCode("GHOST-1")).isEmpty());
+    assertTrue(store.findByCode(new OpportunityCode("GHOST-2")).isEmpty());
+  }
+
+  @Test
+  void importsManyOpportunitiesWithTheirOwnIds() {
+    List<NewOpportunity> many = IntStream.range(0, 300).mapToObj(i -> anOpportunity().code("MANY-" + i).build()).toList();
+    store.importAll(many, List.of());
+    long distinctIds = many.stream()
+        .map(created -> store.findByCode(created.code()).orElseThrow().id())
+        .distinct().count();
+    assertEquals(300, distinctIds);
+  }
+
+  /**
+   * 32 writers, 20 updates each, on 4 opportunities (8 fields apiece), while readers poll them:
+   * every last value lands, versions count every update, no read sees a version go back, and no
+   * {@code SQLITE_BUSY} escapes.
+   */
+  @Test
+  void losesNothingUnderManyConcurrentWritersAndReaders() throws Exception {
+    SqliteDatabase database = database();
     OpportunityStore busy = database.opportunityStore();
-    for (int row = 0; row < 4; row++) busy.importAll(List.of(anOpportunity().code("BUSY-" + row).build()), List.of());
-    List<OpportunityField> fields = disjointFields().subList(0, 8);
+    int rows = 4;
     int rounds = 20;
-    ExecutorService pool = Executors.newFixedThreadPool(32);
+    List<OpportunityField> fields = disjointFields().subList(0, 8);
+    for (int row = 0; row < rows; row++) busy.importAll(List.of(anOpportunity().code("BUSY-" + row).build()), List.of());
+    ExecutorService pool = Executors.newFixedThreadPool(rows * fields.size() + rows);
     CountDownLatch start = new CountDownLatch(1);
+    AtomicBoolean writing = new AtomicBoolean(true);
     List<Future<?>> writers = new ArrayList<>();
-    for (int row = 0; row < 4; row++) {
-      for (OpportunityField field : fields) {
-        String code = "BUSY-" + row;
-        writers.add(pool.submit(() -> {
+    List<Future<?>> readers = new ArrayList<>();
+    try {
+      for (int row = 0; row < rows; row++) {
+        OpportunityCode code = new OpportunityCode("BUSY-" + row);
+        for (OpportunityField field : fields) {
+          writers.add(pool.submit(() -> {
+            start.await();
+            for (int round = 1; round <= rounds; round++) {
+              OpportunityPatch patch = OpportunityPatch.builder(code).set(field, valueOf(field, round)).build();
+              Instant now = LATER.plusMillis(round);
+              busy.update(code, current -> current.apply(patch, now));
+            }
+            return null;
+          }));
+        }
+        readers.add(pool.submit(() -> {
           start.await();
-          for (int round = 1; round <= rounds; round++) {
-            OpportunityPatch patch = OpportunityPatch.builder(new OpportunityCode(code)).set(field, valueOf(field, round)).build();
-            Instant now = LATER.plusMillis(round);
-            busy.update(new OpportunityCode(code), c -> c.apply(patch, now));
+          long seen = 0;
+          while (writing.get()) {
+            long version = busy.findByCode(code).orElseThrow().version().value();
+            if (version < seen) throw new AssertionError(code + " went back from version " + seen + " to " + version);
+            seen = version;
+            Thread.sleep(2);   // poll, don't spin: 2 cores
           }
           return null;
         }));
       }
-    }
-    start.countDown();
-    try {
-      for (Future<?> writer : writers) writer.get(120, TimeUnit.SECONDS);
+      start.countDown();
+      for (Future<?> writer : writers) writer.get(60, TimeUnit.SECONDS);
+      writing.set(false);
+      for (Future<?> reader : readers) reader.get(10, TimeUnit.SECONDS);
     } finally {
+      writing.set(false);
       pool.shutdownNow();
     }
-    for (int row = 0; row < 4; row++) {
+    for (int row = 0; row < rows; row++) {
       Opportunity stored = busy.findByCode(new OpportunityCode("BUSY-" + row)).orElseThrow();
-      for (OpportunityField field : fields) assertEquals(valueOf(field, rounds), field.valueIn(stored.details()));
+      for (OpportunityField field : fields) assertEquals(valueOf(field, rounds), field.valueIn(stored.details()), field.jsonName());
       assertEquals(new Version(1 + (long) fields.size() * rounds), stored.version());
     }
   }

@@ -1,0 +1,149 @@
+package cn.opportunity.integration.adapter.persistence;
+
+import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file, its settings and its lifecycle. */
+class SqliteDatabaseTest {
+  @TempDir Path dir;
+  private TempDatabases databases;
+
+  @BeforeEach
+  void setUp() {
+    databases = new TempDatabases(dir);
+  }
+
+  @AfterEach
+  void tearDown() {
+    databases.close();
+  }
+
+  private static Map<String, Object> pragmas(Handle h) {
+    return Map.of(
+        "journal_mode", h.createQuery("PRAGMA journal_mode").mapTo(String.class).one(),
+        "synchronous", h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one(),
+        "busy_timeout", h.createQuery("PRAGMA busy_timeout").mapTo(Integer.class).one(),
+        "foreign_keys", h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one());
+  }
+
+  @Test
+  void configuresEveryConnectionForDurability() {
+    Jdbi jdbi = databases.open("pragmas.db").jdbi();   // the stores' Jdbi
+    Map<String, Object> expected = Map.of("journal_mode", "wal", "synchronous", 2, "busy_timeout", 5000, "foreign_keys", 1);
+    for (int connection = 0; connection < 3; connection++) assertEquals(expected, jdbi.withHandle(SqliteDatabaseTest::pragmas));
+    assertEquals(expected, jdbi.inTransaction(SqliteDatabaseTest::pragmas));
+  }
+
+  /** {@code BEGIN IMMEDIATE}: a second write transaction waits at its start, never fails half-way. */
+  @Test
+  void makesASecondWriteTransactionWaitUntilTheFirstCommits() throws Exception {
+    Jdbi jdbi = databases.open("immediate.db").jdbi();
+    CountDownLatch firstBegun = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Long> firstEnds = pool.submit(() -> jdbi.inTransaction(h -> {
+        firstBegun.countDown();
+        Thread.sleep(300);
+        return System.nanoTime();
+      }));
+      firstBegun.await();
+      Future<Long> secondBegins = pool.submit(() -> jdbi.inTransaction(h -> System.nanoTime()));
+      assertTrue(secondBegins.get(10, TimeUnit.SECONDS) > firstEnds.get(10, TimeUnit.SECONDS),
+          "the second transaction began while the first one held the write lock");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void keepsTheWalWhileOpenSoRequestsDoNotCheckpoint() throws Exception {
+    SqliteDatabase database = databases.open("anchor.db");
+    database.opportunityStore().importAll(List.of(anOpportunity().code("AN-1").build()), List.of());
+    assertTrue(database.opportunityStore().findByCode(new OpportunityCode("AN-1")).isPresent());
+    assertTrue(Files.size(databases.file("anchor.db-wal")) > 0, "the commit is still in the WAL");
+  }
+
+  @Test
+  void leavesNoWalFileAfterClose() {
+    SqliteDatabase database = databases.open("clean.db");
+    database.opportunityStore().importAll(List.of(anOpportunity().code("CL-1").build()), List.of());
+    assertTrue(Files.exists(databases.file("clean.db-wal")));
+    database.close();
+    assertFalse(Files.exists(databases.file("clean.db-wal")), "close checkpoints the WAL into the file and removes it");
+    assertFalse(Files.exists(databases.file("clean.db-shm")));
+  }
+
+  @Test
+  void refusesOperationsOnceClosedAndSaysItIsUnavailable() {
+    SqliteDatabase database = databases.open("closed.db");
+    assertTrue(database.opportunityStore().isAvailable());
+    database.close();
+    database.close();   // idempotent
+    assertFalse(database.opportunityStore().isAvailable());
+    assertThrows(RuntimeException.class, () -> database.opportunityStore().findByCode(new OpportunityCode("X")));
+    assertFalse(Files.exists(databases.file("closed.db-wal")), "no operation reopened the file");
+  }
+
+  @Test
+  void createsTheDirectoriesOfTheFile() {
+    SqliteDatabase database = databases.open("a/b/deep.db");
+    assertTrue(database.opportunityStore().isAvailable());
+    assertTrue(Files.isRegularFile(databases.file("a/b/deep.db")));
+    assertEquals(databases.url("a/b/deep.db"), database.jdbcUrl());
+    assertSame(database.opportunityStore(), database.opportunityStore());
+  }
+
+  @Test
+  void refusesUrlsThatNameNoFile() {
+    for (String url : List.of("jdbc:sqlite::memory:", "jdbc:sqlite:", "jdbc:sqlite:file:x?mode=memory",
+        "jdbc:postgresql://localhost/opportunities")) {
+      assertThrows(IllegalArgumentException.class, () -> SqliteDatabase.open(url), url);
+    }
+  }
+
+  @Test
+  void refusesADamagedFile() throws Exception {
+    SqliteDatabase database = databases.open("damaged.db");
+    List<NewOpportunity> many = IntStream.range(0, 60)
+        .mapToObj(i -> anOpportunity().code("DMG-" + i).details(d -> d.description("长".repeat(200))).build())
+        .toList();
+    database.opportunityStore().importAll(many, List.of());
+    int rootPage = database.jdbi().withHandle(h -> h.createQuery(
+        "SELECT rootpage FROM sqlite_schema WHERE name = 'opportunity'").mapTo(Integer.class).one());
+    int pageSize = database.jdbi().withHandle(h -> h.createQuery("PRAGMA page_size").mapTo(Integer.class).one());
+    database.close();
+    try (RandomAccessFile file = new RandomAccessFile(databases.file("damaged.db").toFile(), "rw")) {
+      byte[] garbage = new byte[64];
+      Arrays.fill(garbage, (byte) 0xFF);
+      file.seek((long) (rootPage - 1) * pageSize + 8);   // the table's root page, past its header
+      file.write(garbage);
+    }
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> databases.open("damaged.db"));
+    assertTrue(refused.getMessage().contains("damaged.db: the file is damaged, PRAGMA quick_check"), refused.getMessage());
+  }
+}
