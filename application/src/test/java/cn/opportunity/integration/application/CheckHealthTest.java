@@ -14,6 +14,8 @@ import cn.opportunity.integration.domain.dictionary.Stage;
 import cn.opportunity.integration.domain.dictionary.StageKind;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,23 @@ class CheckHealthTest {
             List.of(),
             NOW.minusSeconds(5)));
     assertEquals(new CheckHealth.DictionaryHealth("local", true, 1, Optional.of(5L), Optional.empty()), check.check().dictionary());
+  }
+
+  @Test
+  void countsTheAgeInWholeSecondsFromTheClock() {
+    CheckHealth check = new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusMillis(12_999)), CLOCK);
+    assertEquals(Optional.of(12L), check.check().dictionary().snapshotAgeSeconds());
+    CheckHealth later = new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusMillis(12_999)), Clock.offset(CLOCK, Duration.ofMinutes(1)));
+    assertEquals(Optional.of(72L), later.check().dictionary().snapshotAgeSeconds());
+  }
+
+  @Test
+  void isDownWithoutADictionaryEither() {
+    store.breakDown();
+    CheckHealth.Health health = new CheckHealth(store, FakeFlowDictionary.neverLoaded(), CLOCK).check();
+    assertFalse(health.isUp());
+    assertEquals(
+        new CheckHealth.DictionaryHealth("xiaoman", false, 0, Optional.empty(), Optional.empty()), health.dictionary());
   }
 
   @Test

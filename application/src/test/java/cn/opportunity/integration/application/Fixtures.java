@@ -1,6 +1,7 @@
 package cn.opportunity.integration.application;
 
 import cn.opportunity.integration.domain.update.SentFields;
+import cn.opportunity.integration.domain.update.SentValue;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,7 +17,10 @@ final class Fixtures {
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   static final String CODE = "OPP-20260401-001";
 
-  /** Name/value pairs: String → text, Long → number, BigDecimal → number, Boolean → bool, null → JSON null. */
+  /**
+   * Name/value pairs in the order sent: String → text, Long → number, BigDecimal → number, Boolean →
+   * bool, a SentValue as it is, null → JSON null.
+   */
   static SentFields sent(Object... pairs) {
     SentFields.Builder builder = SentFields.builder();
     for (int i = 0; i < pairs.length; i += 2) {
@@ -27,6 +31,7 @@ final class Fixtures {
       else if (value instanceof Long n) builder.number(name, n);
       else if (value instanceof BigDecimal n) builder.number(name, n);
       else if (value instanceof Boolean b) builder.bool(name, b);
+      else if (value instanceof SentValue v) builder.put(name, v);
       else throw new IllegalArgumentException(String.valueOf(value));
     }
     return builder.build();

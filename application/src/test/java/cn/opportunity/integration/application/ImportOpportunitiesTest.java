@@ -13,7 +13,9 @@ import cn.opportunity.integration.application.ImportRejectedException.LineError;
 import cn.opportunity.integration.domain.Amount;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityDetails;
 import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.Version;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
@@ -149,6 +151,114 @@ class ImportOpportunitiesTest {
             () -> withoutDictionary.run(List.of(line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "stage", "won"))));
     assertEquals(List.of(new LineError(1, "项目阶段字典暂不可用")), e.errors());
     assertEquals(new ImportReport(1, 1, 0, 0), withoutDictionary.run(List.of(line(1, "opportunityCode", "NEW-1", "opportunityName", "一"))));
+  }
+
+  @Test
+  void refusesAnotherFinalCustomerThanStored() {
+    store.importAll(List.of(anOpportunity().code("NOBODY-1").finalCustomerName(null).build()), List.of());
+    Opportunity before = stored("OLD-1");
+    ImportRejectedException e =
+        assertThrows(
+            ImportRejectedException.class,
+            () ->
+                useCase.run(
+                    List.of(
+                        line(1, "opportunityCode", "OLD-1", "opportunityName", "改名", "finalCustomerName", "华东电网"),
+                        line(2, "opportunityCode", "NOBODY-1", "opportunityName", "改名", "finalCustomerName", "新客户"),
+                        line(3, "opportunityCode", "OLD-1", "opportunityName", "改名", "finalCustomerName", "华东电网有限公司"))));
+    assertEquals(List.of(new LineError(1, "不支持更新商机的最终客户"), new LineError(2, "不支持更新商机的最终客户")), e.errors());
+    assertSame(before, stored("OLD-1"));
+    assertEquals(Optional.empty(), stored("NOBODY-1").finalCustomerName());
+  }
+
+  @Test
+  void countsLinesThatEndAsStoredAsUnchanged() {
+    ImportReport report =
+        useCase.run(
+            List.of(
+                line(1, "opportunityCode", "OLD-1", "opportunityName", "临时名", "source", "官网"),
+                line(2, "opportunityCode", "OLD-1", "opportunityName", "智慧园区二期", "source", "")));
+    assertEquals(new ImportReport(2, 0, 0, 1), report);
+    assertEquals(Version.FIRST, stored("OLD-1").version());
+  }
+
+  @Test
+  void clearsOptionalTextAndKeepsFreeTextAsSent() {
+    useCase.run(
+        List.of(
+            line(1, "opportunityCode", "OLD-1", "opportunityName", " 改名 ", "projectLocation", "", "description", "  备注  ")));
+    Opportunity changed = stored("OLD-1");
+    assertEquals(" 改名 ", changed.details().opportunityName());
+    assertEquals(null, changed.details().projectLocation());
+    assertEquals("  备注  ", changed.details().description());
+    assertEquals(new Amount(new BigDecimal("1500000")), changed.details().amount());
+  }
+
+  @Test
+  void createsOpportunitiesWithExactlyTheirLinesValues() {
+    useCase.run(List.of(line(1, "opportunityCode", " NEW-9 ", "opportunityName", "只有名字")));
+    Opportunity created = stored("NEW-9");
+    assertEquals(OpportunityDetails.builder().opportunityName("只有名字").build(), created.details());
+    assertEquals(Optional.empty(), created.finalCustomerName());
+    assertEquals(NOW, created.createdAt());
+    assertEquals(NOW, created.updatedAt());
+  }
+
+  @Test
+  void reportsEveryViolationOfALineInTheContractsOrder() {
+    ImportRejectedException e =
+        assertThrows(
+            ImportRejectedException.class,
+            () ->
+                useCase.run(
+                    List.of(
+                        line(
+                            3, "zzz", 1L, "status", "open", "stage", "nope", "opportunityName", "", "amount", "0.001",
+                            "opportunityCode", "NEW-1"))));
+    assertEquals(
+        List.of(
+            new LineError(
+                3,
+                "商机名称不能为空；商机金额最多保留两位小数；项目阶段无效: nope；商机状态仅支持 active、closed、won、lost；不支持的字段: zzz")),
+        e.errors());
+  }
+
+  @Test
+  void reAppliesTheLinesToTheFreshStateWhenAnotherWriterWon() {
+    RacingOpportunityStore racing = new RacingOpportunityStore(1);
+    racing.delegate.importAll(List.of(anOpportunity().code("OLD-1").build()), List.of());
+    ImportOpportunities importer =
+        new ImportOpportunities(racing, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
+    ImportReport report =
+        importer.run(
+            List.of(
+                line(1, "opportunityCode", "OLD-1", "opportunityName", "改名"),
+                line(2, "opportunityCode", "NEW-1", "opportunityName", "新")));
+    assertEquals(new ImportReport(2, 1, 1, 0), report);
+    Opportunity changed = racing.findByCode(new OpportunityCode("OLD-1")).orElseThrow();
+    assertEquals("改名", changed.details().opportunityName());
+    assertEquals("对手-1", changed.details().competitorName());
+    assertEquals(new Version(3), changed.version());
+    assertEquals(2, racing.delegate.size());
+    assertEquals(2, racing.writeAttempts);
+  }
+
+  @Test
+  void importsNothingWhenEveryAttemptLosesTheRace() {
+    RacingOpportunityStore racing = new RacingOpportunityStore(ApplyIntegrationUpdate.ATTEMPTS);
+    racing.delegate.importAll(List.of(anOpportunity().code("OLD-1").build()), List.of());
+    ImportOpportunities importer =
+        new ImportOpportunities(racing, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
+    assertThrows(
+        StaleVersionException.class,
+        () ->
+            importer.run(
+                List.of(
+                    line(1, "opportunityCode", "OLD-1", "opportunityName", "改名"),
+                    line(2, "opportunityCode", "NEW-1", "opportunityName", "新"))));
+    assertEquals(1, racing.delegate.size());
+    assertEquals("智慧园区二期", racing.findByCode(new OpportunityCode("OLD-1")).orElseThrow().details().opportunityName());
+    assertEquals(ApplyIntegrationUpdate.ATTEMPTS, racing.writeAttempts);
   }
 
   @Test

@@ -63,6 +63,40 @@ class OpportunityTest {
   }
 
   @Test
+  void keepsIdentityFinalCustomerAndCreationAcrossChanges() {
+    Opportunity o = stored();
+    Opportunity next = o.apply(patch(OpportunityField.DESCRIPTION, "备注"), T0.plusSeconds(5));
+    assertEquals(o.id(), next.id());
+    assertEquals(o.code(), next.code());
+    assertEquals(o.finalCustomerName(), next.finalCustomerName());
+    assertEquals(o.createdAt(), next.createdAt());
+    assertEquals(o.details().toBuilder().description("备注").build(), next.details());
+  }
+
+  @Test
+  void returnsTheSameInstanceWhenClearingAFieldNeverSet() {
+    Opportunity bare = Opportunity.created(new OpportunityId(3), Opportunities.aBareOpportunity().code(CODE.value()).build());
+    assertSame(bare, bare.apply(patch(OpportunityField.COMPETITOR_NAME, null), T0.plusSeconds(1)));
+  }
+
+  @Test
+  void keepsUpdatedAtWhenTheClockStandsStill() {
+    Opportunity next = stored().apply(patch(OpportunityField.SOURCE, "官网"), T0);
+    assertEquals(T0, next.updatedAt());
+    assertEquals(new Version(2), next.version());
+  }
+
+  @Test
+  void appliesEveryFieldOfAPatchAtOnce() {
+    OpportunityDetails full = Opportunities.aFullOpportunity().build().details();
+    OpportunityPatch.Builder everything = OpportunityPatch.builder(CODE);
+    for (OpportunityField field : OpportunityField.values()) everything.set(field, field.valueIn(full));
+    Opportunity next = stored().apply(everything.build(), T0.plusSeconds(1));
+    assertEquals(full, next.details());
+    assertEquals(new Version(2), next.version());
+  }
+
+  @Test
   void clearsAFieldWithNull() {
     Opportunity next = stored().apply(patch(OpportunityField.PROJECT_LOCATION, null), T0.plusSeconds(1));
     assertNull(next.details().projectLocation());

@@ -3,11 +3,14 @@ package cn.opportunity.integration.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,9 +32,42 @@ class ValueObjectsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "-0", "-1", "0.001", "1E+15", "1000000000000000", "1e-400", "1e1000000000"})
+  @ValueSource(strings = {"0", "-0", "-1", "0.001", "1E+15", "1000000000000000", "1e-400", "1e1000000000", "-1e1000000000"})
   void refusesInvalidAmountsInTheConstructor(String value) {
     assertThrows(IllegalArgumentException.class, () -> new Amount(new BigDecimal(value)));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "7.5,true", "7.50,true", "7.500000,true", "123.4500,true", "0.010,true", "1E+3,true", "100E-4,true", "0.00,true",
+    "0.001,false", "7.505,false", "-0.005,false", "1E-400,false", "1.0000000000000000000000000000001,false"
+  })
+  void tellsWhetherAnAmountHasAtMostTwoDecimals(String value, boolean atMostTwo) {
+    assertEquals(atMostTwo, Amount.hasAtMostTwoDecimals(new BigDecimal(value)));
+  }
+
+  @Test
+  @Timeout(5)
+  void checksHugeAndLongAmountsQuickly() {
+    String zeros = "0".repeat(60_000);
+    long started = System.nanoTime();
+    assertEquals(true, Amount.hasAtMostTwoDecimals(new BigDecimal("1." + zeros)));
+    assertEquals(false, Amount.hasAtMostTwoDecimals(new BigDecimal("1." + zeros + "1")));
+    assertEquals(false, Amount.hasAtMostTwoDecimals(new BigDecimal("1e-1000000000")));
+    assertEquals(false, Amount.isBelowLimit(new BigDecimal("1e1000000000")));
+    assertEquals(true, Amount.isBelowLimit(new BigDecimal("-1e1000000000")));
+    IllegalArgumentException refused =
+        assertThrows(IllegalArgumentException.class, () -> new Amount(new BigDecimal("1e1000000000")));
+    assertTrue(refused.getMessage().length() < 100, "the message names the value without expanding it");
+    assertEquals(new Amount(new BigDecimal("1")), new Amount(new BigDecimal("1." + zeros)));
+    assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000);
+  }
+
+  @Test
+  void refusesAmountsAtTheLimitAndAcceptsJustBelow() {
+    assertEquals(new BigDecimal("999999999999999.99"), new Amount(new BigDecimal("999999999999999.99")).value());
+    assertThrows(IllegalArgumentException.class, () -> new Amount(Amount.LIMIT));
+    assertEquals(new BigDecimal("1000000000000000"), Amount.LIMIT);
   }
 
   @Test
@@ -51,6 +87,12 @@ class ValueObjectsTest {
     assertEquals(Optional.empty(), OpportunityCode.parse("x".repeat(65)));
     assertThrows(IllegalArgumentException.class, () -> new OpportunityCode(" "));
     assertThrows(IllegalArgumentException.class, () -> new OpportunityCode("x".repeat(65)));
+  }
+
+  @Test
+  void comparesOpportunityCodesCaseSensitively() {
+    assertNotEquals(new OpportunityCode("opp-1"), new OpportunityCode("OPP-1"));
+    assertEquals(new OpportunityCode("OPP-1").hashCode(), new OpportunityCode(" OPP-1 ").hashCode());
   }
 
   @Test

@@ -17,10 +17,12 @@ import java.util.Set;
 public final class SentFields {
   private final Map<String, SentValue> values;
   private final Set<String> duplicates;
+  private final Set<String> given;
 
-  private SentFields(Map<String, SentValue> values, Set<String> duplicates) {
+  private SentFields(Map<String, SentValue> values, Set<String> duplicates, Set<String> given) {
     this.values = Collections.unmodifiableMap(values);
     this.duplicates = Collections.unmodifiableSet(duplicates);
+    this.given = Collections.unmodifiableSet(given);
   }
 
   public static Builder builder() {
@@ -40,6 +42,14 @@ public final class SentFields {
   /** The names given more than once (with any values, {@code null} included), in the order seen. */
   public Set<String> duplicates() {
     return duplicates;
+  }
+
+  /**
+   * The names sent with a non-null value or more than once, in the order first seen: a name first
+   * sent as {@code null} and then again keeps its first place.
+   */
+  Set<String> given() {
+    return given;
   }
 
 
@@ -82,7 +92,9 @@ public final class SentFields {
     }
 
     public SentFields build() {
-      return new SentFields(new LinkedHashMap<>(values), new LinkedHashSet<>(duplicates));
+      Set<String> given = new LinkedHashSet<>(seen);
+      given.removeIf(name -> !values.containsKey(name) && !duplicates.contains(name));
+      return new SentFields(new LinkedHashMap<>(values), new LinkedHashSet<>(duplicates), given);
     }
   }
 }

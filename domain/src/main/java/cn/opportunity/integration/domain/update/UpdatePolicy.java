@@ -11,7 +11,6 @@ import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -165,8 +164,6 @@ public final class UpdatePolicy {
 
   /** Every name given, with a value or as {@code null}-duplicates, in the order first seen. */
   private static Set<String> allNames(SentFields sent) {
-    Set<String> names = new LinkedHashSet<>(sent.names());
-    names.addAll(sent.duplicates());
-    return names;
+    return sent.given();
   }
 }

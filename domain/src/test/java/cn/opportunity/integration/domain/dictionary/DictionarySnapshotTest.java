@@ -57,6 +57,40 @@ class DictionarySnapshotTest {
   }
 
   @Test
+  void matchesCodesAndNamesCaseSensitively() {
+    DictionarySnapshot latin =
+        new DictionarySnapshot(List.of(new SalesFlow("f", "Flow", List.of(stage("A1", "Alpha", true)))), List.of(), AT);
+    assertEquals(Optional.of(new StageCode("A1")), latin.resolveStage("A1").map(Stage::code));
+    assertEquals(Optional.of(new StageCode("A1")), latin.resolveStage(" Alpha\t").map(Stage::code));
+    assertEquals(Optional.empty(), latin.resolveStage("a1"));
+    assertEquals(Optional.empty(), latin.resolveStage("alpha"));
+    assertEquals(Optional.empty(), latin.resolveStage("ALPHA"));
+  }
+
+  @Test
+  void prefersACodeToAnotherStagesName() {
+    assertEquals(Optional.of(new StageCode("101")), TWO_FLOWS.resolveStage("101").map(Stage::code));
+    assertEquals("谈判", TWO_FLOWS.resolveStage("101").orElseThrow().name());
+  }
+
+  @Test
+  void refusesTwoDisabledStagesWithOneCode() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new DictionarySnapshot(List.of(new SalesFlow("1", "一", List.of(stage("x", "甲", false), stage("x", "乙", false)))), List.of(), AT));
+  }
+
+  @Test
+  void knowsNoStageWhenEveryStageIsDisabled() {
+    DictionarySnapshot off =
+        new DictionarySnapshot(List.of(new SalesFlow("1", "一", List.of(stage("x", "甲", false)))), List.of(), AT);
+    assertEquals(0, off.enabledStageCount());
+    assertEquals(Optional.empty(), off.resolveStage("x"));
+    assertEquals(Optional.empty(), off.resolveStage("甲"));
+    assertEquals(false, off.stage(new StageCode("x")).orElseThrow().enabled());
+  }
+
+  @Test
   void findsAnyStageByCodeAndCountsEnabledOnes() {
     assertEquals("旧阶段", TWO_FLOWS.stage(new StageCode("102")).orElseThrow().name());
     assertEquals(Optional.empty(), TWO_FLOWS.stage(new StageCode("999")));
@@ -81,6 +115,11 @@ class DictionarySnapshotTest {
             StageKind.IN_PROGRESS, StageKind.WON, StageKind.LOST),
         stages.stream().map(Stage::kind).toList());
     assertTrue(stages.stream().allMatch(Stage::enabled));
+    assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), stages.stream().map(Stage::rank).toList());
+    for (Stage stage : stages) {
+      assertEquals(Optional.of(stage), snapshot.resolveStage(stage.code().value()));
+      assertEquals(Optional.of(stage), snapshot.resolveStage(stage.name()));
+    }
     assertEquals(1, snapshot.flows().size());
     assertEquals(7, snapshot.enabledStageCount());
     assertEquals(AT, snapshot.loadedAt());

@@ -30,6 +30,22 @@ class SentFieldsTest {
     assertEquals(Optional.empty(), sent.get("n"));
   }
 
+  @Test
+  void givesTheNamesSentOrRepeatedInTheOrderFirstSeen() {
+    SentFields sent =
+        SentFields.builder().put("x", null).text("b", "1").put("n", null).put("x", null).number("a", 2).text("n", "v").build();
+    assertEquals(List.of("x", "b", "n", "a"), List.copyOf(sent.given()));
+    assertEquals(List.of("b", "a"), List.copyOf(sent.names()));
+    assertEquals(List.of("x", "n"), List.copyOf(sent.duplicates()));
+  }
+
+  @Test
+  void leavesOutANameSentOnceAsNull() {
+    SentFields sent = SentFields.builder().put("gone", null).text("kept", "").build();
+    assertEquals(List.of("kept"), List.copyOf(sent.given()));
+    assertEquals(Optional.of(SentValue.text("")), sent.get("kept"));
+  }
+
   @ParameterizedTest
   @CsvSource({"12,true", "0,true", "-7,true", "12.0,false", "1.5,false", "1e3,false", "10E+1,false"})
   void marksOnlyPlainIntegerLiteralsIntegral(String literal, boolean integral) {

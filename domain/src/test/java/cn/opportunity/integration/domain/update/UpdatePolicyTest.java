@@ -364,6 +364,21 @@ class UpdatePolicyTest {
       rejectedWith("amount", num("1e-1000000000").value(), Messages.AMOUNT_TOO_MANY_DECIMALS);
       assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000);
     }
+
+    /** A 64 KiB body can hold a 60,000-digit string: it is answered in well under a second. */
+    @Test
+    @Timeout(5)
+    void answersLongPlainDecimalStringsQuickly() {
+      String zeros = "0".repeat(60_000);
+      long started = System.nanoTime();
+      assertEquals(new Amount(new BigDecimal("1.00")), acceptedValue("amount", "1." + zeros));
+      rejectedWith("amount", "1." + zeros + "1", Messages.AMOUNT_TOO_MANY_DECIMALS);
+      rejectedWith("amount", "1" + zeros, Messages.AMOUNT_TOO_LARGE);
+      rejectedWith("amount", "0." + zeros, Messages.AMOUNT_NOT_POSITIVE);
+      assertEquals(new Amount(new BigDecimal("7.50")), acceptedValue("amount", num("7.5" + zeros).value()));
+      rejectedWith("amount", num("7.505" + zeros).value(), Messages.AMOUNT_TOO_MANY_DECIMALS);
+      assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000);
+    }
   }
 
   // ---- dates -----------------------------------------------------------------------------
@@ -613,6 +628,15 @@ class UpdatePolicyTest {
       String message = kind.equals("ID") ? ID_MESSAGES.get(field) : "字段类型错误: " + field;
       rejectedWith(field, v(sent), message);
     }
+
+    /** What an adapter reads from a JSON token: {@code 1.2e1} is a float token, though its value is 12. */
+    @ParameterizedTest
+    @ValueSource(strings = {"salesExpansionId", "channelExpansionId", "preSalesId"})
+    void decidesByTheTokenNotTheValue(String field) {
+      rejectedWith(field, new SentValue.Numeric(new BigDecimal("1.2e1"), false), "字段类型错误: " + field);
+      rejectedWith(field, new SentValue.Numeric(new BigDecimal("12"), false), "字段类型错误: " + field);
+      assertEquals(12L, acceptedValue(field, new SentValue.Numeric(new BigDecimal("12"), true)));
+    }
   }
 
   // ---- booleans --------------------------------------------------------------------------
@@ -672,6 +696,27 @@ class UpdatePolicyTest {
     void refusesANumber() {
       rejectedWith("omsPushTime", 1714442400L, "字段类型错误: omsPushTime");
     }
+
+    @ParameterizedTest
+    @CsvSource({
+      "0001-01-01T00:00:00Z,0001-01-01T00:00:00Z",
+      "9999-12-31T23:59:59.999999999Z,9999-12-31T23:59:59.999999999Z",
+      "9999-12-31T23:59:59+00:00,9999-12-31T23:59:59Z"
+    })
+    void acceptsInstantsOfTheYears0001To9999(String sent, String stored) {
+      assertEquals(Instant.parse(stored), acceptedValue("omsPushTime", sent));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "0000-12-31T23:59:59Z", "-0001-06-01T00:00:00Z", "+10000-01-01T00:00:00Z", "+2026-04-30T10:00:00Z",
+          "2026-04-30T24:00:00Z", "2026-04-30T10:60:00Z", "2026-04-30T10:00:00.1234567891Z", "2026-04-30T10:00:00+19:00",
+          "2026-04-30T10:00:00+0800", "2026-04-30T10Z"
+        })
+    void refusesTimesOutsideTheYears0001To9999OrNotIsoWithTheValueAsSent(String sent) {
+      rejectedWith("omsPushTime", sent, "推送 OMS 时间格式无效: " + sent);
+    }
   }
 
   // ---- types -----------------------------------------------------------------------------
@@ -728,6 +773,38 @@ class UpdatePolicyTest {
       assertEquals(
           List.of("不支持的字段: zeta", "不支持的字段: alpha", "不支持的字段: mid"),
           violations(sent("opportunityCode", CODE, "zeta", 1L, "alpha", "x", "mid", true)));
+    }
+
+    @Test
+    void refusesAnUnknownNameAtItsFirstPlaceWhenFirstSentAsNull() {
+      assertEquals(
+          List.of("不支持的字段: foo", "不支持的字段: bar"),
+          violations(sent("opportunityCode", CODE, "foo", null, "bar", 1L, "foo", 2L)));
+    }
+
+    @Test
+    void ignoresFinalCustomerAndUnknownNamesSentAsNull() {
+      OpportunityPatch patch =
+          accepted(
+              sent(
+                  "customerName", null, "finalCustomer", null, "finalCustomerId", null, "finalCustomerName", null,
+                  "customerId", null, "colour", null, "opportunityCode", CODE, "source", "官网"));
+      assertEquals(Map.of(OpportunityField.SOURCE, "官网"), patch.changes());
+    }
+
+    @Test
+    void refusesAFinalCustomerNameGivenTwiceAsTheFinalCustomer() {
+      assertEquals(
+          List.of(Messages.FINAL_CUSTOMER_IMMUTABLE, "不支持的字段: foo"),
+          violations(sent("opportunityCode", CODE, "foo", 1L, "customerName", "A", "customerName", "B")));
+    }
+
+    @Test
+    void checksNoValueOfADuplicatedField() {
+      assertEquals(
+          List.of("字段重复: amount", "字段重复: omsPushTime"),
+          violations(
+              sent("opportunityCode", CODE, "omsPushTime", "never", "amount", -1L, "amount", COMPOSITE, "omsPushTime", 5L)));
     }
 
     @Test
@@ -875,6 +952,18 @@ class UpdatePolicyTest {
       assertEquals(
           List.of(Messages.NAME_REQUIRED, Messages.AMOUNT_NOT_POSITIVE),
           importViolations(sent("opportunityCode", CODE, "amount", 0L)));
+    }
+
+    @Test
+    void refusesACodeAloneForLackOfAName() {
+      assertEquals(List.of(Messages.NAME_REQUIRED), importViolations(sent("opportunityCode", CODE)));
+    }
+
+    @Test
+    void treatsAFinalCustomerNameSentAsNullAsNotSent() {
+      assertEquals(
+          Optional.empty(),
+          importLine(sent("opportunityCode", CODE, "finalCustomerName", null, "opportunityName", "商机")).finalCustomerName());
     }
 
     @Test
