@@ -41,6 +41,7 @@ public final class HttpApi {
     return Javalin.create(app -> {
       app.startup.showJavalinBanner = false;
       app.startup.showOldJavalinVersionWarning = false;
+      app.http.prefer405over404 = true;                                    // a known path, wrong method: 405
       app.jetty.modifyServer(server -> {
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         server.setErrorHandler(new EnvelopeErrorHandler());                  // Jetty's own errors too
@@ -68,7 +69,7 @@ public final class HttpApi {
       app.routes.error(404, "*", ctx -> envelopeIfEmpty(ctx, 404));
       app.routes.error(405, "*", ctx -> envelopeIfEmpty(ctx, 405));
       app.router.javaLangErrorHandler((response, error) -> {
-        log.error("request failed with an error", error);
+        log.error("request {} failed", response.getHeader(REQUEST_ID), error);
         response.setStatus(500);
         response.setContentType(Envelope.JSON_UTF8);
         try {

@@ -8,8 +8,8 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The two integration routes: the update (content type, size, strict JSON, use case) and the read. */
 final class IntegrationEndpoints {
@@ -36,15 +36,13 @@ final class IntegrationEndpoints {
     Envelope.success(ctx, view(get.byCode(ctx.pathParam("opportunityCode"))));
   }
 
+  /** {@code application/json}, optionally with {@code charset=utf-8}; case and spaces do not matter. */
+  private static final Pattern JSON_TYPE =
+      Pattern.compile("\\s*application/json\\s*(;\\s*charset\\s*=\\s*(utf-8|\"utf-8\")\\s*)?", Pattern.CASE_INSENSITIVE);
+
   static void requireJsonContentType(String header) {
-    if (header == null) throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
-    String[] parts = header.split(";");
-    boolean json = parts[0].strip().toLowerCase(Locale.ROOT).equals("application/json");
-    for (int i = 1; i < parts.length && json; i++) {
-      String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace(" ", "");
-      json = parameter.equals("charset=utf-8") || parameter.equals("charset=\"utf-8\"");
-    }
-    if (!json) throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
+    if (header == null || !JSON_TYPE.matcher(header).matches())
+      throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
   }
 
   /** The body, refused with 413 past the limit whether or not a Content-Length announced it. */

@@ -24,7 +24,7 @@ final class SecretCheck {
   /** Failures of one address since {@code start}. */
   private static final class Window {
     final long start;
-    int failures;
+    volatile int failures;   // written inside compute(), read by check() on other threads
 
     Window(long start) {
       this.start = start;

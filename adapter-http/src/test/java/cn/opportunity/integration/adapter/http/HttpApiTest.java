@@ -11,7 +11,9 @@ import cn.opportunity.integration.application.GetOpportunity;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
 import cn.opportunity.integration.domain.testing.Opportunities;
@@ -28,6 +30,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -40,6 +44,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP adapter over real use cases and the in-memory fakes, spoken to over loopback. */
@@ -178,9 +183,17 @@ class HttpApiTest {
     for (String type : new String[] {"text/plain", "application/json; charset=GBK", "application/xml", "application/jsonx"}) {
       assertEnvelope(send(put("{}", SECRET).setHeader("Content-Type", type)), 415, "Content-Type 必须为 application/json");
     }
-    HttpResponse<String> ok = send(put("{\"opportunityCode\":\"" + CODE + "\",\"source\":\"s\"}", SECRET)
-        .setHeader("Content-Type", "Application/JSON;Charset=UTF-8"));
-    assertEquals(200, ok.statusCode(), ok.body());
+    for (String type : new String[] {"application/json;", "application/json; charset=utf-8; x=y", "application/json; charset=latin1"}) {
+      assertEnvelope(send(put("{}", SECRET).setHeader("Content-Type", type)), 415, "Content-Type 必须为 application/json");
+    }
+    HttpRequest.Builder untyped = HttpRequest.newBuilder(uri("/api/opportunities/integration/update"))
+        .header("X-Internal-Secret", SECRET).PUT(HttpRequest.BodyPublishers.ofString("{}"));
+    assertEnvelope(send(untyped), 415, "Content-Type 必须为 application/json");
+    for (String type : new String[] {"Application/JSON;Charset=UTF-8", "application/json ; charset = utf-8", "application/json"}) {
+      HttpResponse<String> ok = send(put("{\"opportunityCode\":\"" + CODE + "\",\"source\":\"s\"}", SECRET)
+          .setHeader("Content-Type", type));
+      assertEquals(200, ok.statusCode(), type + " " + ok.body());
+    }
   }
 
   @Test
@@ -226,6 +239,85 @@ class HttpApiTest {
     HttpResponse<String> response = send(put("{\"opportunityCode\":\"" + CODE + "\",\"source\":\"x\"}", SECRET));
     assertEnvelope(response, 500, "系统繁忙，请稍后重试");
     assertFalse(response.body().contains("SELECT"));
+  }
+
+  @Test
+  void answersAStaleVersionAndAnErrorAsBusyToo() throws Exception {
+    start(new StoreThatFailsOnUpdate(new StaleVersionException("version 3 expected")), 10);
+    assertEnvelope(send(put("{\"opportunityCode\":\"" + CODE + "\",\"source\":\"x\"}", SECRET)), 500, "系统繁忙，请稍后重试");
+    app.stop();
+    start(new StoreThatFailsOnUpdate(new AssertionError("a bug")), 10);
+    HttpResponse<String> response = send(put("{\"opportunityCode\":\"" + CODE + "\",\"source\":\"x\"}", SECRET));
+    assertEnvelope(response, 500, "系统繁忙，请稍后重试");
+    assertFalse(response.body().contains("a bug"));
+  }
+
+  /** Each check wins over the ones after it. */
+  @Test
+  void checksInTheContractsOrder() throws Exception {
+    start();
+    String big = "{\"opportunityCode\":\"" + CODE + "\",\"description\":\"" + "x".repeat(70_000) + "\"}";
+    assertEnvelope(send(put("{}", "wrong").setHeader("Content-Type", "text/plain")), 401, "内部接口鉴权失败");
+    assertEnvelope(send(put(big, "wrong").setHeader("Content-Type", "text/plain")), 401, "内部接口鉴权失败");
+    assertEnvelope(send(put(big, SECRET).setHeader("Content-Type", "text/plain")), 415, "Content-Type 必须为 application/json");
+    assertEnvelope(send(put("x".repeat(70_000), SECRET)), 413, "请求体过大");
+    assertEnvelope(send(put("{\"source\":\"x\"", SECRET)), 400, "请求体不是有效的 JSON 对象");
+    assertEnvelope(send(put("{\"source\":\"x\"}", SECRET)), 400, "opportunityCode 不能为空");
+  }
+
+  @Test
+  void answersAWrongMethodWith405() throws Exception {
+    start();
+    assertEnvelope(send(HttpRequest.newBuilder(uri("/api/opportunities/integration/update")).header("X-Internal-Secret", SECRET)
+        .POST(HttpRequest.BodyPublishers.ofString("{}"))), 405, "不支持的请求方法");
+    assertEnvelope(send(HttpRequest.newBuilder(uri("/health")).DELETE()), 405, "不支持的请求方法");
+  }
+
+  /** The seed's own example: applied, then read back in canonical form, every member in the contract's order. */
+  @Test
+  void appliesTheSeedsExampleAndShowsItBack() throws Exception {
+    String seedBody = seedExample();
+    start();
+    HttpResponse<String> response = send(put(seedBody, SECRET));
+    long id = store.findByCode(new OpportunityCode(CODE)).orElseThrow().id().value();
+    assertEquals(200, response.statusCode(), response.body());
+    assertEquals("{\"code\":\"0\",\"msg\":\"success\",\"data\":" + id + "}", response.body());
+
+    HttpResponse<String> shown = send(HttpRequest.newBuilder(uri("/api/opportunities/integration/" + CODE))
+        .header("X-Internal-Secret", SECRET).GET());
+    assertEquals(200, shown.statusCode(), shown.body());
+    assertTrue(shown.body().contains("\"amount\":2800000.00"), shown.body());
+    JsonNode body = JSON.readTree(shown.body());
+    assertEquals(List.of("code", "msg", "data"), iterable(body));
+    JsonNode data = body.get("data");
+    List<String> expected = new ArrayList<>(List.of("id", "opportunityCode"));
+    for (OpportunityField field : OpportunityField.values()) expected.add(field.jsonName());
+    expected.addAll(List.of("finalCustomerName", "createdAt", "updatedAt", "version"));
+    assertEquals(expected, iterable(data));
+    assertEquals(id, data.get("id").asLong());
+    assertTrue(data.get("id").isIntegralNumber());
+    assertEquals(CODE, data.get("opportunityCode").asText());
+    assertEquals("won", data.get("stage").asText());
+    assertEquals("won", data.get("status").asText());
+    assertEquals("A", data.get("confidencePct").asText());
+    assertEquals("2026-04-30", data.get("expectedCloseDate").asText());
+    assertEquals("外部系统回写成交结果", data.get("description").asText());
+    assertEquals("2026-04-30T02:00:00Z", data.get("updatedAt").asText());
+    assertEquals(2, data.get("version").asInt());
+    assertTrue(data.get("omsPushTime").isNull());
+  }
+
+  /** The JSON example of seeds/000_…txt, found by walking up to the shared folder. */
+  static String seedExample() throws Exception {
+    Path seed = null;
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null && seed == null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared/seeds/000_4142796b52d280a5.txt");
+      if (Files.isRegularFile(candidate)) seed = candidate;
+    }
+    Assumptions.assumeTrue(seed != null, "seed 000 not found beside the repository: skipped");
+    String text = Files.readString(seed, StandardCharsets.UTF_8);
+    int example = text.indexOf("```json", text.indexOf("请求示例")) + "```json".length();
+    return text.substring(example, text.indexOf("```", example)).strip();
   }
 
   @Test
@@ -281,8 +373,9 @@ class HttpApiTest {
   @Test
   void reportsHealthUpAndDown() throws Exception {
     start();
-    HttpResponse<String> up = send(HttpRequest.newBuilder(uri("/health")).GET());
+    HttpResponse<String> up = send(HttpRequest.newBuilder(uri("/health")).header("X-Request-Id", "monitor-1").GET());
     assertEquals(200, up.statusCode());
+    assertEquals("monitor-1", up.headers().firstValue("X-Request-Id").orElseThrow());
     assertEquals("{\"status\":\"UP\",\"store\":{\"status\":\"UP\"},\"dictionary\":{\"source\":\"local\",\"loaded\":true,"
         + "\"stages\":7,\"snapshotAgeSeconds\":0,\"lastError\":null}}", up.body());
     store.breakDown();
@@ -357,6 +450,15 @@ class HttpApiTest {
   /** A store whose writes fail unexpectedly, with SQL in the exception's message. */
   static final class StoreThatFailsOnUpdate implements OpportunityStore {
     private final InMemoryOpportunityStore data = new InMemoryOpportunityStore();
+    private final Throwable failure;
+
+    StoreThatFailsOnUpdate() {
+      this(new IllegalStateException("SELECT * FROM secret_table failed at line 42"));
+    }
+
+    StoreThatFailsOnUpdate(Throwable failure) {
+      this.failure = failure;
+    }
 
     @Override
     public Optional<Opportunity> findByCode(OpportunityCode code) {
@@ -365,7 +467,8 @@ class HttpApiTest {
 
     @Override
     public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
-      throw new IllegalStateException("SELECT * FROM secret_table failed at line 42");
+      if (failure instanceof Error error) throw error;
+      throw (RuntimeException) failure;
     }
 
     @Override
