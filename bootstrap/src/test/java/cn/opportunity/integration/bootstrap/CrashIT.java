@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +40,8 @@ class CrashIT {
     volatile int acknowledged;
     volatile int inFlight;
     volatile String failure;
+    volatile int acknowledgedThisCycle;
     int next = 1;
-    int acknowledgedThisCycle;
   }
 
   @Test
@@ -77,7 +78,12 @@ class CrashIT {
           thread.start();
           clients.add(thread);
         }
-        Thread.sleep(500 + random.nextInt(2500));
+        // Kill at a random 0.5–3 s, but not before 50 acknowledgements: a cycle that checks nothing proves nothing.
+        long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500 + random.nextInt(2500));
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((System.nanoTime() < killAt || acknowledgedThisCycle(logs) < 50) && System.nanoTime() < giveUp) {
+          Thread.sleep(10);
+        }
         server.kill();
         running.set(false);
         for (Thread thread : clients) thread.join(10_000);
@@ -97,6 +103,12 @@ class CrashIT {
       assertTrue(result.next());
       assertEquals("ok", result.getString(1));
     }
+  }
+
+  private static int acknowledgedThisCycle(ClientLog[] logs) {
+    int acknowledged = 0;
+    for (ClientLog log : logs) acknowledged += log.acknowledgedThisCycle;
+    return acknowledged;
   }
 
   /** Sends sequential partial updates of two fields, both carrying the sequence number. */
