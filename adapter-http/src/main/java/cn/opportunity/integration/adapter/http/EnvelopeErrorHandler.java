@@ -39,6 +39,6 @@ final class EnvelopeErrorHandler extends ErrorHandler {
   }
 
   private static byte[] body(int status) {
-    return Envelope.json(new Envelope("-1", HttpApi.messageFor(status), null));
+    return Envelope.json(new Envelope("-1", HttpMessages.forStatus(status), null));
   }
 }

@@ -4,12 +4,15 @@ import cn.opportunity.integration.application.ApplyIntegrationUpdate;
 import cn.opportunity.integration.application.CheckHealth;
 import cn.opportunity.integration.application.GetOpportunity;
 import cn.opportunity.integration.domain.DictionaryUnavailableException;
+import cn.opportunity.integration.domain.Messages;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.UpdateRejectedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
 import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -18,63 +21,70 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP face of the service (CONTRACT.md §1–§3). The order of checks reads top to bottom: request
  * id → secret → content type → size → strict JSON → use case; every failure leaves through the
- * exception table at the end, as the envelope with its status.
+ * exception table below it, as the envelope with its status.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-  private static final Logger access = LoggerFactory.getLogger("cn.opportunity.integration.access");
 
   static final String API = "/api/opportunities/integration";
   static final String REQUEST_ID = "X-Request-Id";
   static final String SECRET = "X-Internal-Secret";
+  /** A caller's request id is echoed when it is 1–128 of these characters; else a UUID replaces it. */
   private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  /** How long {@code stop()} waits for requests in flight. */
   private static final long STOP_TIMEOUT_MILLIS = 10_000;
 
   private HttpApi() {}
 
-  /** A configured server, not started: call {@code start(host, port)} and, to stop gracefully, {@code stop()}. */
+  /**
+   * A configured server, not started: the caller runs {@code start(host, port)} and, to stop
+   * gracefully (requests in flight are finished, up to 10 s), {@code stop()}.
+   */
   public static Javalin create(
       HttpApiConfig config, ApplyIntegrationUpdate update, GetOpportunity get, CheckHealth health) {
-    SecretCheck secret = new SecretCheck(config.secrets(), config.authFailuresPerMinute());
+    SecretCheck secret = new SecretCheck(config);
     IntegrationEndpoints integration = new IntegrationEndpoints(update, get);
     HealthEndpoint healthEndpoint = new HealthEndpoint(health);
     return Javalin.create(app -> {
       app.startup.showJavalinBanner = false;
       app.startup.showOldJavalinVersionWarning = false;
-      app.http.prefer405over404 = true;                                    // a known path, wrong method: 405
+      app.http.prefer405over404 = true;                              // a known path, a wrong method: 405
+      app.http.maxRequestSize = IntegrationEndpoints.MAX_BODY_BYTES;  // only if someone calls ctx.body()
       app.jetty.modifyServer(server -> {
-        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
-        server.setErrorHandler(new EnvelopeErrorHandler());                  // Jetty's own errors too
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);    // with Javalin's StatisticsHandler: a graceful stop
+        server.setErrorHandler(new EnvelopeErrorHandler());  // Jetty's own errors as the envelope too
+        server.setRequestLog(new AccessLog());
       });
-      app.requestLogger.http((ctx, millis) -> access.info("{} {} {} {}ms id={} from={}",
-          ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis), requestId(ctx), ctx.ip()));
 
-      app.routes.before(ctx -> assignRequestId(ctx));                                         // request id
-      app.routes.before(API + "/*", ctx ->
-          secret.check(Collections.list(ctx.req().getHeaders(SECRET)), ctx.ip()));            // 1. secret
-      app.routes.put(API + "/update", integration::update);                                  // 2–8
+      // The order of checks. Content type, size and strict JSON are the first lines of integration::update.
+      app.routes.before(HttpApi::assignRequestId);                                        // request id
+      app.routes.before(API + "/*", ctx -> secret.check(secretHeaders(ctx), ctx.ip()));   // 1. secret (429 / 401)
+      app.routes.put(API + "/update", integration::update);                             // 2, 3, then 4–8
       app.routes.get(API + "/{opportunityCode}", integration::get);
       app.routes.get("/health", healthEndpoint::get);
 
+      // The error table: every failure leaves as the envelope with its status.
       app.routes.exception(RequestRefused.class, (e, ctx) -> Envelope.failure(ctx, e.status, e.getMessage()));
-      app.routes.exception(MalformedBodyException.class, (e, ctx) -> Envelope.failure(ctx, 400, HttpMessages.MALFORMED_BODY));
+      app.routes.exception(MalformedBodyException.class,
+          (e, ctx) -> Envelope.failure(ctx, 400, HttpMessages.MALFORMED_BODY));
       app.routes.exception(UpdateRejectedException.class, (e, ctx) -> Envelope.failure(ctx, 400, e.getMessage()));
-      app.routes.exception(OpportunityNotFoundException.class, (e, ctx) -> Envelope.failure(ctx, 404, e.getMessage()));
-      app.routes.exception(DictionaryUnavailableException.class, (e, ctx) -> Envelope.failure(ctx, 503, e.getMessage()));
-      app.routes.exception(HttpResponseException.class, (e, ctx) -> Envelope.failure(ctx, e.getStatus(), messageFor(e.getStatus())));
-      app.routes.exception(Exception.class, (e, ctx) -> {
-        log.error("request {} failed", requestId(ctx), e);   // the stack trace reaches the log only
+      app.routes.exception(OpportunityNotFoundException.class,
+          (e, ctx) -> Envelope.failure(ctx, 404, Messages.NOT_FOUND));
+      app.routes.exception(DictionaryUnavailableException.class,
+          (e, ctx) -> Envelope.failure(ctx, 503, Messages.DICTIONARY_UNAVAILABLE));
+      app.routes.exception(HttpResponseException.class,                // unknown route, wrong method, …
+          (e, ctx) -> Envelope.failure(ctx, e.getStatus(), HttpMessages.forStatus(e.getStatus())));
+      app.routes.exception(Exception.class, (e, ctx) -> {             // StaleVersionException included
+        log.error("request {} failed", requestId(ctx), e);            // the stack trace reaches the log only
         Envelope.failure(ctx, 500, HttpMessages.SYSTEM_BUSY);
       });
-      app.routes.error(404, "*", ctx -> envelopeIfEmpty(ctx, 404));
-      app.routes.error(405, "*", ctx -> envelopeIfEmpty(ctx, 405));
-      app.router.javaLangErrorHandler((response, error) -> {
+      app.router.javaLangErrorHandler((response, error) -> {         // StackOverflowError, AssertionError, …
         log.error("request {} failed", response.getHeader(REQUEST_ID), error);
         response.setStatus(500);
         response.setContentType(Envelope.JSON_UTF8);
         try {
           response.getOutputStream().write(Envelope.json(new Envelope("-1", HttpMessages.SYSTEM_BUSY, null)));
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
           // the client is gone
         }
       });
@@ -88,25 +98,13 @@ public final class HttpApi {
     ctx.header(REQUEST_ID, id);
   }
 
+  /** Every value of the secret header: none when missing, two when sent twice. */
+  private static List<String> secretHeaders(Context ctx) {
+    return Collections.list(ctx.req().getHeaders(SECRET));
+  }
+
   static String requestId(Context ctx) {
     Object id = ctx.attribute(REQUEST_ID);
     return id == null ? "-" : id.toString();
-  }
-
-  /** Javalin's own 404 and 405 (no such route or method) as the envelope, unless a handler answered. */
-  private static void envelopeIfEmpty(Context ctx, int status) {
-    if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{\"code\""))
-      Envelope.failure(ctx, status, messageFor(status));
-  }
-
-  static String messageFor(int status) {
-    return switch (status) {
-      case 404 -> HttpMessages.NO_SUCH_ROUTE;
-      case 405 -> HttpMessages.METHOD_NOT_ALLOWED;
-      case 413 -> HttpMessages.BODY_TOO_LARGE;
-      case 415 -> HttpMessages.UNSUPPORTED_MEDIA_TYPE;
-      case 431 -> HttpMessages.HEADERS_TOO_LARGE;
-      default -> status >= 500 ? HttpMessages.SYSTEM_BUSY : HttpMessages.BAD_REQUEST;
-    };
   }
 }

@@ -1,6 +1,9 @@
 package cn.opportunity.integration.adapter.http;
 
-/** The caller-facing texts of the HTTP layer (CONTRACT.md §1), verbatim; the rules' are in the domain. */
+/**
+ * The caller-facing texts of the HTTP layer, verbatim: the contract's (CONTRACT.md §1) and, for
+ * statuses the contract does not name, short texts of our own. The rules' texts are the domain's.
+ */
 final class HttpMessages {
   private HttpMessages() {}
 
@@ -10,9 +13,24 @@ final class HttpMessages {
   static final String BODY_TOO_LARGE = "请求体过大";
   static final String MALFORMED_BODY = "请求体不是有效的 JSON 对象";
   static final String SYSTEM_BUSY = "系统繁忙，请稍后重试";
-  /** Not in the contract: for routes and methods that do not exist. */
+
+  // Not in the contract: answers of Javalin and Jetty themselves.
   static final String NO_SUCH_ROUTE = "接口不存在";
   static final String METHOD_NOT_ALLOWED = "不支持的请求方法";
-  static final String BAD_REQUEST = "请求无效";
+  static final String URI_TOO_LONG = "请求地址过长";
   static final String HEADERS_TOO_LARGE = "请求头过大";
+  static final String BAD_REQUEST = "请求无效";
+
+  /** The text for a status that Javalin or Jetty chose (unknown route, wrong method, bad HTTP, …). */
+  static String forStatus(int status) {
+    return switch (status) {
+      case 404 -> NO_SUCH_ROUTE;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 413 -> BODY_TOO_LARGE;
+      case 414 -> URI_TOO_LONG;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 431 -> HEADERS_TOO_LARGE;
+      default -> status >= 500 ? SYSTEM_BUSY : BAD_REQUEST;
+    };
+  }
 }

@@ -4,6 +4,7 @@ import cn.opportunity.integration.application.ApplyIntegrationUpdate;
 import cn.opportunity.integration.application.GetOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityField;
+import cn.opportunity.integration.domain.update.SentFields;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,11 @@ import java.util.regex.Pattern;
 
 /** The two integration routes: the update (content type, size, strict JSON, use case) and the read. */
 final class IntegrationEndpoints {
+  /** Bodies above 64 KiB are refused with 413 without being read further. */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** {@code application/json}, optionally with {@code charset=utf-8}; case and spaces do not matter. */
+  private static final Pattern JSON_TYPE = Pattern.compile(
+      "\\s*application/json\\s*(;\\s*charset\\s*=\\s*(utf-8|\"utf-8\")\\s*)?", Pattern.CASE_INSENSITIVE);
 
   private final ApplyIntegrationUpdate update;
   private final GetOpportunity get;
@@ -24,21 +29,18 @@ final class IntegrationEndpoints {
     this.get = get;
   }
 
-  /** {@code PUT …/update}: steps 2–3 here, 4–8 in the use case. */
+  /** {@code PUT …/update}: steps 2–3 here (the secret was checked before), 4–8 in the use case. */
   void update(Context ctx) throws IOException {
-    requireJsonContentType(ctx.header("Content-Type"));
-    byte[] body = readLimited(ctx);
-    Envelope.success(ctx, update.apply(reader.read(body)).value());
+    requireJsonContentType(ctx.header("Content-Type"));   // 415
+    byte[] body = readLimited(ctx);                        // 413
+    SentFields sent = reader.read(body);                   // 400 请求体不是有效的 JSON 对象
+    Envelope.success(ctx, update.apply(sent).value());
   }
 
   /** {@code GET …/{opportunityCode}}: the opportunity in canonical form. */
   void get(Context ctx) {
     Envelope.success(ctx, view(get.byCode(ctx.pathParam("opportunityCode"))));
   }
-
-  /** {@code application/json}, optionally with {@code charset=utf-8}; case and spaces do not matter. */
-  private static final Pattern JSON_TYPE =
-      Pattern.compile("\\s*application/json\\s*(;\\s*charset\\s*=\\s*(utf-8|\"utf-8\")\\s*)?", Pattern.CASE_INSENSITIVE);
 
   static void requireJsonContentType(String header) {
     if (header == null || !JSON_TYPE.matcher(header).matches())
@@ -56,6 +58,7 @@ final class IntegrationEndpoints {
     }
   }
 
+  /** Every member, in the contract's order, each in its canonical JSON form; null when never set. */
   static Map<String, Object> view(Opportunity opportunity) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", opportunity.id().value());

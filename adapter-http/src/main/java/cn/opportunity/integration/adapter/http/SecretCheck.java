@@ -3,66 +3,76 @@ package cn.opportunity.integration.adapter.http;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The shared-secret check: constant time (SHA-256 of each side, compared with {@link
- * MessageDigest#isEqual}, every configured secret compared), and an address that keeps failing is
- * refused for the rest of its minute before any comparison. Successes from elsewhere never count.
+ * The shared-secret check (step 1 of the order of checks). Constant time: the SHA-256 of the sent
+ * value is compared with {@link MessageDigest#isEqual} against the SHA-256 of every configured
+ * secret, all of them every time. An address with {@code failuresPerMinute} failures within a
+ * minute of its first one is refused with 429 until that minute is over, before any comparison;
+ * other addresses are never affected. The secret itself is never kept, logged or echoed.
  */
 final class SecretCheck {
-  private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
-  private static final int MAX_TRACKED_ADDRESSES = 10_000;
+  private static final long WINDOW_MILLIS = 60_000;
+  /** Past this many addresses, windows that are over are forgotten. */
+  private static final int PURGE_ABOVE = 10_000;
 
   private final List<byte[]> secretDigests;
   private final int failuresPerMinute;
+  private final Clock clock;
   private final Map<String, Window> failuresByAddress = new ConcurrentHashMap<>();
 
-  /** Failures of one address since {@code start}. */
+  /** The failures of one address since {@code start} (epoch millis). */
   private static final class Window {
     final long start;
-    volatile int failures;   // written inside compute(), read by check() on other threads
+    volatile int failures; // written inside compute(), read by check() on other threads
 
     Window(long start) {
       this.start = start;
     }
+
+    boolean isOverAt(long now) {
+      return now - start >= WINDOW_MILLIS || now < start; // a clock set back ends the window too
+    }
   }
 
-  SecretCheck(List<String> secrets, int failuresPerMinute) {
-    this.secretDigests = secrets.stream().map(SecretCheck::sha256).toList();
-    this.failuresPerMinute = failuresPerMinute;
+  SecretCheck(HttpApiConfig config) {
+    this.secretDigests = config.secrets().stream().map(SecretCheck::sha256).toList();
+    this.failuresPerMinute = config.authFailuresPerMinute();
+    this.clock = config.clock();
   }
 
   /**
-   * @param given every value of the header, as sent
-   * @throws RequestRefused 429 for an address over its limit, 401 for a missing or wrong secret
+   * @param sent every value of the header, as sent (none when it is missing)
+   * @param address the TCP peer, never a forwarded-for header
+   * @throws RequestRefused 429 for an address over its limit, 401 for a missing, empty, repeated or
+   *     wrong secret
    */
-  void check(List<String> given, String address) {
-    long now = System.nanoTime();
+  void check(List<String> sent, String address) {
+    long now = clock.millis();
     Window window = failuresByAddress.get(address);
-    if (window != null && now - window.start < WINDOW_NANOS && window.failures >= failuresPerMinute)
+    if (window != null && !window.isOverAt(now) && window.failures >= failuresPerMinute)
       throw new RequestRefused(429, HttpMessages.TOO_MANY_AUTH_FAILURES);
-    if (given.size() != 1 || !matches(given.get(0))) {
+    if (sent.size() != 1 || !matches(sent.get(0))) {
       recordFailure(address, now);
       throw new RequestRefused(401, HttpMessages.AUTH_FAILED);
     }
   }
 
-  private boolean matches(String given) {
-    byte[] digest = sha256(given);
+  private boolean matches(String sent) {
+    byte[] digest = sha256(sent);
     boolean matched = false;
-    for (byte[] secret : secretDigests) matched |= MessageDigest.isEqual(secret, digest);
-    return matched;
+    for (byte[] secret : secretDigests) matched |= MessageDigest.isEqual(secret, digest); // no short-circuit
+    return matched && !sent.isEmpty();
   }
 
   private void recordFailure(String address, long now) {
-    if (failuresByAddress.size() > MAX_TRACKED_ADDRESSES)
-      failuresByAddress.values().removeIf(w -> now - w.start >= WINDOW_NANOS);
+    if (failuresByAddress.size() > PURGE_ABOVE) failuresByAddress.values().removeIf(w -> w.isOverAt(now));
     failuresByAddress.compute(address, (key, window) -> {
-      Window current = window == null || now - window.start >= WINDOW_NANOS ? new Window(now) : window;
+      Window current = window == null || window.isOverAt(now) ? new Window(now) : window;
       current.failures++;
       return current;
     });

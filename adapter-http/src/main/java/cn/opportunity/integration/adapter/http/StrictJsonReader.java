@@ -13,10 +13,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns the bytes of a body (or an import line) into {@link SentFields}: syntax only, the meaning
- * is the domain's. Strict: UTF-8 only, exactly one JSON object and nothing after it, numbers kept
- * exactly (never a double), no lone surrogates. Duplicate names are not an error here: {@link
- * SentFields} notes them and the domain answers {@code 字段重复}.
+ * Turns the bytes of a body (or of an import line) into {@link SentFields}: syntax only, the
+ * meaning is the domain's. Strict: UTF-8 only (a leading byte-order mark is ignored), exactly one
+ * JSON object and nothing but whitespace after it, numbers kept exactly (never a double), no lone
+ * surrogates, at most 32 levels of nesting. Objects and arrays as values are skipped and passed on
+ * as {@link SentValue.Composite}. Duplicate names are not an error here: {@link SentFields} notes
+ * them and the domain answers {@code 字段重复}. Independent of HTTP; thread-safe.
  */
 public final class StrictJsonReader {
   /** A request body is flat; nesting deeper than this is refused before it can cost anything. */
@@ -44,6 +46,7 @@ public final class StrictJsonReader {
   }
 
   private static SentValue value(JsonParser parser, JsonToken token) throws IOException {
+    if (token == null) throw malformed("end of input", null);
     return switch (token) {
       case VALUE_STRING -> SentValue.text(checked(parser.getText()));
       case VALUE_NUMBER_INT -> new SentValue.Numeric(parser.getDecimalValue(), true);
