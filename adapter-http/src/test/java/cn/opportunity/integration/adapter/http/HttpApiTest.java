@@ -17,6 +17,7 @@ import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
+import cn.opportunity.integration.domain.testing.MutableClock;
 import cn.opportunity.integration.domain.testing.Opportunities;
 import cn.opportunity.integration.domain.update.UpdatePolicy;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,7 +69,7 @@ class HttpApiTest {
 
   final HttpClient client = HttpClient.newHttpClient();
   final InMemoryOpportunityStore store = new InMemoryOpportunityStore();
-  final SettableClock limiterClock = new SettableClock(Instant.parse("2026-04-30T02:00:00Z"));
+  final MutableClock limiterClock = new MutableClock(Instant.parse("2026-04-30T02:00:00Z"));
   FakeFlowDictionary dictionary = FakeFlowDictionary.loaded(CLOCK.instant());
   Javalin app;
 
@@ -627,34 +628,6 @@ class HttpApiTest {
   }
 
   // --- test doubles --------------------------------------------------------------------------
-
-  /** A clock a test moves by hand. */
-  static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
 
   /** Holds every update until released. */
   static final class SlowStore implements OpportunityStore {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.testing.MutableClock;
 import cn.opportunity.integration.domain.testing.InMemoryDictionarySnapshotStore;
 import java.time.Duration;
 import java.time.Instant;
