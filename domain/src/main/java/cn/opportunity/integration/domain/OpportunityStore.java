@@ -24,6 +24,7 @@ public interface OpportunityStore {
    * @throws OpportunityNotFoundException when no opportunity has the code
    * @throws StaleVersionException when another writer changed the row between read and write (a
    *     store whose writers all go through this method never throws it)
+   * @throws StoreBusyException when the store cannot take the change in time; nothing was changed
    */
   Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change);
 

@@ -6,6 +6,7 @@ import cn.opportunity.integration.application.GetOpportunity;
 import cn.opportunity.integration.domain.DictionaryUnavailableException;
 import cn.opportunity.integration.domain.Messages;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
+import cn.opportunity.integration.domain.StoreBusyException;
 import cn.opportunity.integration.domain.UpdateRejectedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -72,6 +73,10 @@ public final class HttpApi {
           (e, ctx) -> Envelope.failure(ctx, 404, Messages.NOT_FOUND));
       app.routes.exception(DictionaryUnavailableException.class,
           (e, ctx) -> Envelope.failure(ctx, 503, Messages.DICTIONARY_UNAVAILABLE));
+      app.routes.exception(StoreBusyException.class, (e, ctx) -> {
+        log.warn("request {} refused, the store is busy: {}", requestId(ctx), e.getMessage());
+        Envelope.failure(ctx, 503, HttpMessages.SYSTEM_BUSY);
+      });
       app.routes.exception(HttpResponseException.class,                // unknown route, wrong method, …
           (e, ctx) -> Envelope.failure(ctx, e.getStatus(), HttpMessages.forStatus(e.getStatus())));
       app.routes.exception(Exception.class, (e, ctx) -> {             // StaleVersionException included

@@ -15,6 +15,7 @@ import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
+import cn.opportunity.integration.domain.StoreBusyException;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
 import cn.opportunity.integration.domain.testing.MutableClock;
@@ -528,6 +529,12 @@ class HttpApiTest {
   void answersAStaleVersionAsBusy() throws Exception {
     start(new StoreThatFailsOnUpdate(new StaleVersionException("version 3 expected")));
     assertEnvelope(send(put(update("\"source\":\"x\""), SECRET)), 500, "系统繁忙，请稍后重试");
+  }
+
+  @Test
+  void answersABusyStoreWithServiceUnavailable() throws Exception {
+    start(new StoreThatFailsOnUpdate(new StoreBusyException("4096 updates are waiting already")));
+    assertEnvelope(send(put(update("\"source\":\"x\""), SECRET)), 503, "系统繁忙，请稍后重试");
   }
 
   @Test

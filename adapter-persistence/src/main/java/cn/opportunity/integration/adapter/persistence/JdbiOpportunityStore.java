@@ -3,11 +3,9 @@ package cn.opportunity.integration.adapter.persistence;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
-import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -17,21 +15,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opportunities in SQLite. Writes run one at a time under the database's fair lock (SQLite has one
- * writer, and its busy handler is unfair), each in one {@code BEGIN IMMEDIATE} transaction that
- * commits, synced, before the method returns. Reads are single autocommit {@code SELECT}s and take no
- * write lock. Exceptions thrown by a change reach the caller unchanged, after the rollback.
+ * Opportunities in SQLite. Writes run one transaction at a time under the database's fair lock
+ * (SQLite has one writer, and its busy handler is unfair), each a {@code BEGIN IMMEDIATE} transaction
+ * that commits, synced, before the method returns; concurrent updates share one (group commit).
+ * Reads are single autocommit {@code SELECT}s and take no write lock. Exceptions thrown by a change
+ * reach the caller unchanged, after the rollback of that change alone.
  */
 public final class JdbiOpportunityStore implements OpportunityStore {
   private static final Logger log = LoggerFactory.getLogger(JdbiOpportunityStore.class);
 
   private final Jdbi jdbi;
   private final ReentrantLock writeLock;
+  private final GroupCommitWriter writer;
 
-  /** @param writeLock the database's one writer lock, shared by its stores */
-  JdbiOpportunityStore(Jdbi jdbi, ReentrantLock writeLock) {
+  /** @param writeLock the database's one writer lock, shared by its stores and its writer */
+  JdbiOpportunityStore(Jdbi jdbi, ReentrantLock writeLock, GroupCommitWriter writer) {
     this.jdbi = jdbi;
     this.writeLock = writeLock;
+    this.writer = writer;
   }
 
   @Override
@@ -42,27 +43,15 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   /**
    * {@inheritDoc}
    *
+   * <p>Runs in the database's group commit (see {@link GroupCommitWriter}): it shares its transaction
+   * and its synced commit with the updates of other callers waiting at the same time.
+   *
    * @throws IllegalStateException when {@code change} returns something else than the opportunity
    *     itself or its next version (a bug of the change, not a concurrent writer)
    */
   @Override
   public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
-    return writing(() -> jdbi.inTransaction(handle -> {
-      OpportunityDao dao = handle.attach(OpportunityDao.class);
-      Opportunity current = dao.findByCode(code.value())
-          .map(OpportunityRow::toDomain)
-          .orElseThrow(() -> new OpportunityNotFoundException(code.value()));
-      Opportunity next = Objects.requireNonNull(change.apply(current), "the change returned null");
-      if (next.equals(current)) return current;
-      if (!next.id().equals(current.id()) || !next.code().equals(current.code())
-          || !next.version().equals(current.version().next()))
-        throw new IllegalStateException("the change of opportunity " + current.id() + " at version "
-            + current.version() + " returned opportunity " + next.id() + " at version " + next.version()
-            + ", not its next version");
-      if (dao.update(OpportunityRow.from(next)) != 1)
-        throw new StaleVersionException("opportunity " + code + " changed meanwhile");
-      return next;
-    }));
+    return writer.update(code, change);
   }
 
   /**

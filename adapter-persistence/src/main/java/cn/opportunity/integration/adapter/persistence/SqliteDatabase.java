@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
@@ -31,12 +32,17 @@ public final class SqliteDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
   private static final String URL_PREFIX = "jdbc:sqlite:";
   static final int BUSY_TIMEOUT_MILLIS = 5_000;
+  /** How long an update may wait for the writer before it is refused as busy. */
+  static final Duration UPDATE_MAX_WAIT = Duration.ofSeconds(5);
+  /** How long {@link #close} lets the writer finish the updates already taken. */
+  static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
 
   private final String jdbcUrl;
   private final Connection anchor;
   private final Jdbi jdbi;
   /** SQLite has one writer: one fair lock for every store gives waiters first-come order. */
   private final ReentrantLock writeLock = new ReentrantLock(true);
+  private final GroupCommitWriter writer;
   private final JdbiOpportunityStore opportunityStore;
   private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
   private volatile boolean closed;
@@ -50,7 +56,8 @@ public final class SqliteDatabase implements AutoCloseable {
     });
     jdbi.installPlugin(new SqlObjectPlugin());
     jdbi.getConfig(ReflectionMappers.class).setStrictMatching(true);   // every column maps to a component
-    this.opportunityStore = new JdbiOpportunityStore(jdbi, writeLock);
+    this.writer = new GroupCommitWriter(jdbi, writeLock, UPDATE_MAX_WAIT);
+    this.opportunityStore = new JdbiOpportunityStore(jdbi, writeLock, writer);
     this.dictionarySnapshotStore = new JdbiDictionarySnapshotStore(jdbi, writeLock);
   }
 
@@ -73,8 +80,9 @@ public final class SqliteDatabase implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot open " + jdbcUrl + ": " + e.getMessage(), e);
     }
+    SqliteDatabase database = null;
     try {
-      SqliteDatabase database = new SqliteDatabase(jdbcUrl, dataSource, anchor);
+      database = new SqliteDatabase(jdbcUrl, dataSource, anchor);
       int version = Migrations.apply(database.jdbi);
       quickCheck(database.jdbi);
       try (Statement statement = anchor.createStatement();
@@ -84,6 +92,7 @@ public final class SqliteDatabase implements AutoCloseable {
       log.info("opened {} (schema version {})", jdbcUrl, version);
       return database;
     } catch (SQLException | RuntimeException e) {
+      if (database != null) database.writer.close(CLOSE_BOUND);
       closeQuietly(anchor);
       throw new IllegalStateException("cannot open " + jdbcUrl + ": " + e.getMessage(), e);
     }
@@ -152,11 +161,15 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /**
-   * Waits for a write in flight, refuses new operations, and closes the anchor: as the last
-   * connection, it checkpoints the WAL into the database file and removes it. Idempotent.
+   * Refuses new updates, lets the writer finish those it has taken (for up to {@link #CLOSE_BOUND};
+   * one still running then is not committed), waits for a write in flight, refuses new operations,
+   * and closes the anchor: as the last connection, it checkpoints the WAL into the database file and
+   * removes it. Idempotent.
    */
   @Override
   public void close() {
+    if (!writer.close(CLOSE_BOUND))
+      log.warn("the writer is stuck in a transaction; it will not commit, and the WAL stays until the next start");
     writeLock.lock();
     try {
       if (closed) return;

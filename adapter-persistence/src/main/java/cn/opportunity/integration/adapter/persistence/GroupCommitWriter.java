@@ -1,0 +1,274 @@
+package cn.opportunity.integration.adapter.persistence;
+
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityNotFoundException;
+import cn.opportunity.integration.domain.StaleVersionException;
+import cn.opportunity.integration.domain.StoreBusyException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: one thread applies the updates of every waiting caller in one {@code BEGIN
+ * IMMEDIATE} transaction and one synced commit, so concurrent updates share an fsync instead of
+ * queueing for one each. Each update still runs on its own: in a savepoint, on the state the updates
+ * before it left, and a failing one is rolled back to its savepoint alone, its neighbours unharmed.
+ * A caller returns only after the commit that holds its update is synced.
+ *
+ * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code
+ * maxWait} is withdrawn and refused with {@link StoreBusyException}, so it is never applied after
+ * its caller was told no.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+  /** Updates waiting at most; beyond, callers are refused at once. */
+  static final int QUEUE_CAPACITY = 4_096;
+  /** Updates in one transaction at most: bounds the time a commit keeps its callers waiting. */
+  static final int MAX_BATCH = 256;
+
+  private final Jdbi jdbi;
+  private final ReentrantLock writeLock;
+  private final Duration maxWait;
+  private final BlockingQueue<PendingUpdate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Thread thread;
+  private volatile boolean closing;
+  private volatile boolean abandoned;   // closed while a transaction ran on: it must not commit
+  private final AtomicLong commits = new AtomicLong();
+  private Handle handle;   // the writer thread's own connection, opened on first use
+
+  /** @param writeLock the database's one writer lock: held for each transaction */
+  GroupCommitWriter(Jdbi jdbi, ReentrantLock writeLock, Duration maxWait) {
+    this.jdbi = jdbi;
+    this.writeLock = writeLock;
+    this.maxWait = maxWait;
+    this.thread = new Thread(this::run, "opportunity-writer");
+    thread.setDaemon(true);   // a writer stuck in a hung change must not keep the process alive
+    thread.start();
+  }
+
+  /** Applies {@code change} to the opportunity with {@code code} in the next group commit and waits for it. */
+  Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    if (closing) throw new StoreBusyException("the store is closing");
+    PendingUpdate update = new PendingUpdate(code, change);
+    if (!queue.offer(update)) throw new StoreBusyException(QUEUE_CAPACITY + " updates are waiting already");
+    return update.await(maxWait);
+  }
+
+  /** Transactions committed so far: fewer than updates when commits were shared. */
+  long commits() {
+    return commits.get();
+  }
+
+  /** Updates waiting for the writer now. */
+  int waiting() {
+    return queue.size();
+  }
+
+  private void run() {
+    List<PendingUpdate> batch = new ArrayList<>(MAX_BATCH);
+    while (true) {
+      PendingUpdate first;
+      try {
+        first = queue.poll(100, TimeUnit.MILLISECONDS);   // also how soon a close is noticed
+      } catch (InterruptedException e) {
+        break;
+      }
+      if (first == null) {
+        if (closing && queue.isEmpty()) break;
+        continue;
+      }
+      batch.add(first);
+      queue.drainTo(batch, MAX_BATCH - 1);
+      batch.removeIf(update -> !update.start());   // withdrawn by callers that waited too long
+      if (!batch.isEmpty()) commit(batch);
+      batch.clear();
+      if (Thread.interrupted()) break;
+    }
+    closeHandle();
+  }
+
+  /** One transaction for the batch: each update in its own savepoint; one synced commit for all. */
+  private void commit(List<PendingUpdate> batch) {
+    writeLock.lock();
+    try {
+      Handle h = handle();
+      h.begin();
+      for (PendingUpdate update : batch) {
+        h.execute("SAVEPOINT one_update");
+        try {
+          update.stored = apply(h, update);
+          h.execute("RELEASE one_update");
+        } catch (RuntimeException | Error e) {
+          h.execute("ROLLBACK TO one_update");
+          h.execute("RELEASE one_update");
+          update.failure = e;
+        }
+      }
+      if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
+      h.commit();
+      commits.incrementAndGet();
+      batch.forEach(PendingUpdate::finish);
+    } catch (RuntimeException | Error e) {   // begin or commit failed: nothing of the batch is stored
+      log.error("a group commit of {} updates failed: {}", batch.size(), e.toString());
+      rollbackQuietly();
+      for (PendingUpdate update : batch) {
+        if (update.failure == null) update.failure = e;
+        update.finish();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static Opportunity apply(Handle handle, PendingUpdate update) {
+    OpportunityDao dao = handle.attach(OpportunityDao.class);
+    Opportunity current = dao.findByCode(update.code.value())
+        .map(OpportunityRow::toDomain)
+        .orElseThrow(() -> new OpportunityNotFoundException(update.code.value()));
+    Opportunity next = Objects.requireNonNull(update.change.apply(current), "the change returned null");
+    if (next.equals(current)) return current;
+    if (!next.id().equals(current.id()) || !next.code().equals(current.code())
+        || !next.version().equals(current.version().next()))
+      throw new IllegalStateException("the change of opportunity " + current.id() + " at version "
+          + current.version() + " returned opportunity " + next.id() + " at version " + next.version()
+          + ", not its next version");
+    if (dao.update(OpportunityRow.from(next)) != 1)
+      throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
+    return next;
+  }
+
+  private Handle handle() {
+    if (handle == null) handle = jdbi.open();
+    return handle;
+  }
+
+  private void rollbackQuietly() {
+    if (handle == null) return;
+    try {
+      if (handle.isInTransaction()) handle.rollback();
+    } catch (RuntimeException e) {
+      log.warn("rollback failed, reopening the writer's connection: {}", e.toString());
+      closeHandle();
+    }
+  }
+
+  private void closeHandle() {
+    if (handle == null) return;
+    try {
+      handle.close();
+    } catch (RuntimeException e) {
+      log.warn("closing the writer's connection failed: {}", e.toString());
+    }
+    handle = null;
+  }
+
+  /**
+   * Refuses new updates, lets the writer finish those already waiting for up to {@code bound}, then
+   * interrupts it: an update still running then is not committed (SQLite rolls it back), and its
+   * caller gets an error, never a success.
+   *
+   * @return whether the writer ended within the bound (and closed its connection)
+   */
+  boolean close(Duration bound) {
+    closing = true;
+    try {
+      thread.join(bound.toMillis());
+      if (!thread.isAlive()) return true;
+      log.warn("the writer did not finish within {}; interrupting it", bound);
+      abandoned = true;
+      thread.interrupt();
+      thread.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !thread.isAlive();
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(2));
+  }
+
+  /** One caller's update: waiting, then running (the writer took it) or withdrawn (the caller gave up). */
+  private static final class PendingUpdate {
+    private static final int WAITING = 0, RUNNING = 1, WITHDRAWN = 2;
+
+    final OpportunityCode code;
+    final UnaryOperator<Opportunity> change;
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private final CompletableFuture<Opportunity> done = new CompletableFuture<>();
+    Opportunity stored;   // set by the writer before finish()
+    Throwable failure;
+
+    PendingUpdate(OpportunityCode code, UnaryOperator<Opportunity> change) {
+      this.code = code;
+      this.change = change;
+    }
+
+    /** The writer takes the update: false when its caller withdrew it. */
+    boolean start() {
+      return state.compareAndSet(WAITING, RUNNING);
+    }
+
+    void finish() {
+      if (failure == null) done.complete(stored);
+      else done.completeExceptionally(failure);
+    }
+
+    Opportunity await(Duration maxWait) {
+      try {
+        return done.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        if (state.compareAndSet(WAITING, WITHDRAWN))
+          throw new StoreBusyException("the update waited " + maxWait + " for the writer");
+        return awaitRunning();   // already in a transaction: its outcome decides
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();   // kept for the caller
+        if (state.compareAndSet(WAITING, WITHDRAWN)) throw new StoreBusyException("interrupted while waiting");
+        return awaitRunning();
+      } catch (ExecutionException e) {
+        throw rethrown(e.getCause());
+      }
+    }
+
+    /** Waits for the outcome of an update already in a transaction, keeping an interrupt for later. */
+    private Opportunity awaitRunning() {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return done.get();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
+          }
+        }
+      } finally {
+        if (interrupted) Thread.currentThread().interrupt();
+      }
+    }
+
+    private static RuntimeException rethrown(Throwable failure) {
+      if (failure instanceof RuntimeException e) throw e;
+      if (failure instanceof Error e) throw e;
+      return new IllegalStateException(failure);
+    }
+  }
+}
