@@ -54,21 +54,23 @@ public final class XiaomanClient {
    * The current dictionary: the usable flows (enabled and not disabled), or exactly {@code flowIds}
    * when given, each with its stages, and the lost reasons.
    *
-   * @throws XiaomanException when a call fails or an answer is not a usable dictionary (no flow, a
-   *     flow without stages, missing or unknown values, a stage id twice)
+   * @throws XiaomanException when a call fails, the whole takes longer than {@link
+   *     XiaomanConfig#reloadBound()}, or an answer is not a usable dictionary (no flow, a flow
+   *     without stages, missing or unknown values, a stage id twice)
    */
   public DictionarySnapshot fetchDictionary(List<String> flowIds) {
+    XiaomanHttp.Deadline deadline = XiaomanHttp.Deadline.after(config.reloadBound());
     List<SalesFlow> flows = new ArrayList<>();
-    for (JsonNode flow : chooseFlows(selector("sales_flow", Optional.empty()), flowIds)) {
+    for (JsonNode flow : chooseFlows(selector("sales_flow", Optional.empty(), deadline), flowIds)) {
       String id = required(TolerantJson.text(flow.get("flow_id")), "sales_flow", "flow_id");
       String name = required(TolerantJson.text(flow.get("name")), "sales_flow " + id, "name");
       List<Stage> stages = new ArrayList<>();
-      for (JsonNode stage : selector("stage_list", Optional.of(id))) stages.add(stage(stage, id));
+      for (JsonNode stage : selector("stage_list", Optional.of(id), deadline)) stages.add(stage(stage, id));
       if (stages.isEmpty()) throw rejected("stage_list of flow " + id + " is empty");
       flows.add(new SalesFlow(id, name, stages));
     }
     List<LostReason> lostReasons = new ArrayList<>();
-    for (JsonNode reason : selector("fail_reason", Optional.empty())) {
+    for (JsonNode reason : selector("fail_reason", Optional.empty(), deadline)) {
       String id = required(TolerantJson.text(reason.get("reason_id")), "fail_reason", "reason_id");
       lostReasons.add(new LostReason(id, required(TolerantJson.text(reason.get("name")), "fail_reason " + id, "name"),
           TolerantJson.longValue(reason.get("enable_flag")).orElse(1L) == 1));
@@ -110,14 +112,14 @@ public final class XiaomanClient {
   }
 
   /** The {@code data} list of one selector call; a refused token is renewed and the call made once more. */
-  private List<JsonNode> selector(String field, Optional<String> flowId) {
+  private List<JsonNode> selector(String field, Optional<String> flowId, XiaomanHttp.Deadline deadline) {
     String what = "GET selector field=" + field + flowId.map(id -> " flow_id=" + id).orElse("");
     URI uri = config.baseUrl().resolve("/v1/opportunity/fields/selector?field=" + encode(field)
         + flowId.map(id -> "&flow_id=" + encode(id)).orElse(""));
     for (int attempt = 1; ; attempt++) {
-      String token = tokens.token();
+      String token = tokens.token(deadline);
       HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).header("Authorization", token).GET().build();
-      XiaomanHttp.Reply reply = http.send(request, what);
+      XiaomanHttp.Reply reply = http.send(request, what, deadline);
       if (isTokenRefused(reply)) {
         tokens.invalidate(token);
         if (attempt == 2) throw new XiaomanException(XiaomanException.Kind.AUTHENTICATION, what + ": a new token was refused too");

@@ -42,6 +42,15 @@ public record XiaomanConfig(
       throw new IllegalArgumentException("the password grant needs a username and a password");
   }
 
+  /**
+   * How long one whole reload (tokens and every selector call, retries and waits included) may
+   * take: four request timeouts, 40 s by default. Enough for a slow but working Xiaoman; a stalled
+   * one fails the reload by then, and the snapshot in force stays.
+   */
+  public Duration reloadBound() {
+    return requestTimeout.multipliedBy(4);
+  }
+
   @Override
   public String toString() {
     return "XiaomanConfig[baseUrl=" + baseUrl + ", clientId=" + clientId + ", grantType=" + grantType.wireName

@@ -16,7 +16,8 @@ import java.util.random.RandomGenerator;
 /**
  * One exchange with Xiaoman: a bounded answer read as JSON, with at most {@link #RETRIES} retries
  * on timeouts, connection failures, 429 and 5xx (full jitter, {@code Retry-After} honoured up to
- * {@link #MAX_RETRY_AFTER}). Only idempotent calls come here: GETs and token requests.
+ * {@link #MAX_RETRY_AFTER}), all within the caller's {@link Deadline}. Only idempotent calls come
+ * here: GETs and token requests.
  */
 final class XiaomanHttp {
   static final int RETRIES = 2;
@@ -34,6 +35,17 @@ final class XiaomanHttp {
   /** An answer: its status and its body as JSON. */
   record Reply(int status, JsonNode body) {}
 
+  /** When a whole operation (a reload) must be over: no attempt or wait runs past it. */
+  record Deadline(long nanoTime) {
+    static Deadline after(Duration budget) {
+      return new Deadline(System.nanoTime() + budget.toNanos());
+    }
+
+    Duration remaining() {
+      return Duration.ofNanos(nanoTime - System.nanoTime());
+    }
+  }
+
   private final HttpClient client;
   private final Sleeper sleeper;
   private final RandomGenerator random;
@@ -44,13 +56,23 @@ final class XiaomanHttp {
     this.random = random;
   }
 
-  /** @param what names the call in errors, e.g. {@code GET selector field=sales_flow} */
-  Reply send(HttpRequest request, String what) {
+  /**
+   * @param what names the call in errors, e.g. {@code GET selector field=sales_flow}
+   * @param deadline no attempt lasts, and no wait ends, past it: each attempt's timeout is the
+   *     request's own or what is left, whichever is shorter
+   */
+  Reply send(HttpRequest request, String what, Deadline deadline) {
     for (int attempt = 0; ; attempt++) {
+      Duration left = deadline.remaining();
+      if (left.isNegative() || left.isZero())
+        throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, what + ": the reload's time is up");
       Duration wait;
       String failure;
       try {
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest attemptRequest = request.timeout().filter(t -> t.compareTo(left) <= 0).isPresent()
+            ? request
+            : HttpRequest.newBuilder(request, (name, value) -> true).timeout(left).build();
+        HttpResponse<InputStream> response = client.send(attemptRequest, HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         if (status != 429 && status < 500) return new Reply(status, body(response, what));
         response.body().close();
@@ -67,7 +89,7 @@ final class XiaomanHttp {
         Thread.currentThread().interrupt();
         throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, what + ": interrupted", e);
       }
-      if (attempt == RETRIES || wait.compareTo(MAX_RETRY_AFTER) > 0)
+      if (attempt == RETRIES || wait.compareTo(MAX_RETRY_AFTER) > 0 || wait.compareTo(deadline.remaining()) >= 0)
         throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, failure);
       try {
         sleeper.sleep(wait);

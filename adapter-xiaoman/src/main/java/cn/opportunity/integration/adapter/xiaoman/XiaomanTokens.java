@@ -37,22 +37,22 @@ final class XiaomanTokens {
     this.clock = clock;
   }
 
-  /** A valid access token, renewed first if needed. */
-  synchronized String token() {
-    if (current == null || !clock.instant().isBefore(current.renewAt())) current = renew();
+  /** A valid access token, renewed first (by {@code deadline}) if needed. */
+  synchronized String token(XiaomanHttp.Deadline deadline) {
+    if (current == null || !clock.instant().isBefore(current.renewAt())) current = renew(deadline);
     return current.access();
   }
 
-  /** Xiaoman refused {@code used}: the next {@link #token()} renews it (unless another did already). */
+  /** Xiaoman refused {@code used}: the next {@link #token} renews it (unless another did already). */
   synchronized void invalidate(String used) {
     if (current != null && current.access().equals(used))
       current = new Token(current.access(), current.refresh(), Instant.MIN);
   }
 
-  private Token renew() {
+  private Token renew(XiaomanHttp.Deadline deadline) {
     if (current != null && current.refresh().isPresent()) {
       try {
-        return request("/v1/oauth2/refresh_token", "refresh token", Map.of(
+        return request("/v1/oauth2/refresh_token", "refresh token", deadline, Map.of(
             "grant_type", "refresh_token",
             "refresh_token", current.refresh().get(),
             "client_id", config.clientId(),
@@ -71,17 +71,17 @@ final class XiaomanTokens {
       form.put("username", config.username().orElseThrow());
       form.put("password", sha256Hex(config.password().orElseThrow()));
     }
-    return request("/v1/oauth2/access_token", "access token", form);
+    return request("/v1/oauth2/access_token", "access token", deadline, form);
   }
 
-  private Token request(String path, String what, Map<String, String> form) {
+  private Token request(String path, String what, XiaomanHttp.Deadline deadline, Map<String, String> form) {
     HttpRequest request = HttpRequest.newBuilder(config.baseUrl().resolve(path))
         .timeout(config.requestTimeout())
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(formEncoded(form)))
         .build();
     Instant asked = clock.instant();
-    XiaomanHttp.Reply reply = http.send(request, "POST " + what);
+    XiaomanHttp.Reply reply = http.send(request, "POST " + what, deadline);
     JsonNode body = reply.body();
     if (reply.status() != 200 || !body.path("access_token").isTextual() || body.path("access_token").asText().isBlank()) {
       String message = firstText(body, "error_description", "message", "msg", "error").orElse("HTTP " + reply.status());

@@ -34,7 +34,7 @@ public final class FakeXiaomanServer implements AutoCloseable {
   public final AtomicInteger tokenRequests = new AtomicInteger();
   public final AtomicInteger refreshRequests = new AtomicInteger();
   public final AtomicInteger dataRequests = new AtomicInteger();
-  /** Statuses the next data calls answer with instead of the payload (e.g. 401, 503). */
+  /** Statuses the next data calls answer with instead of the payload (e.g. 401, 503; 200: the payload). */
   public final Queue<Integer> nextDataStatuses = new ConcurrentLinkedQueue<>();
   /** Bodies the next data calls answer with (status 200) instead of the payload. */
   public final Queue<String> nextDataBodies = new ConcurrentLinkedQueue<>();
@@ -112,7 +112,7 @@ public final class FakeXiaomanServer implements AutoCloseable {
       }
     }
     Integer status = nextDataStatuses.poll();
-    if (status != null) {
+    if (status != null && status != 200) {
       if (retryAfter != null) exchange.getResponseHeaders().add("Retry-After", retryAfter);
       if (status == 302) exchange.getResponseHeaders().add("Location", "http://elsewhere.invalid/");
       send(exchange, status, status == 401 ? "{\"code\":401,\"message\":\"token expired\"}" : "{\"code\":" + status + ",\"message\":\"fault\"}");

@@ -216,6 +216,27 @@ class XiaomanClientTest {
     assertTrue(millis < 3 * 300 + 1_000, "three attempts of 300 ms took " + millis + " ms");
   }
 
+  /**
+   * Xiaoman crawls: every answer comes just inside the timeout, and each call succeeds only at its
+   * third attempt. Call by call, nothing is wrong; the reload as a whole would take about 9 × 450 ms
+   * plus waits, so it ends at its bound (four request timeouts), give or take a second.
+   */
+  @Test
+  void endsAWholeReloadWithinItsBoundWhenEveryCallIsSlowAndRetried() {
+    Duration timeout = Duration.ofMillis(500);
+    XiaomanConfig config = config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, timeout);
+    XiaomanClient client = new XiaomanClient(config, XiaomanClient.httpClient(config), clock,
+        wait -> Thread.sleep(wait.toMillis()), RandomGenerator.getDefault());   // real waits: they count
+    xiaoman.dataDelayMillis = 450;
+    for (int call = 0; call < 3; call++) xiaoman.nextDataStatuses.addAll(List.of(503, 503, 200));
+    long started = System.nanoTime();
+    XiaomanException e = assertFails(XiaomanException.Kind.UNAVAILABLE, () -> client.fetchDictionary(PUBLISHED_FLOW));
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertEquals(Duration.ofSeconds(2), config.reloadBound());
+    assertTrue(millis < config.reloadBound().toMillis() + 1_000, "the reload took " + millis + " ms: " + e.getMessage());
+    assertTrue(e.getMessage().contains("time is up") || e.getMessage().contains("within the timeout"), e.getMessage());
+  }
+
   @Test
   void rejectsPoisonedAnswers() {
     String flowsOk = FakeXiaomanServer.fixture("selector-sales_flow.json");
@@ -249,7 +270,8 @@ class XiaomanClientTest {
     XiaomanConfig config = config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5));
     XiaomanTokens tokens = new XiaomanTokens(config,
         new XiaomanHttp(XiaomanClient.httpClient(config), sleeps::add, RandomGenerator.getDefault()), clock);
-    assertEquals("access-1", tokens.token());
+    XiaomanHttp.Deadline deadline = XiaomanHttp.Deadline.after(Duration.ofSeconds(20));
+    assertEquals("access-1", tokens.token(deadline));
     clock.advance(Duration.ofHours(8));   // expired
     ExecutorService pool = Executors.newFixedThreadPool(50);
     CountDownLatch start = new CountDownLatch(1);
@@ -257,7 +279,7 @@ class XiaomanClientTest {
       List<Future<String>> callers = new ArrayList<>();
       for (int i = 0; i < 50; i++) callers.add(pool.submit(() -> {
         start.await();
-        return tokens.token();
+        return tokens.token(deadline);
       }));
       start.countDown();
       for (Future<String> caller : callers) assertEquals("access-2", caller.get(10, TimeUnit.SECONDS));

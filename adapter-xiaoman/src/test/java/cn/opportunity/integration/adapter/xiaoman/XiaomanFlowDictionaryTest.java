@@ -112,7 +112,10 @@ class XiaomanFlowDictionaryTest {
     for (int i = 0; i < reloads; i++) {
       clock.advance(Duration.ofMinutes(10));
       assertFalse(dictionary.reload());
-      assertEquals("1101060278", dictionary.current().orElseThrow().resolveStage("赢单").orElseThrow().code().value());
+      int outbound = xiaoman.dataRequests.get() + xiaoman.tokenRequests.get();
+      for (int check = 0; check < 100; check++)   // the request path: memory only, whatever Xiaoman does
+        assertEquals("1101060278", dictionary.current().orElseThrow().resolveStage("赢单").orElseThrow().code().value());
+      assertEquals(outbound, xiaoman.dataRequests.get() + xiaoman.tokenRequests.get(), "a stage check called Xiaoman");
     }
     assertEquals(reloads * (XiaomanHttp.RETRIES + 1), xiaoman.dataRequests.get() - before, "three attempts a reload, no more");
     assertEquals(loadedAt, dictionary.current().orElseThrow().loadedAt());
