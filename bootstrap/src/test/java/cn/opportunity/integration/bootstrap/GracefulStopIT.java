@@ -2,16 +2,28 @@ package cn.opportunity.integration.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +59,82 @@ class GracefulStopIT {
       assertTrue(server.output().contains("access - PUT /api/opportunities/integration/update 404"), server.output());
       assertFalse(server.output().contains(secret), "the secret never reaches the log");
       assertFalse(server.output().contains("body-marker"), "bodies never reach the log");
+    }
+  }
+
+  /**
+   * 32 requests in flight (headers sent, bodies still coming) when SIGTERM arrives: all 32 are
+   * answered 200 and stored, a new connection is refused, the jar exits within 12 s, the WAL is
+   * gone and the file is intact.
+   */
+  @Test
+  void finishesThirtyTwoRequestsInFlightAtSigtermThenClosesCleanly() throws Exception {
+    Path db = dir.resolve("inflight.db");
+    String secret = "graceful-stop-secret-0123456789abcdef0123";
+    Map<String, String> environment = Map.of(
+        "OPP_DB_URL", "jdbc:sqlite:" + db, "OPP_INTERNAL_SECRETS", secret,
+        "OPP_HTTP_HOST", "127.0.0.1", "OPP_HTTP_PORT", "0");
+    int requests = 32;
+    Path seed = dir.resolve("seed.jsonl");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < requests; i++) lines.add("{\"opportunityCode\":\"STOP-" + i + "\",\"opportunityName\":\"停机 " + i + "\"}");
+    Files.write(seed, lines, StandardCharsets.UTF_8);
+    try (JarProcess importer = JarProcess.start(dir, environment, "import", seed.toString())) {
+      assertEquals(0, importer.awaitExit(Duration.ofSeconds(60)), importer.output());
+    }
+    try (JarProcess server = JarProcess.start(dir, environment)) {
+      int port = server.awaitListening(Duration.ofSeconds(30));
+      List<Socket> sockets = new ArrayList<>();
+      List<byte[]> rests = new ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        byte[] body = ("{\"opportunityCode\":\"STOP-" + i + "\",\"description\":\"在途-" + i + "\"}").getBytes(StandardCharsets.UTF_8);
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(15_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("PUT /api/opportunities/integration/update HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nX-Internal-Secret: " + secret + "\r\n"
+            + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, 10);   // the rest comes after SIGTERM: the request is in flight
+        out.flush();
+        sockets.add(socket);
+        rests.add(Arrays.copyOfRange(body, 10, body.length));
+      }
+      Thread.sleep(500);   // let Jetty take every request to its handler
+      long stopping = System.nanoTime();
+      server.terminate();
+      server.awaitOutput("stopping: no new requests", Duration.ofSeconds(5));
+      assertThrows(IOException.class, () -> {
+        try (Socket late = new Socket("127.0.0.1", port)) {
+          late.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          if (late.getInputStream().read() < 0) throw new IOException("closed without an answer");
+        }
+      }, "a new connection after SIGTERM is refused");
+      for (int i = 0; i < requests; i++) {
+        sockets.get(i).getOutputStream().write(rests.get(i));
+        sockets.get(i).getOutputStream().flush();
+      }
+      for (int i = 0; i < requests; i++) {
+        try (Socket socket = sockets.get(i)) {
+          String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          assertTrue(answer.startsWith("HTTP/1.1 200"), "request " + i + ": " + answer);
+          assertTrue(answer.contains("\"code\":\"0\""), "request " + i + ": " + answer);
+        }
+      }
+      assertEquals(143, server.awaitExit(Duration.ofSeconds(12)), server.output());
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
+      assertTrue(tookMillis <= 12_000, "the stop took " + tookMillis + " ms");
+    }
+    assertFalse(Files.exists(Path.of(db + "-wal")), "a clean close leaves no -wal file");
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      try (ResultSet check = connection.createStatement().executeQuery("PRAGMA integrity_check")) {
+        assertTrue(check.next());
+        assertEquals("ok", check.getString(1));
+      }
+      try (ResultSet stored = connection.createStatement().executeQuery(
+          "SELECT COUNT(*) FROM opportunity WHERE description = '在途-' || substr(opportunity_code, 6) AND version = 2")) {
+        assertTrue(stored.next());
+        assertEquals(requests, stored.getInt(1), "every request answered 200 is stored");
+      }
     }
   }
 
