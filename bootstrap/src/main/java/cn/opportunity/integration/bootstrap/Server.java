@@ -1,7 +1,9 @@
 package cn.opportunity.integration.bootstrap;
 
+import cn.opportunity.integration.domain.OpportunityStore;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,15 @@ public final class Server implements AutoCloseable {
 
   /** Opens the store, loads the dictionary and listens; says where in one log line. */
   public static Server start(AppConfig config, Clock clock) {
-    Wiring wiring = new Wiring(config, clock);
+    return start(new Wiring(config, clock), config);
+  }
+
+  /** For fault-injection tests: the same server over a wrapped store. */
+  static Server start(AppConfig config, Clock clock, UnaryOperator<OpportunityStore> storeDecorator) {
+    return start(new Wiring(config, clock, storeDecorator), config);
+  }
+
+  private static Server start(Wiring wiring, AppConfig config) {
     try {
       Javalin http = wiring.httpServer();
       http.start(config.httpHost(), config.httpPort());
@@ -57,6 +67,8 @@ public final class Server implements AutoCloseable {
     log.info("stopping: no new requests, finishing those in flight");
     try {
       http.stop();
+    } catch (RuntimeException e) {   // Javalin: requests still running after the stop timeout were cut off
+      log.warn("requests still running after the stop timeout were cut off: {}", e.toString());
     } finally {
       wiring.close();
     }

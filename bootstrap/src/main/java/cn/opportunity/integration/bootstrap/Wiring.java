@@ -18,6 +18,7 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * The object graph, written by hand: the one place that calls adapter constructors. Read it top to
@@ -32,11 +33,18 @@ final class Wiring implements AutoCloseable {
   private final Clock clock;
   private final FlowDictionary dictionary;
   private final UpdatePolicy policy;
+  private final UnaryOperator<OpportunityStore> storeDecorator;
   private SqliteDatabase database;
 
   Wiring(AppConfig config, Clock clock) {
+    this(config, clock, UnaryOperator.identity());
+  }
+
+  /** @param storeDecorator wraps the store the use cases get: a seam for fault-injection tests */
+  Wiring(AppConfig config, Clock clock, UnaryOperator<OpportunityStore> storeDecorator) {
     this.config = config;
     this.clock = clock;
+    this.storeDecorator = storeDecorator;
     this.policy = new UpdatePolicy(config.timezone());
     this.dictionary = config.dictionary() == AppConfig.DictionarySource.XIAOMAN ? xiaomanDictionary() : localDictionary();
   }
@@ -76,7 +84,7 @@ final class Wiring implements AutoCloseable {
   }
 
   private OpportunityStore store() {
-    return database().opportunityStore();
+    return storeDecorator.apply(database().opportunityStore());
   }
 
   ImportOpportunities importOpportunities() {

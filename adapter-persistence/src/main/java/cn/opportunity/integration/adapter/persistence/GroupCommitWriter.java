@@ -193,7 +193,7 @@ final class GroupCommitWriter implements AutoCloseable {
       log.warn("the writer did not finish within {}; interrupting it", bound);
       abandoned = true;
       thread.interrupt();
-      thread.join(1_000);
+      thread.join(500);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

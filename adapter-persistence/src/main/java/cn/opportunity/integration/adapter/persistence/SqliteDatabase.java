@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ReflectionMappers;
@@ -162,22 +163,32 @@ public final class SqliteDatabase implements AutoCloseable {
 
   /**
    * Refuses new updates, lets the writer finish those it has taken (for up to {@link #CLOSE_BOUND};
-   * one still running then is not committed), waits for a write in flight, refuses new operations,
-   * and closes the anchor: as the last connection, it checkpoints the WAL into the database file and
-   * removes it. Idempotent.
+   * one still running then is not committed), waits for another write in flight (as long again),
+   * refuses new operations, and closes the anchor: as the last connection, it checkpoints the WAL
+   * into the database file and removes it. Never waits longer than about twice the bound, and after
+   * a hung transaction no longer than the bound and a second. Idempotent.
    */
   @Override
   public void close() {
-    if (!writer.close(CLOSE_BOUND))
+    boolean writerEnded = writer.close(CLOSE_BOUND);
+    if (!writerEnded)
       log.warn("the writer is stuck in a transaction; it will not commit, and the WAL stays until the next start");
-    writeLock.lock();
+    boolean locked = false;
+    try {   // a stuck writer holds the lock: then don't wait for it again
+      locked = writeLock.tryLock(writerEnded ? CLOSE_BOUND.toMillis() : 0, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!locked) log.warn("a write is still running; closing without it (it commits or rolls back on its own)");
     try {
-      if (closed) return;
-      closed = true;
-      closeQuietly(anchor);
+      synchronized (this) {
+        if (closed) return;
+        closed = true;
+        closeQuietly(anchor);
+      }
       log.info("closed {}", jdbcUrl);
     } finally {
-      writeLock.unlock();
+      if (locked) writeLock.unlock();
     }
   }
 
