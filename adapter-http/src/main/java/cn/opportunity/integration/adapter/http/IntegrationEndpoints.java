@@ -47,7 +47,11 @@ final class IntegrationEndpoints {
       throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
   }
 
-  /** The body, refused with 413 past the limit whether or not a Content-Length announced it. */
+  /**
+   * The body, refused with 413 past the limit whether or not a Content-Length announced it, and
+   * with 400 {@code 请求无效} when it is not well-formed HTTP (a broken chunk, shorter than announced):
+   * Jetty finds those only as the body is read, and they are the client's fault, not ours.
+   */
   private static byte[] readLimited(Context ctx) throws IOException {
     long announced = ctx.req().getContentLengthLong();
     if (announced > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
@@ -55,6 +59,8 @@ final class IntegrationEndpoints {
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
       if (body.length > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
       return body;
+    } catch (IOException brokenBody) {
+      throw new RequestRefused(400, HttpMessages.BAD_REQUEST);
     }
   }
 
