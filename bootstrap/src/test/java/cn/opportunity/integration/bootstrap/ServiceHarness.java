@@ -1,6 +1,7 @@
 package cn.opportunity.integration.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,10 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,6 +102,43 @@ final class ServiceHarness implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
+  }
+
+  /**
+   * Speaks HTTP/1.1 by hand, from a chosen loopback address (all of 127/8 is local on Linux; the
+   * JDK 17 client can choose neither the address nor what it sends): writes {@code request}, closes
+   * its side, then returns everything the server writes until it closes the connection.
+   */
+  String raw(String from, byte[] request) {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(from, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request);
+      out.flush();
+      socket.shutdownOutput();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new AssertionError("raw request from " + from + " failed", e);
+    }
+  }
+
+  String raw(String from, String request) {
+    return raw(from, request.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A raw answer that is exactly the failure envelope: the status, JSON in UTF-8, a request id, and
+   * {@code {"code":"-1","msg":message,"data":null}} as the whole body.
+   */
+  static void assertRawEnvelope(String answer, int status, String message) {
+    assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
+    String head = answer.substring(0, answer.indexOf("\r\n\r\n") + 2).toLowerCase();
+    assertTrue(head.contains("\r\ncontent-type: application/json;") && head.contains("charset=utf-8\r\n"), answer);
+    assertTrue(head.contains("\r\nx-request-id: "), answer);
+    assertEquals("{\"code\":\"-1\",\"msg\":\"" + message + "\",\"data\":null}",
+        answer.substring(answer.indexOf("\r\n\r\n") + 4), answer);
   }
 
   /** The {@code data} of a successful GET of {@code code}. */

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class IntegrationEndpoints {
   /** Bodies above 64 KiB are refused with 413 without being read further. */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** How much of a body over the limit is still read (and dropped) so that the client gets its 413. */
+  static final int DRAINED_BYTES = 1024 * 1024;
   /** {@code application/json}, optionally with {@code charset=utf-8}; case and spaces do not matter. */
   private static final Pattern JSON_TYPE = Pattern.compile(
       "\\s*application/json\\s*(;\\s*charset\\s*=\\s*(utf-8|\"utf-8\")\\s*)?", Pattern.CASE_INSENSITIVE);
@@ -47,15 +49,36 @@ final class IntegrationEndpoints {
       throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
   }
 
-  /** The body, refused with 413 past the limit whether or not a Content-Length announced it. */
+  /**
+   * The body, refused with 413 past the limit whether or not a Content-Length announced it, and
+   * with 400 {@code 请求无效} when it is not well-formed HTTP (a broken chunk, shorter than announced):
+   * Jetty finds those only as the body is read, and they are the client's fault, not ours.
+   */
   private static byte[] readLimited(Context ctx) throws IOException {
     long announced = ctx.req().getContentLengthLong();
-    if (announced > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
     try (InputStream in = ctx.bodyInputStream()) {
+      if (announced > MAX_BODY_BYTES) throw tooLarge(in, announced);
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (body.length > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
+      if (body.length > MAX_BODY_BYTES) throw tooLarge(in, announced);
       return body;
+    } catch (IOException brokenBody) {
+      throw new RequestRefused(400, HttpMessages.BAD_REQUEST);
     }
+  }
+
+  /**
+   * 413, after reading the rest of a body of at most {@link #DRAINED_BYTES} and dropping it: many
+   * clients read the answer only once they have sent everything, and a connection closed under them
+   * would show a broken pipe instead. (Only callers with the secret get here.) A larger body is
+   * not read: the connection is closed as the answer leaves.
+   */
+  private static RequestRefused tooLarge(InputStream in, long announced) throws IOException {
+    if (announced <= DRAINED_BYTES) {
+      byte[] dropped = new byte[8192];
+      long left = DRAINED_BYTES;
+      for (int read; left > 0 && (read = in.read(dropped, 0, (int) Math.min(dropped.length, left))) >= 0; ) left -= read;
+    }
+    return new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
   }
 
   /** Every member, in the contract's order, each in its canonical JSON form; null when never set. */

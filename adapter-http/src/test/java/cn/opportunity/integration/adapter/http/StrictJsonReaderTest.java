@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.testing.HostileBodies;
 import cn.opportunity.integration.domain.update.SentFields;
 import cn.opportunity.integration.domain.update.SentValue;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,14 +109,11 @@ class StrictJsonReaderTest {
    */
   @Test
   void handlesTheJsonTestSuite() throws IOException {
-    Path corpus = findCorpus();
-    Assumptions.assumeTrue(corpus != null,
+    Optional<List<Path>> corpus = HostileBodies.jsonTestSuite();
+    Assumptions.assumeTrue(corpus.isPresent(),
         "JSONTestSuite not found beside the repository (shared/fixtures/jsontestsuite/test_parsing): skipped");
-    List<Path> files;
-    try (Stream<Path> listing = Files.list(corpus)) {
-      files = listing.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
-    assertTrue(files.size() > 250, "only " + files.size() + " files in " + corpus);
+    List<Path> files = corpus.get();
+    assertTrue(files.size() > 250, "only " + files.size() + " JSONTestSuite files");
     List<String> wrong = new ArrayList<>();
     for (Path file : files) {
       String name = file.getFileName().toString();
@@ -133,13 +130,5 @@ class StrictJsonReaderTest {
       }
     }
     assertEquals(List.of(), wrong);
-  }
-
-  private static Path findCorpus() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path corpus = dir.resolve("shared/fixtures/jsontestsuite/test_parsing");
-      if (Files.isDirectory(corpus)) return corpus;
-    }
-    return null;
   }
 }
