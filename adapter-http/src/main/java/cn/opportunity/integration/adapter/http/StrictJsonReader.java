@@ -7,10 +7,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Turns the bytes of a body (or of an import line) into {@link SentFields}: syntax only, the
@@ -50,7 +52,7 @@ public final class StrictJsonReader {
     return switch (token) {
       case VALUE_STRING -> SentValue.text(checked(parser.getText()));
       case VALUE_NUMBER_INT -> new SentValue.Numeric(parser.getDecimalValue(), true);
-      case VALUE_NUMBER_FLOAT -> new SentValue.Numeric(parser.getDecimalValue(), false);
+      case VALUE_NUMBER_FLOAT -> new SentValue.Numeric(decimal(parser), false);
       case VALUE_TRUE -> SentValue.bool(true);
       case VALUE_FALSE -> SentValue.bool(false);
       case VALUE_NULL -> null;
@@ -60,6 +62,23 @@ public final class StrictJsonReader {
       }
       default -> throw malformed("unexpected " + token, null);
     };
+  }
+
+  /**
+   * The number exactly; one whose exponent is beyond {@link BigDecimal}'s range (e.g. {@code 1e9999999999})
+   * becomes a stand-in with the same sign on the same side of 1 ({@code ±1e±1000000}), which every
+   * rule judges alike: far too large, or with far too many decimals.
+   */
+  private static BigDecimal decimal(JsonParser parser) throws IOException {
+    try {
+      return parser.getDecimalValue();
+    } catch (NumberFormatException beyondRange) {
+      String text = parser.getText().toLowerCase(Locale.ROOT);
+      int e = text.indexOf('e');
+      if (e < 0 || text.substring(0, e).chars().noneMatch(c -> c >= '1' && c <= '9')) return BigDecimal.ZERO;
+      BigDecimal one = text.startsWith("-") ? BigDecimal.ONE.negate() : BigDecimal.ONE;
+      return one.scaleByPowerOfTen(text.charAt(e + 1) == '-' ? -1_000_000 : 1_000_000);
+    }
   }
 
   private static String decodeUtf8(byte[] bytes) {

@@ -49,6 +49,16 @@ class StrictJsonReaderTest {
     assertEquals(Optional.of(new SentValue.Numeric(new BigDecimal("1e308"), false)), read("{\"n\":1e308}").get("n"));
   }
 
+  /** Found by the hostile-input fuzz: such an exponent made Jackson throw, which became a 500. */
+  @Test
+  void readsAnExponentBeyondBigDecimalAsAStandInOfTheSameSignAndSide() {
+    assertEquals(Optional.of(new SentValue.Numeric(new BigDecimal("1e1000000"), false)),
+        read("{\"n\":494E6337522521596587}").get("n"));
+    assertEquals(Optional.of(new SentValue.Numeric(new BigDecimal("-1e-1000000"), false)),
+        read("{\"n\":-7.5e-99999999999}").get("n"));
+    assertEquals(Optional.of(new SentValue.Numeric(BigDecimal.ZERO, false)), read("{\"n\":0.0e99999999999}").get("n"));
+  }
+
   @Test
   void notesDuplicateNamesInsteadOfFailing() {
     SentFields fields = read("{\"a\":1,\"a\":2,\"b\":null,\"b\":3}");
