@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class IntegrationEndpoints {
   /** Bodies above 64 KiB are refused with 413 without being read further. */
   static final int MAX_BODY_BYTES = 64 * 1024;
-  /** How much of a body over the limit is still read (and dropped) so that the client gets its 413. */
+  /** How much of a refused request's body is still read (and dropped) so that the client gets its answer. */
   static final int DRAINED_BYTES = 1024 * 1024;
   /** {@code application/json}, optionally with {@code charset=utf-8}; case and spaces do not matter. */
   private static final Pattern JSON_TYPE = Pattern.compile(
@@ -32,7 +32,7 @@ final class IntegrationEndpoints {
   }
 
   /** {@code PUT …/update}: steps 2–3 here (the secret was checked before), 4–8 in the use case. */
-  void update(Context ctx) throws IOException {
+  void update(Context ctx) {
     requireJsonContentType(ctx.header("Content-Type"));   // 415
     byte[] body = readLimited(ctx);                        // 413
     SentFields sent = reader.read(body);                   // 400 请求体不是有效的 JSON 对象
@@ -54,12 +54,11 @@ final class IntegrationEndpoints {
    * with 400 {@code 请求无效} when it is not well-formed HTTP (a broken chunk, shorter than announced):
    * Jetty finds those only as the body is read, and they are the client's fault, not ours.
    */
-  private static byte[] readLimited(Context ctx) throws IOException {
-    long announced = ctx.req().getContentLengthLong();
-    try (InputStream in = ctx.bodyInputStream()) {
-      if (announced > MAX_BODY_BYTES) throw tooLarge(in, announced);
-      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (body.length > MAX_BODY_BYTES) throw tooLarge(in, announced);
+  private static byte[] readLimited(Context ctx) {
+    if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
+    try {
+      byte[] body = ctx.req().getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
       return body;
     } catch (IOException brokenBody) {
       throw new RequestRefused(400, HttpMessages.BAD_REQUEST);
@@ -67,18 +66,21 @@ final class IntegrationEndpoints {
   }
 
   /**
-   * 413, after reading the rest of a body of at most {@link #DRAINED_BYTES} and dropping it: many
-   * clients read the answer only once they have sent everything, and a connection closed under them
-   * would show a broken pipe instead. (Only callers with the secret get here.) A larger body is
-   * not read: the connection is closed as the answer leaves.
+   * Before a refusal: reads what is left of a body of at most {@link #DRAINED_BYTES} and drops it.
+   * Many clients read the answer only once they have sent everything; a connection closed with
+   * their body unread would show them a reset instead of the answer. A larger body is not read:
+   * the connection closes as the answer leaves.
    */
-  private static RequestRefused tooLarge(InputStream in, long announced) throws IOException {
-    if (announced <= DRAINED_BYTES) {
+  static void dropUnreadBody(Context ctx) {
+    if (ctx.req().getContentLengthLong() > DRAINED_BYTES) return;
+    try {
+      InputStream in = ctx.req().getInputStream();
       byte[] dropped = new byte[8192];
       long left = DRAINED_BYTES;
       for (int read; left > 0 && (read = in.read(dropped, 0, (int) Math.min(dropped.length, left))) >= 0; ) left -= read;
+    } catch (IOException | IllegalStateException gone) {
+      // a broken body or a closed stream: nothing left to drop
     }
-    return new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
   }
 
   /** Every member, in the contract's order, each in its canonical JSON form; null when never set. */
