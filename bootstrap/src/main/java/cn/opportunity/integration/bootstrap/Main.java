@@ -3,9 +3,8 @@ package cn.opportunity.integration.bootstrap;
 import cn.opportunity.integration.application.ImportRejectedException;
 import cn.opportunity.integration.application.ImportReport;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -139,8 +138,8 @@ public final class Main {
     Path file = Path.of(words.get(0));
     AppConfig config = AppConfig.loadWithoutSecrets(environment, configFile);
     long started = System.nanoTime();
-    try (InputStream input = Files.newInputStream(file); Wiring wiring = new Wiring(config, Clock.systemUTC())) {
-      ImportReport report = wiring.importOpportunities().run(JsonLines.read(input));
+    try (Wiring wiring = new Wiring(config, Clock.systemUTC())) {
+      ImportReport report = wiring.importOpportunities().run(JsonLines.of(file));
       out.printf(
           "Imported %s into %s: %d lines, %d inserted, %d updated, %d unchanged (%d ms)%n",
           file, config.dbUrl(), report.lines(), report.inserted(), report.updated(), report.unchanged(),
@@ -155,6 +154,9 @@ public final class Main {
       return FAILED;
     } catch (IOException e) {
       err.println("Cannot read " + file + ": " + e.getMessage());
+      return FAILED;
+    } catch (UncheckedIOException e) {
+      err.println("Cannot read " + file + ": " + e.getCause().getMessage() + "; nothing was imported.");
       return FAILED;
     }
   }

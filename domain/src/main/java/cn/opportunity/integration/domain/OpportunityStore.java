@@ -1,6 +1,9 @@
 package cn.opportunity.integration.domain;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -11,6 +14,16 @@ import java.util.function.UnaryOperator;
 public interface OpportunityStore {
 
   Optional<Opportunity> findByCode(OpportunityCode code);
+
+  /**
+   * The stored opportunities among {@code codes}, by code; codes not stored are absent. For bulk
+   * work (import): a database store answers many codes in a few queries; this default asks one by one.
+   */
+  default Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
+    Map<OpportunityCode, Opportunity> found = new HashMap<>();
+    for (OpportunityCode code : codes) findByCode(code).ifPresent(opportunity -> found.put(code, opportunity));
+    return found;
+  }
 
   /**
    * Atomically: reads the opportunity with {@code code}, gives it to {@code change}, and stores what

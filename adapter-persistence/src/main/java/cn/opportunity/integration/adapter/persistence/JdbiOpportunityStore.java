@@ -5,7 +5,11 @@ import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -24,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class JdbiOpportunityStore implements OpportunityStore {
   private static final Logger log = LoggerFactory.getLogger(JdbiOpportunityStore.class);
 
+  /** Rows a bulk statement (batch or {@code IN} list) carries at most. */
+  static final int CHUNK = 500;
+
   private final Jdbi jdbi;
   private final ReentrantLock writeLock;
   private final GroupCommitWriter writer;
@@ -38,6 +45,29 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   @Override
   public Optional<Opportunity> findByCode(OpportunityCode code) {
     return jdbi.withExtension(OpportunityDao.class, dao -> dao.findByCode(code.value())).map(OpportunityRow::toDomain);
+  }
+
+  /** {@inheritDoc} One connection, one query per {@link #CHUNK} codes. */
+  @Override
+  public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
+    List<String> distinct = codes.stream().map(OpportunityCode::value).distinct().toList();
+    Map<OpportunityCode, Opportunity> found = new HashMap<>();
+    if (distinct.isEmpty()) return found;
+    jdbi.useExtension(OpportunityDao.class, dao -> {
+      for (List<String> chunk : chunks(distinct)) {
+        for (OpportunityRow row : dao.findAllByCode(chunk)) {
+          Opportunity opportunity = row.toDomain();
+          found.put(opportunity.code(), opportunity);
+        }
+      }
+    });
+    return found;
+  }
+
+  private static <T> List<List<T>> chunks(List<T> all) {
+    List<List<T>> chunks = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += CHUNK) chunks.add(all.subList(from, Math.min(all.size(), from + CHUNK)));
+    return chunks;
   }
 
   /**
@@ -57,7 +87,7 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Inserts and updates go in two batches. A code taken (by the table or earlier in {@code
+   * <p>Inserts, then updates, go in batches of {@link #CHUNK} rows, all in one transaction. A code taken (by the table or earlier in {@code
    * created}) or an updated row not exactly one version ahead of the stored one rolls everything back.
    */
   @Override
@@ -67,8 +97,9 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     List<OpportunityRow> updates = updated.stream().map(OpportunityRow::from).toList();
     writing(() -> jdbi.inTransaction(handle -> {
       OpportunityDao dao = handle.attach(OpportunityDao.class);
-      if (!inserts.isEmpty()) requireOneEach(dao.insertAll(inserts), inserts, "exists already");
-      if (!updates.isEmpty()) requireOneEach(dao.updateAll(updates), updates, "changed since it was read, or is gone");
+      for (List<OpportunityRow> chunk : chunks(inserts)) requireOneEach(dao.insertAll(chunk), chunk, "exists already");
+      for (List<OpportunityRow> chunk : chunks(updates))
+        requireOneEach(dao.updateAll(chunk), chunk, "changed since it was read, or is gone");
       return null;
     }));
   }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -41,6 +42,10 @@ public interface OpportunityDao {
   @SqlQuery("SELECT id, " + COLUMNS + " FROM opportunity WHERE opportunity_code = :code")
   @RegisterConstructorMapper(OpportunityRow.class)
   Optional<OpportunityRow> findByCode(@Bind("code") String code);
+
+  @SqlQuery("SELECT id, " + COLUMNS + " FROM opportunity WHERE opportunity_code IN (<codes>)")
+  @RegisterConstructorMapper(OpportunityRow.class)
+  List<OpportunityRow> findAllByCode(@BindList("codes") List<String> codes);
 
   /** Inserts rows without ids; a row whose code is taken inserts nothing and counts 0. */
   @SqlBatch("INSERT INTO opportunity (" + COLUMNS + ") VALUES ("

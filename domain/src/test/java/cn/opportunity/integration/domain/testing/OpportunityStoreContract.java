@@ -63,6 +63,19 @@ public abstract class OpportunityStoreContract {
   }
 
   @Test
+  void findsManyByCodeLeavingOutTheUnknown() {
+    Opportunity one = insert(anOpportunity().code("MANY-1").build());
+    Opportunity two = insert(anOpportunity().code("MANY-2").build());
+    List<OpportunityCode> asked = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_200; i++) asked.add(new OpportunityCode("ABSENT-" + i));   // more than one query's worth
+    asked.add(one.code());
+    asked.add(two.code());
+    asked.add(one.code());
+    assertEquals(java.util.Map.of(one.code(), one, two.code(), two), store.findAllByCode(asked));
+    assertTrue(store.findAllByCode(List.of()).isEmpty());
+  }
+
+  @Test
   void readsBackEveryFieldExactly() {
     NewOpportunity full = aFullOpportunity().code("FULL-1").build();
     Opportunity stored = insert(full);
