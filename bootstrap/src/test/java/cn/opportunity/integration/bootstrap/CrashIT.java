@@ -3,6 +3,7 @@ package cn.opportunity.integration.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashIT {
   static final int CLIENTS = 16;
   static final int CYCLES = 2;
-  static final String SECRET = "crash-test-secret-0123456789abcdef01234567";
+  static final String SECRET = TestSecrets.INTERNAL;
 
   @TempDir Path dir;
 
