@@ -13,6 +13,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * I6: no secret the suite uses ({@link TestSecrets}) appears in anything the suite printed — the
  * output of every test class of every module (surefire and failsafe put it in {@code
  * <reports>/<class>-output.txt}, the log included) and the output of the real jar started by the
- * other {@code *IT}s ({@code bootstrap/target/jar-output}). Failsafe runs this class in an execution
+ * other {@code *IT}s ({@code bootstrap/target/jar-output}) — the files this build wrote, since a
+ * class that prints nothing leaves an older run's file in place. Failsafe runs this class in an execution
  * of its own, after every other test of the reactor but {@code examples}, which logs nothing.
  */
 class SecretHygieneIT {
@@ -35,8 +38,10 @@ class SecretHygieneIT {
   @Test
   void findsNoSecretInAnythingTheSuitePrinted() {
     Path root = Path.of(System.getProperty("opportunity.reactorRoot", "..")).toAbsolutePath().normalize();
-    Scan scan = scan(root, TestSecrets.ALL);
-    System.out.println("checked " + scan.files() + " files, " + scan.lines() + " lines under " + root);
+    Instant buildStarted = Instant.parse(System.getProperty("opportunity.buildStarted"));
+    Scan scan = scan(root, buildStarted, TestSecrets.ALL);
+    System.out.println("checked " + scan.files() + " files, " + scan.lines() + " lines under " + root
+        + " written since " + buildStarted);
     scan.assertClean();
   }
 
@@ -44,8 +49,21 @@ class SecretHygieneIT {
 
   @Test
   void failsWhenThereIsNothingToRead(@TempDir Path empty) {
-    AssertionError e = assertThrows(AssertionError.class, () -> scan(empty, TestSecrets.ALL).assertClean());
+    AssertionError e = assertThrows(AssertionError.class, () -> scan(empty, Instant.EPOCH, TestSecrets.ALL).assertClean());
     assertTrue(e.getMessage().startsWith("no captured test output under"), e.getMessage());
+  }
+
+  @Test
+  void readsOnlyWhatThisBuildWrote(@TempDir Path root) throws IOException {
+    Path reports = Files.createDirectories(root.resolve("adapter-x/target/surefire-reports"));
+    Path stale = Files.writeString(reports.resolve("cn.x.OldTest-output.txt"), "secret=" + TestSecrets.INTERNAL + "\n");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
+    Files.writeString(reports.resolve("cn.x.NewTest-output.txt"), "a clean line\n");
+
+    Scan scan = scan(root, Instant.parse("2026-01-01T00:00:01Z"), TestSecrets.ALL);
+
+    assertEquals(1, scan.files());
+    assertEquals(List.of(), scan.hits());
   }
 
   @Test
@@ -56,7 +74,7 @@ class SecretHygieneIT {
     Path jarOutput = Files.createDirectories(root.resolve("bootstrap/target/jar-output"));
     Files.writeString(jarOutput.resolve("jar-1.log"), "secret=" + TestSecrets.INTERNAL + "\n", StandardCharsets.UTF_8);
 
-    Scan scan = scan(root, TestSecrets.ALL);
+    Scan scan = scan(root, Instant.EPOCH, TestSecrets.ALL);
     AssertionError e = assertThrows(AssertionError.class, scan::assertClean);
 
     assertEquals(2, scan.files());
@@ -71,17 +89,22 @@ class SecretHygieneIT {
   /** What a scan read and found: each hit as {@code file:line: the line with each secret masked}. */
   record Scan(Path root, int files, long lines, List<String> hits) {
     void assertClean() {
-      if (files == 0) throw new AssertionError("no captured test output under " + root + ": nothing was checked");
+      if (files == 0)
+        throw new AssertionError("no captured test output under " + root + " from this build: nothing was checked");
       if (!hits.isEmpty())
         throw new AssertionError(hits.size() + " printed line(s) show a secret of TestSecrets:\n"
             + String.join("\n", hits.subList(0, Math.min(50, hits.size()))) + (hits.size() > 50 ? "\n…" : ""));
     }
   }
 
-  static Scan scan(Path root, Map<String, String> secrets) {
+  /** Reads the captured output under {@code root} written since {@code since}, looking for {@code secrets}. */
+  static Scan scan(Path root, Instant since, Map<String, String> secrets) {
     List<Path> files;
     try (Stream<Path> paths = Files.walk(root, 6)) {
-      files = paths.filter(p -> CAPTURED.matches(p) || JAR_OUTPUT.matches(p)).filter(Files::isRegularFile).sorted().toList();
+      files = paths.filter(p -> CAPTURED.matches(p) || JAR_OUTPUT.matches(p))
+          .filter(Files::isRegularFile)
+          .filter(p -> !modified(p).isBefore(since))
+          .sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -111,6 +134,14 @@ class SecretHygieneIT {
     int from = Math.max(0, Math.min(at - 100, line.length() - 300));
     int to = Math.min(line.length(), from + 300);
     return (from > 0 ? "…" : "") + line.substring(from, to) + (to < line.length() ? "…" : "");
+  }
+
+  private static Instant modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Leniently: a test may have printed bytes that are not UTF-8. */
