@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AppConfigTest {
-  static final String SECRET = "s".repeat(32);
-  static final String OTHER_SECRET = "t".repeat(40);
+  static final String SECRET = TestSecrets.INTERNAL;
+  static final String OTHER_SECRET = TestSecrets.ROTATED_INTERNAL;
 
   @Test
   void appliesTheContractsDefaults() {
@@ -48,11 +49,12 @@ class AppConfigTest {
 
   @Test
   void refusesAShortSecretNamingTheVariableButNotTheSecret() {
-    String shortSecret = "x".repeat(31);
+    String shortSecret = TestSecrets.TOO_SHORT_INTERNAL;
     AppConfig.InvalidConfigException e = assertThrows(
         AppConfig.InvalidConfigException.class,
         () -> AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET + "," + shortSecret), Optional.empty()));
-    assertEquals(List.of("OPP_INTERNAL_SECRETS: secret #2 is 31 characters long; each needs at least 32"), e.problems());
+    assertEquals(List.of("OPP_INTERNAL_SECRETS: secret #2 is " + shortSecret.length() + " characters long; each needs at least 32"),
+        e.problems());
     assertFalse(e.getMessage().contains(shortSecret));
   }
 
@@ -85,13 +87,13 @@ class AppConfigTest {
   @Test
   void neverShowsASecretWhenPrinted() {
     AppConfig config = AppConfig.load(
-        Map.of("OPP_INTERNAL_SECRETS", SECRET, "XIAOMAN_CLIENT_SECRET", "client-secret-value",
-            "XIAOMAN_PASSWORD", "password-value"),
+        Map.of("OPP_INTERNAL_SECRETS", SECRET, "XIAOMAN_CLIENT_SECRET", TestSecrets.XIAOMAN_CLIENT_SECRET,
+            "XIAOMAN_PASSWORD", TestSecrets.XIAOMAN_PASSWORD),
         Optional.empty());
     String printed = config.toString();
     assertFalse(printed.contains(SECRET));
-    assertFalse(printed.contains("client-secret-value"));
-    assertFalse(printed.contains("password-value"));
+    assertFalse(printed.contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
+    assertFalse(printed.contains(TestSecrets.XIAOMAN_PASSWORD));
   }
 
   @Test
@@ -119,20 +121,20 @@ class AppConfigTest {
   @Test
   void needsAUserAndPasswordForThePasswordGrantAndKnowsNoOtherGrant() {
     Map<String, String> base = Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "xiaoman",
-        "XIAOMAN_CLIENT_ID", "id", "XIAOMAN_CLIENT_SECRET", "client-secret-value", "XIAOMAN_GRANT_TYPE", "password");
+        "XIAOMAN_CLIENT_ID", "id", "XIAOMAN_CLIENT_SECRET", TestSecrets.XIAOMAN_CLIENT_SECRET, "XIAOMAN_GRANT_TYPE", "password");
     AppConfig.InvalidConfigException e = assertThrows(AppConfig.InvalidConfigException.class, () -> AppConfig.load(base, Optional.empty()));
     assertEquals(List.of("XIAOMAN_USERNAME and XIAOMAN_PASSWORD are required with XIAOMAN_GRANT_TYPE=password"), e.problems());
     java.util.HashMap<String, String> other = new java.util.HashMap<>(base);
     other.put("XIAOMAN_GRANT_TYPE", "implicit");
     e = assertThrows(AppConfig.InvalidConfigException.class, () -> AppConfig.load(other, Optional.empty()));
     assertTrue(e.problems().get(0).startsWith("XIAOMAN_GRANT_TYPE must be"), e.problems().toString());
-    assertFalse(e.getMessage().contains("client-secret-value"));
+    assertFalse(e.getMessage().contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
   }
 
   @Test
   void readsTheXiaomanSettings() {
     AppConfig config = AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "XIAOMAN",
-        "XIAOMAN_CLIENT_ID", "id", "XIAOMAN_CLIENT_SECRET", "cs", "XIAOMAN_FLOW_IDS", "1, 2",
+        "XIAOMAN_CLIENT_ID", "id", "XIAOMAN_CLIENT_SECRET", TestSecrets.XIAOMAN_CLIENT_SECRET, "XIAOMAN_FLOW_IDS", "1, 2",
         "XIAOMAN_REFRESH_INTERVAL", "PT5M", "XIAOMAN_REQUEST_TIMEOUT", "PT2S"), Optional.empty());
     assertEquals(AppConfig.DictionarySource.XIAOMAN, config.dictionary());
     assertEquals(List.of("1", "2"), config.xiaoman().flowIds());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ class AuthenticationTest {
   static final String CODE = "OPP-20260401-001";
   static final String UPDATE = "/api/opportunities/integration/update";
   static final String SECRET = ServiceHarness.SECRET;
-  static final String NEXT_SECRET = "next-secret-abcdefghijklmnopqrstuvwxyz0123";
+  static final String NEXT_SECRET = TestSecrets.ROTATED_INTERNAL;
   static final String AUTH_FAILED = "内部接口鉴权失败";
 
   @TempDir Path dir;

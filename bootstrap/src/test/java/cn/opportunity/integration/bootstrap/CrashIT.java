@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +40,7 @@ class CrashIT {
   static final int CLIENTS = 64;
   static final int CYCLES = Integer.getInteger("crash.cycles", 3);
   static final Duration READY_WITHIN = Duration.ofSeconds(10);
-  static final String SECRET = "crash-test-secret-0123456789abcdef01234567";
+  static final String SECRET = TestSecrets.INTERNAL;
   /** The fields a request may set, 1–3 of them, each to a value that names (client, sequence). */
   static final List<String> FIELDS = List.of("description", "salesExpansionId", "competitorName");
 

@@ -9,13 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,54 +172,6 @@ class EndToEndTest {
     assertTrue(health.at("/dictionary/loaded").asBoolean());
     assertEquals(7, health.at("/dictionary/stages").asInt());
     assertTrue(health.at("/dictionary/lastError").isNull());
-  }
-
-  /** 16 clients, each owning one field of the same opportunity: every last value lands. */
-  @Test
-  void losesNoUpdateOfConcurrentClientsWritingDisjointFields() throws Exception {
-    List<String> textFields = List.of("opportunityName", "projectLocation", "operatorName", "opportunityType",
-        "productType", "source", "preSalesName", "competitorName", "description");
-    List<String> idFields = List.of("salesExpansionId", "channelExpansionId", "preSalesId");
-    int rounds = 15;
-    List<Member> clients = new ArrayList<>();
-    for (String field : textFields) clients.add(round -> "\"" + field + "\":\"" + field + "-" + round + "\"");
-    for (String field : idFields) clients.add(round -> "\"" + field + "\":" + round);
-    clients.add(round -> "\"amount\":" + round + ".25");
-    clients.add(round -> "\"expectedCloseDate\":\"2026-05-" + String.format("%02d", round) + "\"");
-    clients.add(round -> "\"omsPushTime\":\"2026-05-01T10:00:" + String.format("%02d", round) + "+08:00\"");
-    clients.add(round -> "\"archived\":" + (round % 2 == 1));
-    ExecutorService pool = Executors.newFixedThreadPool(clients.size());
-    CountDownLatch start = new CountDownLatch(1);
-    try {
-      List<Future<?>> running = new ArrayList<>();
-      for (Member client : clients) {
-        running.add(pool.submit(() -> {
-          start.await();
-          for (int round = 1; round <= rounds; round++) {
-            HttpResponse<String> response = service.put("{\"opportunityCode\":\"" + CODE + "\"," + client.member(round) + "}");
-            assertEquals(200, response.statusCode(), response.body());
-          }
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> client : running) client.get(120, TimeUnit.SECONDS);
-    } finally {
-      pool.shutdownNow();
-    }
-    JsonNode stored = service.stored(CODE);
-    for (String field : textFields) assertEquals(field + "-" + rounds, stored.get(field).asText());
-    for (String field : idFields) assertEquals(rounds, stored.get(field).asLong());
-    assertEquals(rounds + ".25", stored.get("amount").toString());
-    assertEquals("2026-05-15", stored.get("expectedCloseDate").asText());
-    assertEquals("2026-05-01T02:00:15Z", stored.get("omsPushTime").asText());
-    assertEquals(true, stored.get("archived").asBoolean());
-    assertEquals(1 + clients.size() * rounds, stored.get("version").asInt());
-  }
-
-  @FunctionalInterface
-  interface Member {
-    String member(int round);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -36,7 +37,7 @@ class GracefulStopIT {
     Path db = dir.resolve("stop.db");
     Map<String, String> environment = Map.of(
         "OPP_DB_URL", "jdbc:sqlite:" + db,
-        "OPP_INTERNAL_SECRETS", "graceful-stop-secret-0123456789abcdef0123",
+        "OPP_INTERNAL_SECRETS", TestSecrets.INTERNAL,
         "OPP_HTTP_HOST", "127.0.0.1",
         "OPP_HTTP_PORT", "0");
     String secret = environment.get("OPP_INTERNAL_SECRETS");
@@ -70,7 +71,7 @@ class GracefulStopIT {
   @Test
   void finishesThirtyTwoRequestsInFlightAtSigtermThenClosesCleanly() throws Exception {
     Path db = dir.resolve("inflight.db");
-    String secret = "graceful-stop-secret-0123456789abcdef0123";
+    String secret = TestSecrets.INTERNAL;
     Map<String, String> environment = Map.of(
         "OPP_DB_URL", "jdbc:sqlite:" + db, "OPP_INTERNAL_SECRETS", secret,
         "OPP_HTTP_HOST", "127.0.0.1", "OPP_HTTP_PORT", "0");
@@ -140,10 +141,12 @@ class GracefulStopIT {
 
   @Test
   void refusesToStartWithAShortSecret() throws Exception {
-    try (JarProcess server = JarProcess.start(dir, Map.of("OPP_INTERNAL_SECRETS", "too-short"))) {
+    String shortSecret = TestSecrets.TOO_SHORT_INTERNAL;
+    try (JarProcess server = JarProcess.start(dir, Map.of("OPP_INTERNAL_SECRETS", shortSecret))) {
       assertEquals(2, server.awaitExit(Duration.ofSeconds(30)));
-      assertTrue(server.output().contains("OPP_INTERNAL_SECRETS: secret #1 is 9 characters long"), server.output());
-      assertFalse(server.output().contains("too-short"), "the secret itself is never printed");
+      assertTrue(server.output().contains("OPP_INTERNAL_SECRETS: secret #1 is " + shortSecret.length() + " characters long"),
+          server.output());
+      assertFalse(server.output().contains(shortSecret), "the secret itself is never printed");
     }
   }
 }

@@ -32,6 +32,13 @@ final class JarProcess implements AutoCloseable {
     return jar;
   }
 
+  /** Where the children's output is kept: {@code target/jar-output} when run by failsafe. */
+  static Path outputDirectory() {
+    String path = System.getProperty("opportunity.jarOutput");
+    if (path == null) throw new IllegalStateException("run by failsafe: -Dopportunity.jarOutput is not set");
+    return Path.of(path);
+  }
+
   /** Starts {@code java -jar opportunity-integration.jar args} in {@code workingDir}. */
   static JarProcess start(Path workingDir, Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>();
@@ -40,7 +47,8 @@ final class JarProcess implements AutoCloseable {
     command.add(jar().toString());
     command.addAll(List.of(args));
     // A file, not a pipe: Process.destroy() closes pipes, and the shutdown's log lines would be lost.
-    Path log = Files.createTempFile(workingDir, "jar", ".log");
+    // Kept after the test, with the build's other captured output, for SecretHygieneIT to read.
+    Path log = Files.createTempFile(Files.createDirectories(outputDirectory()), "jar-", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(key -> key.startsWith("OPP_") || key.startsWith("XIAOMAN_"));

@@ -3,6 +3,7 @@ package cn.opportunity.integration.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +31,7 @@ import java.util.Optional;
 
 /** The real service on a random loopback port over a real SQLite file, and a client for it. */
 final class ServiceHarness implements AutoCloseable {
-  static final String SECRET = "e2e-secret-0123456789abcdef0123456789abcdef";
+  static final String SECRET = TestSecrets.INTERNAL;
   static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)        // amounts exactly as written
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.adapter.xiaoman.FakeXiaomanServer;
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,7 +30,7 @@ class XiaomanEndToEndTest {
     service.environment.put("OPP_DICTIONARY", "xiaoman");
     service.environment.put("XIAOMAN_BASE_URL", xiaoman.baseUrl().toString());
     service.environment.put("XIAOMAN_CLIENT_ID", FakeXiaomanServer.CLIENT_ID);
-    service.environment.put("XIAOMAN_CLIENT_SECRET", FakeXiaomanServer.CLIENT_SECRET);
+    service.environment.put("XIAOMAN_CLIENT_SECRET", TestSecrets.XIAOMAN_CLIENT_SECRET);
     service.environment.put("XIAOMAN_FLOW_IDS", FakeXiaomanServer.FLOW_WITH_PUBLISHED_STAGES);
     service.environment.put("XIAOMAN_REQUEST_TIMEOUT", "PT1S");
     service.environment.put("XIAOMAN_CONNECT_TIMEOUT", "PT1S");
@@ -91,7 +92,7 @@ class XiaomanEndToEndTest {
     JsonNode health = health();
     assertTrue(health.at("/dictionary/loaded").asBoolean());
     assertFalse(health.at("/dictionary/lastError").isNull());
-    assertFalse(health.toString().contains(FakeXiaomanServer.CLIENT_SECRET));
+    assertFalse(health.toString().contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
   }
 
   @Test
@@ -102,6 +103,6 @@ class XiaomanEndToEndTest {
     assertTrue(result.out().contains("Flow 1101060263  2019第四季度"), result.out());
     assertTrue(result.out().lines().anyMatch(line -> line.matches("\\s+1101060278\\s+赢单\\s+won\\s+yes")), result.out());
     assertTrue(result.out().contains("产品质量"), result.out());
-    assertFalse(result.out().contains(FakeXiaomanServer.CLIENT_SECRET));
+    assertFalse(result.out().contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
   }
 }

@@ -16,18 +16,18 @@ import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreBusyException;
+import cn.opportunity.integration.domain.testing.CapturedLog;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
 import cn.opportunity.integration.domain.testing.MutableClock;
 import cn.opportunity.integration.domain.testing.Opportunities;
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import cn.opportunity.integration.domain.update.UpdatePolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -61,8 +61,8 @@ import org.junit.jupiter.api.Test;
  * and per step of the order of checks.
  */
 class HttpApiTest {
-  static final String SECRET = "first-secret-0123456789abcdef0123456789";
-  static final String ROTATED = "second-secret-0123456789abcdef012345678";
+  static final String SECRET = TestSecrets.INTERNAL;
+  static final String ROTATED = TestSecrets.ROTATED_INTERNAL;
   static final String CODE = "OPP-20260401-001";
   static final String UPDATE = "/api/opportunities/integration/update";
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-04-30T02:00:00Z"), ZoneOffset.UTC);
@@ -753,54 +753,6 @@ class HttpApiTest {
     @Override
     public boolean isAvailable() {
       return true;
-    }
-  }
-
-  /**
-   * What slf4j-simple writes while open (it writes to whatever {@code System.err} is at the time),
-   * still passed on to the real stream.
-   */
-  static final class CapturedLog implements AutoCloseable {
-    private final PrintStream original = System.err;
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-
-    static CapturedLog start() {
-      CapturedLog log = new CapturedLog();
-      System.setErr(new PrintStream(new OutputStream() {
-        @Override
-        public void write(int b) {
-          synchronized (log.captured) {
-            log.captured.write(b);
-          }
-          log.original.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-          synchronized (log.captured) {
-            log.captured.write(b, off, len);
-          }
-          log.original.write(b, off, len);
-        }
-      }, true, StandardCharsets.UTF_8));
-      return log;
-    }
-
-    String text() {
-      synchronized (captured) {
-        return captured.toString(StandardCharsets.UTF_8);
-      }
-    }
-
-    /** The access line is written once the answer is complete, so it may come just after it. */
-    void awaitLineContaining(String part) throws InterruptedException {
-      for (int i = 0; i < 200 && !text().contains(part); i++) Thread.sleep(10);
-      assertTrue(text().contains(part), "no log line with " + part + " in:\n" + text());
-    }
-
-    @Override
-    public void close() {
-      System.setErr(original);
     }
   }
 }

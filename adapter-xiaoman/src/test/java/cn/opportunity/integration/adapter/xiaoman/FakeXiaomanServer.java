@@ -1,5 +1,6 @@
 package cn.opportunity.integration.adapter.xiaoman;
 
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -22,13 +23,12 @@ import java.util.stream.Collectors;
 
 /**
  * Xiaoman's open API on loopback, answering with copies of the published payloads
- * ({@code src/test/resources/xiaoman}), with call counters and switches for faults.
+ * ({@code src/test/resources/xiaoman}), with call counters and switches for faults. It accepts the
+ * client secret and password of {@link TestSecrets}, and its tokens start with the stems there.
  */
 public final class FakeXiaomanServer implements AutoCloseable {
   public static final String CLIENT_ID = "fake-client-id";
-  public static final String CLIENT_SECRET = "fake-client-secret-value";
   public static final String USERNAME = "sales@example.com";
-  public static final String PASSWORD = "fake-password-value";
   public static final String FLOW_WITH_PUBLISHED_STAGES = "1101060263";
 
   public final AtomicInteger tokenRequests = new AtomicInteger();
@@ -69,9 +69,9 @@ public final class FakeXiaomanServer implements AutoCloseable {
   private void accessToken(HttpExchange exchange) throws IOException {
     tokenRequests.incrementAndGet();
     Map<String, String> form = form(exchange);
-    boolean clientOk = CLIENT_ID.equals(form.get("client_id")) && CLIENT_SECRET.equals(form.get("client_secret"));
+    boolean clientOk = CLIENT_ID.equals(form.get("client_id")) && TestSecrets.XIAOMAN_CLIENT_SECRET.equals(form.get("client_secret"));
     boolean passwordOk = !"password".equals(form.get("grant_type"))
-        || USERNAME.equals(form.get("username")) && XiaomanTokens.sha256Hex(PASSWORD).equals(form.get("password"));
+        || USERNAME.equals(form.get("username")) && TestSecrets.XIAOMAN_PASSWORD_SHA256.equals(form.get("password"));
     if (!clientOk || !passwordOk || !"opportunity".equals(form.get("scope"))) {
       send(exchange, 400, fixture("oauth2-error-invalid_client.json"));
       return;
@@ -90,12 +90,12 @@ public final class FakeXiaomanServer implements AutoCloseable {
   }
 
   private void issue(HttpExchange exchange, boolean withRefresh) throws IOException {
-    String token = "access-" + serial.incrementAndGet();
+    String token = TestSecrets.ACCESS_TOKEN_STEM + serial.incrementAndGet();
     issuedTokens.add(token);
     StringBuilder body = new StringBuilder("{\"token_type\":\"Bearer\",\"access_token\":\"" + token + "\"");
     if (expiresIn != null) body.append(",\"expires_in\":").append(expiresIn);
     if (withRefresh) {
-      String refresh = "refresh-" + serial.get();
+      String refresh = TestSecrets.REFRESH_TOKEN_STEM + serial.get();
       issuedRefreshTokens.add(refresh);
       body.append(",\"refresh_token\":\"").append(refresh).append('"');
     }

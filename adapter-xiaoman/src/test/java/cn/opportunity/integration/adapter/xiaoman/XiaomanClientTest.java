@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
-import cn.opportunity.integration.domain.testing.MutableClock;
 import cn.opportunity.integration.domain.dictionary.Stage;
 import cn.opportunity.integration.domain.dictionary.StageKind;
+import cn.opportunity.integration.domain.testing.MutableClock;
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class XiaomanClientTest {
 
   XiaomanConfig config(XiaomanConfig.GrantType grant, String clientSecret, Duration requestTimeout) {
     return new XiaomanConfig(xiaoman.baseUrl(), FakeXiaomanServer.CLIENT_ID, clientSecret, grant,
-        Optional.of(FakeXiaomanServer.USERNAME), Optional.of(FakeXiaomanServer.PASSWORD), "opportunity",
+        Optional.of(FakeXiaomanServer.USERNAME), Optional.of(TestSecrets.XIAOMAN_PASSWORD), "opportunity",
         Duration.ofSeconds(2), requestTimeout);
   }
 
@@ -56,16 +57,15 @@ class XiaomanClientTest {
   }
 
   XiaomanClient client() {
-    return client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5)));
+    return client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, TestSecrets.XIAOMAN_CLIENT_SECRET, Duration.ofSeconds(5)));
   }
 
   /** A failure's message names the call and never a secret, the password, its digest or a token. */
   static XiaomanException assertFails(XiaomanException.Kind kind, Runnable call) {
     XiaomanException e = assertThrows(XiaomanException.class, call::run);
     assertEquals(kind, e.kind(), e.getMessage());
-    for (String secret : List.of(FakeXiaomanServer.CLIENT_SECRET, FakeXiaomanServer.PASSWORD,
-        XiaomanTokens.sha256Hex(FakeXiaomanServer.PASSWORD), "access-", "refresh-")) {
-      assertFalse(e.getMessage().contains(secret), e.getMessage());
+    for (String secret : TestSecrets.ALL.values()) {
+      assertFalse(e.getMessage().contains(secret), "the message shows a secret");
     }
     return e;
   }
@@ -96,7 +96,7 @@ class XiaomanClientTest {
 
   @Test
   void sendsTheDigestOfThePasswordForThePasswordGrant() {
-    client(config(XiaomanConfig.GrantType.PASSWORD, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5)))
+    client(config(XiaomanConfig.GrantType.PASSWORD, TestSecrets.XIAOMAN_CLIENT_SECRET, Duration.ofSeconds(5)))
         .fetchDictionary(PUBLISHED_FLOW);
     assertEquals(1, xiaoman.tokenRequests.get());
     assertEquals(1, xiaoman.issuedRefreshTokens.size());
@@ -117,7 +117,7 @@ class XiaomanClientTest {
   @Test
   void renewsAnExpiringTokenWithItsRefreshToken() {
     xiaoman.expiresIn = 3600;
-    XiaomanClient client = client(config(XiaomanConfig.GrantType.PASSWORD, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5)));
+    XiaomanClient client = client(config(XiaomanConfig.GrantType.PASSWORD, TestSecrets.XIAOMAN_CLIENT_SECRET, Duration.ofSeconds(5)));
     client.fetchDictionary(PUBLISHED_FLOW);
     clock.advance(Duration.ofMinutes(56));
     client.fetchDictionary(PUBLISHED_FLOW);
@@ -129,7 +129,7 @@ class XiaomanClientTest {
   void asksForANewGrantWhenTheRefreshTokenIsRevoked() {
     xiaoman.expiresIn = 3600;
     xiaoman.refuseRefresh = true;
-    XiaomanClient client = client(config(XiaomanConfig.GrantType.PASSWORD, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5)));
+    XiaomanClient client = client(config(XiaomanConfig.GrantType.PASSWORD, TestSecrets.XIAOMAN_CLIENT_SECRET, Duration.ofSeconds(5)));
     client.fetchDictionary(PUBLISHED_FLOW);
     clock.advance(Duration.ofHours(1));
     client.fetchDictionary(PUBLISHED_FLOW);
@@ -160,10 +160,10 @@ class XiaomanClientTest {
   @Test
   void reportsAnInvalidClientWithXiaomansMessageButNotTheSecret() {
     XiaomanException e = assertFails(XiaomanException.Kind.AUTHENTICATION,
-        () -> client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, "wrong-secret-value", Duration.ofSeconds(5)))
+        () -> client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, TestSecrets.WRONG_XIAOMAN_CLIENT_SECRET, Duration.ofSeconds(5)))
             .fetchDictionary(PUBLISHED_FLOW));
     assertTrue(e.getMessage().contains("Client authentication failed"), e.getMessage());
-    assertFalse(e.getMessage().contains("wrong-secret-value"));
+    assertFalse(e.getMessage().contains(TestSecrets.WRONG_XIAOMAN_CLIENT_SECRET));
     assertEquals(1, xiaoman.tokenRequests.get(), "a 400 is never retried");
   }
 
@@ -209,7 +209,7 @@ class XiaomanClientTest {
     xiaoman.dataDelayMillis = 3_000;
     long started = System.nanoTime();
     assertFails(XiaomanException.Kind.UNAVAILABLE,
-        () -> client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, Duration.ofMillis(300)))
+        () -> client(config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, TestSecrets.XIAOMAN_CLIENT_SECRET, Duration.ofMillis(300)))
             .fetchDictionary(PUBLISHED_FLOW));
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertEquals(3, xiaoman.dataRequests.get());
@@ -224,7 +224,7 @@ class XiaomanClientTest {
   @Test
   void endsAWholeReloadWithinItsBoundWhenEveryCallIsSlowAndRetried() {
     Duration timeout = Duration.ofMillis(500);
-    XiaomanConfig config = config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, timeout);
+    XiaomanConfig config = config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, TestSecrets.XIAOMAN_CLIENT_SECRET, timeout);
     XiaomanClient client = new XiaomanClient(config, XiaomanClient.httpClient(config), clock,
         wait -> Thread.sleep(wait.toMillis()), RandomGenerator.getDefault());   // real waits: they count
     xiaoman.dataDelayMillis = 450;
@@ -267,11 +267,11 @@ class XiaomanClientTest {
   /** 50 callers that all find the token expired cause exactly one more token request. */
   @Test
   void letsOneTokenRequestServeManyWaitingCallers() throws Exception {
-    XiaomanConfig config = config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, FakeXiaomanServer.CLIENT_SECRET, Duration.ofSeconds(5));
+    XiaomanConfig config = config(XiaomanConfig.GrantType.CLIENT_CREDENTIALS, TestSecrets.XIAOMAN_CLIENT_SECRET, Duration.ofSeconds(5));
     XiaomanTokens tokens = new XiaomanTokens(config,
         new XiaomanHttp(XiaomanClient.httpClient(config), sleeps::add, RandomGenerator.getDefault()), clock);
     XiaomanHttp.Deadline deadline = XiaomanHttp.Deadline.after(Duration.ofSeconds(20));
-    assertEquals("access-1", tokens.token(deadline));
+    assertEquals(TestSecrets.ACCESS_TOKEN_STEM + "1", tokens.token(deadline));
     clock.advance(Duration.ofHours(8));   // expired
     ExecutorService pool = Executors.newFixedThreadPool(50);
     CountDownLatch start = new CountDownLatch(1);
@@ -282,7 +282,7 @@ class XiaomanClientTest {
         return tokens.token(deadline);
       }));
       start.countDown();
-      for (Future<String> caller : callers) assertEquals("access-2", caller.get(10, TimeUnit.SECONDS));
+      for (Future<String> caller : callers) assertEquals(TestSecrets.ACCESS_TOKEN_STEM + "2", caller.get(10, TimeUnit.SECONDS));
     } finally {
       pool.shutdownNow();
     }

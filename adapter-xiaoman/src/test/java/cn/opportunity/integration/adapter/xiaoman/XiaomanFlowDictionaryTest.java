@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
-import cn.opportunity.integration.domain.testing.MutableClock;
+import cn.opportunity.integration.domain.testing.CapturedLog;
 import cn.opportunity.integration.domain.testing.InMemoryDictionarySnapshotStore;
+import cn.opportunity.integration.domain.testing.MutableClock;
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ class XiaomanFlowDictionaryTest {
   }
 
   XiaomanFlowDictionary dictionary(Duration requestTimeout) {
-    XiaomanConfig config = new XiaomanConfig(xiaoman.baseUrl(), FakeXiaomanServer.CLIENT_ID, FakeXiaomanServer.CLIENT_SECRET,
+    XiaomanConfig config = new XiaomanConfig(xiaoman.baseUrl(), FakeXiaomanServer.CLIENT_ID, TestSecrets.XIAOMAN_CLIENT_SECRET,
         XiaomanConfig.GrantType.CLIENT_CREDENTIALS, Optional.empty(), Optional.empty(), "opportunity",
         Duration.ofSeconds(1), requestTimeout);
     XiaomanClient client = new XiaomanClient(config, XiaomanClient.httpClient(config), clock, wait -> { }, RandomGenerator.getDefault());
@@ -127,24 +129,20 @@ class XiaomanFlowDictionaryTest {
 
   @Test
   void logsAFailureStreakOnceAndNeverASecretOrToken() {
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream err = System.err;
-    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
+    String log;
+    try (CapturedLog captured = CapturedLog.start()) {
       XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5));
       dictionary.start(Duration.ofSeconds(5), HOUR);
       xiaoman.nextDataStatuses.addAll(java.util.Collections.nCopies(5 * 3, 503));
       for (int i = 0; i < 5; i++) dictionary.reload();
       xiaoman.revokeTokens();
       dictionary.reload();
-    } finally {
-      System.setErr(err);
+      log = captured.text();
     }
-    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(1, log.split("reload from Xiaoman failed", -1).length - 1, log);
     assertTrue(log.contains("Xiaoman answers again"), log);
-    for (String secret : List.of(FakeXiaomanServer.CLIENT_SECRET, "access-", "refresh-")) {
-      assertFalse(log.contains(secret), "log shows " + secret + ":\n" + log);
+    for (String secret : TestSecrets.ALL.values()) {
+      assertFalse(log.contains(secret), "the log shows a secret");
     }
   }
 
