@@ -26,10 +26,11 @@ import java.util.stream.IntStream;
  * acknowledged for it, and the 5xx answers. Values are unique per (client, update), so every update
  * changes its cell and must add exactly one version.
  *
- * <p>The opportunities {@link #CODES} must exist before {@link #run}.
+ * <p>The opportunities ({@link #CODES} by default) must exist before {@link #run}.
  */
 final class LostUpdateHarness {
-  static final List<String> CODES = IntStream.rangeClosed(1, 8).mapToObj(i -> "LOST-UPDATE-" + i).toList();
+  /** The figure's 8 opportunities (8 × 8 fields = 64 cells, one client each). */
+  static final List<String> CODES = codes(8);
   static final List<Field> FIELDS = List.of(
       Field.text("opportunityName"), Field.text("projectLocation"), Field.text("operatorName"),
       Field.text("competitorName"), Field.text("preSalesName"), Field.text("description"),
@@ -40,13 +41,30 @@ final class LostUpdateHarness {
 
   private final URI base;
   private final String secret;
+  private final List<String> codes;
+  private final int updatesPerClient;
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** @param base where the service listens, e.g. {@code http://127.0.0.1:8080} */
+  /** The figure: {@link #CODES}, {@link #UPDATES_PER_CLIENT}. */
   LostUpdateHarness(URI base, String secret) {
+    this(base, secret, CODES, UPDATES_PER_CLIENT);
+  }
+
+  /**
+   * @param base where the service listens, e.g. {@code http://127.0.0.1:8080}
+   * @param codes the opportunities, each written by 8 clients (one per field)
+   */
+  LostUpdateHarness(URI base, String secret, List<String> codes, int updatesPerClient) {
     this.base = base;
     this.secret = secret;
+    this.codes = codes;
+    this.updatesPerClient = updatesPerClient;
+  }
+
+  /** {@code count} opportunity codes for a run. */
+  static List<String> codes(int count) {
+    return IntStream.rangeClosed(1, count).mapToObj(i -> "LOST-UPDATE-" + i).toList();
   }
 
   /** One field of the contract table: how a client writes its value and how the stored one compares. */
@@ -97,6 +115,7 @@ final class LostUpdateHarness {
    * @param missingVersions acknowledged updates that left no version behind, over all opportunities
    * @param acknowledged updates answered 200 with the success envelope
    * @param serverErrors answers with a 5xx status
+   * @param busy of those, 503 envelopes saying {@code 系统繁忙，请稍后重试}: refused, so not applied
    * @param otherFailures any other answer (4xx) or no answer at all
    */
   record Report(
@@ -105,6 +124,7 @@ final class LostUpdateHarness {
       long missingVersions,
       long acknowledged,
       long serverErrors,
+      long busy,
       long otherFailures,
       Duration took) {
 
@@ -115,8 +135,8 @@ final class LostUpdateHarness {
 
     @Override
     public String toString() {
-      return "%d acknowledged in %d ms; %d × 5xx, %d other failures; %d stale cells %s; versions: %s".formatted(
-          acknowledged, took.toMillis(), serverErrors, otherFailures, staleCells.size(),
+      return "%d acknowledged in %d ms; %d × 5xx (%d busy), %d other failures; %d stale cells %s; versions: %s".formatted(
+          acknowledged, took.toMillis(), serverErrors, busy, otherFailures, staleCells.size(),
           staleCells.subList(0, Math.min(5, staleCells.size())), versionMismatches);
     }
   }
@@ -129,16 +149,17 @@ final class LostUpdateHarness {
     String lastAcknowledged;
     long acknowledged;
     long serverErrors;
+    long busy;
     long otherFailures;
 
     Client(int index) {
       this.index = index;
-      this.code = CODES.get(index / FIELDS.size());
+      this.code = codes.get(index / FIELDS.size());
       this.field = FIELDS.get(index % FIELDS.size());
     }
 
     Client call() throws InterruptedException {
-      for (int update = 1; update <= UPDATES_PER_CLIENT; update++) {
+      for (int update = 1; update <= updatesPerClient; update++) {
         String value = field.value(index, update);
         String body = "{\"opportunityCode\":\"" + code + "\"," + field.member(value) + "}";
         HttpRequest request = HttpRequest.newBuilder(base.resolve(API + "update"))
@@ -154,6 +175,8 @@ final class LostUpdateHarness {
             acknowledged++;
           } else if (response.statusCode() >= 500) {
             serverErrors++;
+            if (response.statusCode() == 503 && "系统繁忙，请稍后重试".equals(ServiceHarness.json(response.body()).path("msg").asText()))
+              busy++;
           } else {
             otherFailures++;
           }
@@ -167,9 +190,9 @@ final class LostUpdateHarness {
 
   Report run() throws Exception {
     List<Long> versionsBefore = new ArrayList<>();
-    for (String code : CODES) versionsBefore.add(read(code).get("version").asLong());
+    for (String code : codes) versionsBefore.add(read(code).get("version").asLong());
 
-    List<Client> clients = IntStream.range(0, CODES.size() * FIELDS.size()).mapToObj(Client::new).toList();
+    List<Client> clients = IntStream.range(0, codes.size() * FIELDS.size()).mapToObj(Client::new).toList();
     ExecutorService pool = Executors.newFixedThreadPool(clients.size());
     CountDownLatch start = new CountDownLatch(1);
     long started;
@@ -193,8 +216,8 @@ final class LostUpdateHarness {
     List<String> staleCells = new ArrayList<>();
     List<String> versionMismatches = new ArrayList<>();
     long missingVersions = 0;
-    for (int row = 0; row < CODES.size(); row++) {
-      String code = CODES.get(row);
+    for (int row = 0; row < codes.size(); row++) {
+      String code = codes.get(row);
       JsonNode stored = read(code);
       long acknowledged = 0;
       for (Client client : clients) {
@@ -212,6 +235,7 @@ final class LostUpdateHarness {
     return new Report(staleCells, versionMismatches, missingVersions,
         clients.stream().mapToLong(c -> c.acknowledged).sum(),
         clients.stream().mapToLong(c -> c.serverErrors).sum(),
+        clients.stream().mapToLong(c -> c.busy).sum(),
         clients.stream().mapToLong(c -> c.otherFailures).sum(),
         Duration.ofNanos(ended - started));
   }

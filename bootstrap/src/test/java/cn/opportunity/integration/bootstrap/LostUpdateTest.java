@@ -19,9 +19,7 @@ import cn.opportunity.integration.domain.testing.Opportunities;
 import cn.opportunity.integration.domain.testing.TestSecrets;
 import cn.opportunity.integration.domain.update.UpdatePolicy;
 import io.javalin.Javalin;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,10 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AnnotatedElementContext;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.io.TempDirFactory;
 
 /**
  * C1 and its negative control C2: {@link LostUpdateHarness} finds no lost update in the real
@@ -45,13 +40,9 @@ import org.junit.jupiter.api.io.TempDirFactory;
  */
 class LostUpdateTest {
 
-  /**
-   * C1: 64 clients × 50 updates on the real wiring and a real SQLite file — in memory (tmpfs) where
-   * there is one, see {@link InMemoryWhereAvailable}.
-   */
+  /** C1: 64 clients × 50 updates on the real wiring and a real SQLite file on disk. */
   @Test
-  void losesNoUpdateOf64ClientsEachWritingItsOwnCell(@TempDir(factory = InMemoryWhereAvailable.class) Path dir)
-      throws Exception {
+  void losesNoUpdateOf64ClientsEachWritingItsOwnCell(@TempDir Path dir) throws Exception {
     try (ServiceHarness service = new ServiceHarness(dir)) {
       service.importLines(LostUpdateHarness.CODES.stream()
           .map(code -> "{\"opportunityCode\":\"" + code + "\",\"opportunityName\":\"并发商机\"}")
@@ -95,23 +86,6 @@ class LostUpdateTest {
       assertTrue(report.staleCells().size() >= 1, "no cell with an older value: " + report);
     } finally {
       app.stop();
-    }
-  }
-
-  /**
-   * A temporary directory on {@code /dev/shm} (tmpfs) where there is one. C1 checks concurrency
-   * control, not durability (the crash tests do): with {@code synchronous=FULL} each of the 3,200
-   * commits waits for an fsync, which on a disk shared with other builds makes the time bound a
-   * measure of the disk's load (13–32 s seen on the 2-core VM; 9–14 s on tmpfs). Same SQLite, same
-   * settings, same WAL file.
-   */
-  static final class InMemoryWhereAvailable implements TempDirFactory {
-    @Override
-    public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
-      Path shm = Path.of("/dev/shm");
-      return Files.isDirectory(shm) && Files.isWritable(shm)
-          ? Files.createTempDirectory(shm, "lost-updates")
-          : Files.createTempDirectory("lost-updates");
     }
   }
 
