@@ -5,6 +5,10 @@ import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreBusyException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +54,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean closing;
   private volatile boolean abandoned;   // closed while a transaction ran on: it must not commit
   private final AtomicLong commits = new AtomicLong();
-  private Handle handle;   // the writer thread's own connection, opened on first use
+  private Statements statements;   // the writer thread's own connection, opened on first use
 
   /** @param writeLock the database's one writer lock: held for each transaction */
   GroupCommitWriter(Jdbi jdbi, ReentrantLock writeLock, Duration maxWait) {
@@ -100,35 +104,36 @@ final class GroupCommitWriter implements AutoCloseable {
       batch.clear();
       if (Thread.interrupted()) break;
     }
-    closeHandle();
+    closeStatements();
   }
 
   /** One transaction for the batch: each update in its own savepoint; one synced commit for all. */
   private void commit(List<PendingUpdate> batch) {
     writeLock.lock();
     try {
-      Handle h = handle();
-      h.begin();
+      Statements sql = statements();
+      sql.begin.execute();
       for (PendingUpdate update : batch) {
-        h.execute("SAVEPOINT one_update");
+        sql.savepoint.execute();
         try {
-          update.stored = apply(h, update);
-          h.execute("RELEASE one_update");
-        } catch (RuntimeException | Error e) {
-          h.execute("ROLLBACK TO one_update");
-          h.execute("RELEASE one_update");
-          update.failure = e;
+          update.stored = apply(sql, update);
+          sql.release.execute();
+        } catch (RuntimeException | Error | SQLException e) {
+          sql.rollbackToSavepoint.execute();
+          sql.release.execute();
+          update.failure = e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : e;
         }
       }
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
-      h.commit();
+      sql.commit.execute();
       commits.incrementAndGet();
       batch.forEach(PendingUpdate::finish);
-    } catch (RuntimeException | Error e) {   // begin or commit failed: nothing of the batch is stored
+    } catch (RuntimeException | Error | SQLException e) {   // begin or commit failed: nothing of the batch is stored
       log.error("a group commit of {} updates failed: {}", batch.size(), e.toString());
       rollbackQuietly();
+      RuntimeException failure = e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : null;
       for (PendingUpdate update : batch) {
-        if (update.failure == null) update.failure = e;
+        if (update.failure == null) update.failure = failure != null ? failure : e;
         update.finish();
       }
     } finally {
@@ -136,11 +141,14 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  private static Opportunity apply(Handle handle, PendingUpdate update) {
-    OpportunityDao dao = handle.attach(OpportunityDao.class);
-    Opportunity current = dao.findByCode(update.code.value())
-        .map(OpportunityRow::toDomain)
-        .orElseThrow(() -> new OpportunityNotFoundException(update.code.value()));
+  /** Reads, changes and writes one opportunity inside the batch's transaction. */
+  private static Opportunity apply(Statements sql, PendingUpdate update) throws SQLException {
+    Opportunity current;
+    sql.select.setString(1, update.code.value());
+    try (ResultSet row = sql.select.executeQuery()) {
+      if (!row.next()) throw new OpportunityNotFoundException(update.code.value());
+      current = OpportunityRow.read(row).toDomain();
+    }
     Opportunity next = Objects.requireNonNull(update.change.apply(current), "the change returned null");
     if (next.equals(current)) return current;
     if (!next.id().equals(current.id()) || !next.code().equals(current.code())
@@ -148,34 +156,59 @@ final class GroupCommitWriter implements AutoCloseable {
       throw new IllegalStateException("the change of opportunity " + current.id() + " at version "
           + current.version() + " returned opportunity " + next.id() + " at version " + next.version()
           + ", not its next version");
-    if (dao.update(OpportunityRow.from(next)) != 1)
+    OpportunityRow.from(next).bindUpdate(sql.update);
+    if (sql.update.executeUpdate() != 1)
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
     return next;
   }
 
-  private Handle handle() {
-    if (handle == null) handle = jdbi.open();
-    return handle;
-  }
+  /**
+   * The writer's connection (autocommit; transactions by explicit {@code BEGIN IMMEDIATE}) and its
+   * statements, prepared once: plain JDBC on the hot path, see {@link OpportunityRow#read}.
+   */
+  private record Statements(Handle handle, PreparedStatement begin, PreparedStatement commit,
+      PreparedStatement rollback, PreparedStatement savepoint, PreparedStatement release,
+      PreparedStatement rollbackToSavepoint, PreparedStatement select, PreparedStatement update) {
 
-  private void rollbackQuietly() {
-    if (handle == null) return;
-    try {
-      if (handle.isInTransaction()) handle.rollback();
-    } catch (RuntimeException e) {
-      log.warn("rollback failed, reopening the writer's connection: {}", e.toString());
-      closeHandle();
+    static Statements open(Jdbi jdbi) throws SQLException {
+      Handle handle = jdbi.open();
+      try {
+        Connection c = handle.getConnection();
+        return new Statements(handle, c.prepareStatement("BEGIN IMMEDIATE"), c.prepareStatement("COMMIT"),
+            c.prepareStatement("ROLLBACK"), c.prepareStatement("SAVEPOINT one_update"),
+            c.prepareStatement("RELEASE one_update"), c.prepareStatement("ROLLBACK TO one_update"),
+            c.prepareStatement(OpportunityDao.SELECT_BY_CODE), c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION));
+      } catch (SQLException | RuntimeException e) {
+        handle.close();
+        throw e;
+      }
     }
   }
 
-  private void closeHandle() {
-    if (handle == null) return;
+  private Statements statements() throws SQLException {
+    if (statements == null) statements = Statements.open(jdbi);
+    return statements;
+  }
+
+  /** After a failed begin or commit: roll back if a transaction is open; on any doubt, a new connection. */
+  private void rollbackQuietly() {
+    if (statements == null) return;
     try {
-      handle.close();
+      statements.rollback().execute();
+    } catch (SQLException | RuntimeException e) {   // no transaction open, or the connection is broken
+      log.debug("rollback: {}; the writer opens a new connection", e.toString());
+      closeStatements();
+    }
+  }
+
+  private void closeStatements() {
+    if (statements == null) return;
+    try {
+      statements.handle().close();   // closes the connection, and with it its statements
     } catch (RuntimeException e) {
       log.warn("closing the writer's connection failed: {}", e.toString());
     }
-    handle = null;
+    statements = null;
   }
 
   /**

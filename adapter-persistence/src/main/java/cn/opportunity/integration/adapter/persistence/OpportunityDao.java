@@ -39,6 +39,19 @@ public interface OpportunityDao {
              description = :description, created_at = :createdAt, updated_at = :updatedAt, version = :version
        WHERE id = :id AND opportunity_code = :opportunityCode AND version = :version - 1""";
 
+  /** {@link #findByCode}'s query with a positional parameter, for plain JDBC. */
+  String SELECT_BY_CODE = "SELECT id, " + COLUMNS + " FROM opportunity WHERE opportunity_code = ?";
+
+  /** {@link #UPDATE} with positional parameters, for plain JDBC: see {@link OpportunityRow#bindUpdate}. */
+  String UPDATE_BY_POSITION = """
+      UPDATE opportunity
+         SET final_customer_name = ?, opportunity_name = ?, project_location = ?, operator_name = ?, amount_cents = ?,
+             expected_close_date = ?, confidence_pct = ?, stage = ?, opportunity_type = ?, product_type = ?, source = ?,
+             sales_expansion_id = ?, channel_expansion_id = ?, pre_sales_id = ?, pre_sales_name = ?, competitor_name = ?,
+             archived = ?, pushed_to_oms = ?, oms_push_time = ?, status = ?, description = ?, created_at = ?,
+             updated_at = ?, version = ?
+       WHERE id = ? AND opportunity_code = ? AND version = ?""";
+
   @SqlQuery("SELECT id, " + COLUMNS + " FROM opportunity WHERE opportunity_code = :code")
   @RegisterConstructorMapper(OpportunityRow.class)
   Optional<OpportunityRow> findByCode(@Bind("code") String code);
