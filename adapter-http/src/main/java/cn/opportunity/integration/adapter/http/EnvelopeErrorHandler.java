@@ -1,7 +1,6 @@
 package cn.opportunity.integration.adapter.http;
 
 import java.nio.ByteBuffer;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -25,7 +24,7 @@ final class EnvelopeErrorHandler extends ErrorHandler {
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, Envelope.JSON_UTF8);
-    fields.put(HttpApi.REQUEST_ID, UUID.randomUUID().toString());
+    fields.put(HttpApi.REQUEST_ID, RequestIds.next());
     return ByteBuffer.wrap(body(status));
   }
 
@@ -34,7 +33,7 @@ final class EnvelopeErrorHandler extends ErrorHandler {
       Request request, Response response, int status, String message, Throwable cause, Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Envelope.JSON_UTF8);
     if (!response.getHeaders().contains(HttpApi.REQUEST_ID))
-      response.getHeaders().put(HttpApi.REQUEST_ID, UUID.randomUUID().toString());
+      response.getHeaders().put(HttpApi.REQUEST_ID, RequestIds.next());
     response.write(true, ByteBuffer.wrap(body(status)), callback);
   }
 

@@ -14,7 +14,6 @@ import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,7 @@ public final class HttpApi {
   static final String API = "/api/opportunities/integration";
   static final String REQUEST_ID = "X-Request-Id";
   static final String SECRET = "X-Internal-Secret";
-  /** A caller's request id is echoed when it is 1–128 of these characters; else a UUID replaces it. */
+  /** A caller's request id is echoed when it is 1–128 of these characters; else a new one ({@link RequestIds}). */
   private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   /** How long {@code stop()} waits for requests in flight. */
   private static final long STOP_TIMEOUT_MILLIS = 10_000;
@@ -101,7 +100,7 @@ public final class HttpApi {
 
   private static void assignRequestId(Context ctx) {
     String sent = ctx.header(REQUEST_ID);
-    String id = sent != null && SANE_REQUEST_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+    String id = sent != null && SANE_REQUEST_ID.matcher(sent).matches() ? sent : RequestIds.next();
     ctx.attribute(REQUEST_ID, id);
     ctx.header(REQUEST_ID, id);
   }

@@ -616,6 +616,20 @@ class HttpApiTest {
     assertFalse(text.contains("body-text-42"), "no body");
   }
 
+  /** Lines wait in a queue for the log's own thread; a stop right after the answers writes them all. */
+  @Test
+  void writesEveryQueuedLineWhenTheServerStops() throws Exception {
+    start();
+    String text;
+    try (CapturedLog log = CapturedLog.start()) {
+      for (int i = 0; i < 200; i++) send(getOpportunity(CODE, SECRET).header("X-Request-Id", "queued-" + i));
+      stop();
+      app = null;
+      text = log.text();
+    }
+    for (int i = 0; i < 200; i++) assertTrue(text.contains(" id=queued-" + i + " "), "the line of queued-" + i);
+  }
+
   // --- health --------------------------------------------------------------------------------
 
   @Test
