@@ -1,5 +1,6 @@
 package cn.opportunity.integration.bootstrap;
 
+import cn.opportunity.integration.adapter.http.HttpApi;
 import cn.opportunity.integration.domain.OpportunityStore;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -27,6 +28,9 @@ public final class Server implements AutoCloseable {
 
   /** Opens the store, loads the dictionary and listens; says where in one log line. */
   public static Server start(AppConfig config, Clock clock) {
+    Thread preload = new Thread(HttpApi::preload, "preload-http");   // overlaps the store's opening
+    preload.setDaemon(true);
+    preload.start();
     return start(new Wiring(config, clock), config);
   }
 
