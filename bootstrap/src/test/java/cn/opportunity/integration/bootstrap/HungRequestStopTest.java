@@ -68,7 +68,7 @@ class HungRequestStopTest {
       // the server closed the connection: also no acknowledgement
     }
     Thread.sleep(500);   // give an abandoned transaction every chance to commit wrongly
-    try (SqliteDatabase reopened = SqliteDatabase.open(config.dbUrl())) {   // quick_check at open
+    try (SqliteDatabase reopened = SqliteDatabase.open(config.dbUrl())) {   // quick_check if a -wal was left
       Opportunity stored = reopened.opportunityStore().findByCode(new OpportunityCode("HUNG-1")).orElseThrow();
       assertEquals(Version.FIRST, stored.version());
       assertEquals(null, stored.details().description());
