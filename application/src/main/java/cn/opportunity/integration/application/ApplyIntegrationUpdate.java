@@ -1,5 +1,6 @@
 package cn.opportunity.integration.application;
 
+import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityId;
 import cn.opportunity.integration.domain.OpportunityPatch;
 import cn.opportunity.integration.domain.OpportunityStore;
@@ -9,6 +10,9 @@ import cn.opportunity.integration.domain.update.SentFields;
 import cn.opportunity.integration.domain.update.UpdatePolicy;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An external system writes back facts about an opportunity: checks every field, then applies the
@@ -39,14 +43,35 @@ public final class ApplyIntegrationUpdate {
    * @throws cn.opportunity.integration.domain.OpportunityNotFoundException step 7: no such code
    */
   public OpportunityId apply(SentFields sent) {
-    OpportunityPatch patch = policy.check(sent, dictionary.current());
-    Instant now = clock.instant();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return store.update(patch.code(), current -> current.apply(patch, now)).id();
-      } catch (StaleVersionException e) {
-        if (attempt == ATTEMPTS) throw e;
-      }
+    try {
+      return applyLater(sent).toCompletableFuture().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) throw failure;
+      if (e.getCause() instanceof Error failure) throw failure;
+      throw e;
     }
+  }
+
+  /**
+   * {@link #apply} without waiting for the store: steps 4–6 are checked now, in the caller's thread,
+   * and a refusal is thrown at once; the stage completes once the change is stored (steps 7–8), with
+   * the id or exceptionally with what {@code apply} would throw. Over a store that batches writes
+   * (the SQLite store) no thread waits for the commit.
+   */
+  public CompletionStage<OpportunityId> applyLater(SentFields sent) {
+    OpportunityPatch patch = policy.check(sent, dictionary.current());
+    return store(patch, clock.instant(), 1);
+  }
+
+  private CompletionStage<OpportunityId> store(OpportunityPatch patch, Instant now, int attempt) {
+    return store.updateLater(patch.code(), current -> current.apply(patch, now))
+        .thenApply(Opportunity::id)
+        .exceptionallyCompose(failure -> {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          return cause instanceof StaleVersionException && attempt < ATTEMPTS
+              ? store(patch, now, attempt + 1)
+              : CompletableFuture.failedFuture(cause);
+        });
   }
 }

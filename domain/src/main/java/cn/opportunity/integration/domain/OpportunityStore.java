@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,6 +42,21 @@ public interface OpportunityStore {
    * @throws StoreBusyException when the store cannot take the change in time; nothing was changed
    */
   Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change);
+
+  /**
+   * {@link #update}, answered later: the stage completes with what {@code update} would return, or
+   * exceptionally with what it would throw. A store that batches writes completes it from a thread
+   * of its own once the change is durable, so that no caller's thread waits (the SQLite store's group
+   * commit does; the HTTP adapter answers through it). This default runs {@code update} at once, in
+   * the caller's thread.
+   */
+  default CompletionStage<Opportunity> updateLater(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    try {
+      return CompletableFuture.completedFuture(update(code, change));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * In one transaction, inserts {@code created} and stores {@code updated} (each the next version of

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** The two integration routes: the update (content type, size, strict JSON, use case) and the read. */
@@ -36,7 +37,11 @@ final class IntegrationEndpoints {
     requireJsonContentType(ctx.header("Content-Type"));   // 415
     byte[] body = readLimited(ctx);                        // 413
     SentFields sent = reader.read(body);                   // 400 请求体不是有效的 JSON 对象
-    Envelope.success(ctx, update.apply(sent).value());
+    // Steps 4–6 throw here; the answer is written once the store has the change (7–8), and no
+    // request thread waits for the commit meanwhile. A failure reaches the error table as thrown.
+    CompletableFuture<Void> answered = update.applyLater(sent).toCompletableFuture()
+        .thenAccept(id -> Envelope.success(ctx, id.value()));
+    ctx.future(() -> answered);
   }
 
   /** {@code GET …/{opportunityCode}}: the opportunity in canonical form. */

@@ -16,7 +16,11 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +55,12 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Duration maxWait;
   private final BlockingQueue<PendingUpdate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread thread;
+  /** Completes the callers of each committed batch (see {@link #answer}). */
+  private final ExecutorService answers = Executors.newSingleThreadExecutor(task -> {
+    Thread answering = new Thread(task, "opportunity-answers");
+    answering.setDaemon(true);
+    return answering;
+  });
   private volatile boolean closing;
   private volatile boolean abandoned;   // closed while a transaction ran on: it must not commit
   private final AtomicLong commits = new AtomicLong();
@@ -68,10 +78,27 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /** Applies {@code change} to the opportunity with {@code code} in the next group commit and waits for it. */
   Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    return enqueue(code, change).await(maxWait);
+  }
+
+  /**
+   * The same without waiting: the stage completes, from the answering thread, once the commit that
+   * holds the update is synced — or with {@link StoreBusyException} when the writer did not take the
+   * update within {@code maxWait} (it is then never applied).
+   */
+  CompletionStage<Opportunity> submit(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    try {
+      return enqueue(code, change).answer(maxWait);
+    } catch (StoreBusyException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private PendingUpdate enqueue(OpportunityCode code, UnaryOperator<Opportunity> change) {
     if (closing) throw new StoreBusyException("the store is closing");
     PendingUpdate update = new PendingUpdate(code, change);
     if (!queue.offer(update)) throw new StoreBusyException(QUEUE_CAPACITY + " updates are waiting already");
-    return update.await(maxWait);
+    return update;
   }
 
   /** Transactions committed so far: fewer than updates when commits were shared. */
@@ -127,17 +154,30 @@ final class GroupCommitWriter implements AutoCloseable {
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
       sql.commit.execute();
       commits.incrementAndGet();
-      batch.forEach(PendingUpdate::finish);
+      answer(batch);
     } catch (RuntimeException | Error | SQLException e) {   // begin or commit failed: nothing of the batch is stored
       log.error("a group commit of {} updates failed: {}", batch.size(), e.toString());
       rollbackQuietly();
       RuntimeException failure = e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : null;
       for (PendingUpdate update : batch) {
         if (update.failure == null) update.failure = failure != null ? failure : e;
-        update.finish();
       }
+      answer(batch);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Completes the batch's callers from the answering thread, so that the writer goes on to the next
+   * batch at once: one hand-off a batch instead of one wake-up a caller on the writer's time.
+   */
+  private void answer(List<PendingUpdate> batch) {
+    List<PendingUpdate> answered = List.copyOf(batch);
+    try {
+      answers.execute(() -> answered.forEach(PendingUpdate::finish));
+    } catch (RejectedExecutionException closed) {   // a writer that outlived its close
+      answered.forEach(PendingUpdate::finish);
     }
   }
 
@@ -222,11 +262,14 @@ final class GroupCommitWriter implements AutoCloseable {
     closing = true;
     try {
       thread.join(bound.toMillis());
-      if (!thread.isAlive()) return true;
-      log.warn("the writer did not finish within {}; interrupting it", bound);
-      abandoned = true;
-      thread.interrupt();
-      thread.join(500);
+      if (thread.isAlive()) {
+        log.warn("the writer did not finish within {}; interrupting it", bound);
+        abandoned = true;
+        thread.interrupt();
+        thread.join(500);
+      }
+      answers.shutdown();   // what the writer handed over is still answered
+      answers.awaitTermination(500, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -262,6 +305,19 @@ final class GroupCommitWriter implements AutoCloseable {
     void finish() {
       if (failure == null) done.complete(stored);
       else done.completeExceptionally(failure);
+    }
+
+    /**
+     * For a caller that does not wait: refused with {@link StoreBusyException} when the writer has
+     * not taken the update within {@code maxWait} (it is then withdrawn, never applied); once taken,
+     * its outcome, however long the transaction takes.
+     */
+    CompletionStage<Opportunity> answer(Duration maxWait) {
+      return done.copy().orTimeout(maxWait.toNanos(), TimeUnit.NANOSECONDS).exceptionallyCompose(failure -> {
+        if (failure instanceof TimeoutException && state.compareAndSet(WAITING, WITHDRAWN))
+          return CompletableFuture.failedFuture(new StoreBusyException("the update waited " + maxWait + " for the writer"));
+        return done;   // its own outcome: a failure of the update itself, or the transaction it is in
+      });
     }
 
     Opportunity await(Duration maxWait) {

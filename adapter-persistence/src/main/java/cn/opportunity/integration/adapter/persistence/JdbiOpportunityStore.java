@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -82,6 +83,12 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   @Override
   public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
     return writer.update(code, change);
+  }
+
+  /** In the next group commit; completed by the writer's answering thread once the commit is synced. */
+  @Override
+  public CompletionStage<Opportunity> updateLater(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    return writer.submit(code, change);
   }
 
   /**

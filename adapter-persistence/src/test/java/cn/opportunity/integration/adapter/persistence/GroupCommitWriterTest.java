@@ -151,6 +151,45 @@ class GroupCommitWriterTest {
     assertEquals(Opportunities.anOpportunity().build().details().source(), sourceOf("G-1"));
   }
 
+  /** {@code submit}: the caller's thread returns at once; the answering thread completes the stage. */
+  @Test
+  void answersASubmittedUpdateFromItsOwnThreadOnceTheCommitIsSynced() throws Exception {
+    GroupCommitWriter writer = writer(Duration.ofSeconds(30));
+    CountDownLatch entered = new CountDownLatch(1);
+    inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", "先")));
+    entered.await();
+    CompletableFuture<String> answeredBy = writer.submit(new OpportunityCode("G-1"), setSource("G-1", "异步"))
+        .thenApply(stored -> stored.details().source() + " by " + Thread.currentThread().getName())
+        .toCompletableFuture();
+    CompletableFuture<Opportunity> missing = writer.submit(new OpportunityCode("NOPE"), setSource("NOPE", "无"))
+        .toCompletableFuture();
+    Thread.sleep(100);
+    assertFalse(answeredBy.isDone(), "answered before its commit");
+
+    release.countDown();
+
+    assertEquals("异步 by opportunity-answers", answeredBy.get(10, TimeUnit.SECONDS));
+    assertEquals("异步", sourceOf("G-1"));
+    assertInstanceOf(OpportunityNotFoundException.class,
+        assertThrows(ExecutionException.class, () -> missing.get(10, TimeUnit.SECONDS)).getCause());
+  }
+
+  @Test
+  void refusesASubmittedUpdateThatWaitedTooLongAndNeverAppliesItLater() throws Exception {
+    GroupCommitWriter writer = writer(Duration.ofMillis(200));
+    CountDownLatch entered = new CountDownLatch(1);
+    inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", "慢")));
+    entered.await();
+
+    CompletableFuture<Opportunity> late = writer.submit(new OpportunityCode("G-1"), setSource("G-1", "迟到")).toCompletableFuture();
+    assertInstanceOf(StoreBusyException.class,
+        assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS)).getCause());
+    release.countDown();
+
+    writer.update(new OpportunityCode("G-2"), setSource("G-2", "之后"));   // the writer went on, past the withdrawn one
+    assertEquals(Opportunities.anOpportunity().build().details().source(), sourceOf("G-1"));
+  }
+
   @Test
   void closesWithinItsBoundPastAHungChangeAndCommitsNothingOfIt() throws Exception {
     GroupCommitWriter writer = writer(Duration.ofSeconds(30));

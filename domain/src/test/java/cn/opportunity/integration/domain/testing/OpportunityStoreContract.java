@@ -4,6 +4,7 @@ import static cn.opportunity.integration.domain.testing.Opportunities.aBareOppor
 import static cn.opportunity.integration.domain.testing.Opportunities.aFullOpportunity;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -111,6 +113,31 @@ public abstract class OpportunityStoreContract {
     assertEquals("展会", stored.details().source());
     assertEquals(new Version(2), stored.version());
     assertEquals(LATER, stored.updatedAt());
+  }
+
+  @Test
+  void storesAnUpdateAnsweredLaterAsUpdateWould() throws Exception {
+    insert(anOpportunity().code("LATER-1").build());
+    Opportunity answered = store.updateLater(new OpportunityCode("LATER-1"),
+            current -> current.apply(patch("LATER-1", OpportunityField.SOURCE, "稍后"), LATER))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(answered, store.findByCode(new OpportunityCode("LATER-1")).orElseThrow());
+    assertEquals("稍后", answered.details().source());
+    assertEquals(new Version(2), answered.version());
+  }
+
+  @Test
+  void answersLaterWithTheFailureUpdateWouldThrow() {
+    Opportunity before = insert(anOpportunity().code("LATER-2").build());
+    ExecutionException unknown = assertThrows(ExecutionException.class,
+        () -> store.updateLater(new OpportunityCode("NOPE"), c -> c).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(OpportunityNotFoundException.class, unknown.getCause());
+    ExecutionException refused = assertThrows(ExecutionException.class,
+        () -> store.updateLater(new OpportunityCode("LATER-2"), c -> {
+          throw new UpdateRejectedException("no");
+        }).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(UpdateRejectedException.class, refused.getCause());
+    assertEquals(before, store.findByCode(new OpportunityCode("LATER-2")).orElseThrow());
   }
 
   @Test
