@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -85,7 +86,17 @@ class HungRequestStopTest {
 
     @Override
     public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
-      return inner.update(code, current -> {
+      return inner.update(code, hung(change));
+    }
+
+    /** The path the HTTP adapter takes: no request thread waits, the writer hangs in its transaction. */
+    @Override
+    public CompletionStage<Opportunity> updateLater(OpportunityCode code, UnaryOperator<Opportunity> change) {
+      return inner.updateLater(code, hung(change));
+    }
+
+    private UnaryOperator<Opportunity> hung(UnaryOperator<Opportunity> change) {
+      return current -> {
         entered.countDown();
         while (release.getCount() > 0) {
           try {
@@ -95,7 +106,7 @@ class HungRequestStopTest {
           }
         }
         return change.apply(current);
-      });
+      };
     }
 
     @Override
