@@ -72,6 +72,7 @@ public final class SqliteDatabase implements AutoCloseable {
    *     than this program knows
    */
   public static SqliteDatabase open(String jdbcUrl) {
+    NativeLibrary.prepare();   // before the driver first loads SQLite
     Path file = createParentDirectories(jdbcUrl);
     boolean uncleanStop = file == null || leftWal(file);   // looked at before this open makes one
     SQLiteDataSource dataSource = new SQLiteDataSource(settings());
