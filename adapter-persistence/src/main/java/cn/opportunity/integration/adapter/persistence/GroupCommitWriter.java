@@ -320,31 +320,20 @@ final class GroupCommitWriter implements AutoCloseable {
       });
     }
 
+    /**
+     * For a caller that waits: {@link #answer}, and an interrupt withdraws the update while the writer
+     * has not taken it; once taken, its outcome is awaited and the interrupt kept for the caller.
+     */
     Opportunity await(Duration maxWait) {
-      try {
-        return done.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        if (state.compareAndSet(WAITING, WITHDRAWN))
-          throw new StoreBusyException("the update waited " + maxWait + " for the writer");
-        return awaitRunning();   // already in a transaction: its outcome decides
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();   // kept for the caller
-        if (state.compareAndSet(WAITING, WITHDRAWN)) throw new StoreBusyException("interrupted while waiting");
-        return awaitRunning();
-      } catch (ExecutionException e) {
-        throw rethrown(e.getCause());
-      }
-    }
-
-    /** Waits for the outcome of an update already in a transaction, keeping an interrupt for later. */
-    private Opportunity awaitRunning() {
+      CompletableFuture<Opportunity> answer = answer(maxWait).toCompletableFuture();
       boolean interrupted = false;
       try {
         while (true) {
           try {
-            return done.get();
+            return answer.get();
           } catch (InterruptedException e) {
             interrupted = true;
+            if (state.compareAndSet(WAITING, WITHDRAWN)) throw new StoreBusyException("interrupted while waiting");
           } catch (ExecutionException e) {
             throw rethrown(e.getCause());
           }

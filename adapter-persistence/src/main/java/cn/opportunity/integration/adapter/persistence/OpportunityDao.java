@@ -8,7 +8,6 @@ import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * The SQL of the {@code opportunity} table; portable (SQLite, PostgreSQL) but for the id column's
@@ -42,15 +41,11 @@ public interface OpportunityDao {
   /** {@link #findByCode}'s query with a positional parameter, for plain JDBC. */
   String SELECT_BY_CODE = "SELECT id, " + COLUMNS + " FROM opportunity WHERE opportunity_code = ?";
 
-  /** {@link #UPDATE} with positional parameters, for plain JDBC: see {@link OpportunityRow#bindUpdate}. */
-  String UPDATE_BY_POSITION = """
-      UPDATE opportunity
-         SET final_customer_name = ?, opportunity_name = ?, project_location = ?, operator_name = ?, amount_cents = ?,
-             expected_close_date = ?, confidence_pct = ?, stage = ?, opportunity_type = ?, product_type = ?, source = ?,
-             sales_expansion_id = ?, channel_expansion_id = ?, pre_sales_id = ?, pre_sales_name = ?, competitor_name = ?,
-             archived = ?, pushed_to_oms = ?, oms_push_time = ?, status = ?, description = ?, created_at = ?,
-             updated_at = ?, version = ?
-       WHERE id = ? AND opportunity_code = ? AND version = ?""";
+  /**
+   * {@link #UPDATE} with each named parameter a positional one, in the same order, for plain JDBC:
+   * see {@link OpportunityRow#bindUpdate}.
+   */
+  String UPDATE_BY_POSITION = UPDATE.replaceAll(":[A-Za-z]+", "?");
 
   @SqlQuery("SELECT id, " + COLUMNS + " FROM opportunity WHERE opportunity_code = :code")
   @RegisterConstructorMapper(OpportunityRow.class)
@@ -69,11 +64,7 @@ public interface OpportunityDao {
       + "ON CONFLICT (opportunity_code) DO NOTHING")
   int[] insertAll(@BindMethods List<OpportunityRow> rows);
 
-  /** See {@link #UPDATE}. */
-  @SqlUpdate(UPDATE)
-  int update(@BindMethods OpportunityRow row);
-
-  /** {@link #update} for many rows: one count each. */
+  /** {@link #UPDATE} for many rows: one count each (1, or 0 for a row not one version ahead). */
   @SqlBatch(UPDATE)
   int[] updateAll(@BindMethods List<OpportunityRow> rows);
 }

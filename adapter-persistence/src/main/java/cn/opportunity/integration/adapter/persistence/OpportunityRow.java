@@ -183,7 +183,7 @@ public record OpportunityRow(
     update.setLong(p++, version);
     update.setLong(p++, id);
     update.setString(p++, opportunityCode);
-    update.setLong(p, version - 1);
+    update.setLong(p, version);   // the statement follows version - 1
   }
 
   private static Long nullableLong(ResultSet result, int column) throws SQLException {

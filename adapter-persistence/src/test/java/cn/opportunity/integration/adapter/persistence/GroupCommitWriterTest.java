@@ -92,6 +92,14 @@ class GroupCommitWriterTest {
     return CompletableFuture.supplyAsync(() -> writer.update(new OpportunityCode(code), change), callers);
   }
 
+  /** An update of G-0 that holds the writer inside its transaction until {@link #release}; returns once it does. */
+  private CompletableFuture<Opportunity> holdTheWriter(GroupCommitWriter writer, String source) throws InterruptedException {
+    CountDownLatch entered = new CountDownLatch(1);
+    CompletableFuture<Opportunity> held = inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", source)));
+    entered.await();
+    return held;
+  }
+
   private static void await(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
@@ -107,9 +115,7 @@ class GroupCommitWriterTest {
   @Test
   void sharesOneCommitAmongWaitingUpdatesAndFailsOnlyTheFailingOnes() throws Exception {
     GroupCommitWriter writer = writer(Duration.ofSeconds(30));
-    CountDownLatch entered = new CountDownLatch(1);
-    CompletableFuture<Opportunity> first = inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", "先")));
-    entered.await();
+    CompletableFuture<Opportunity> first = holdTheWriter(writer, "先");
     RuntimeException refused = new OpportunityNotFoundException("G-1");
     List<CompletableFuture<Opportunity>> good = new ArrayList<>();
     for (int i = 1; i <= 6; i++) good.add(inBackground(writer, "G-2", setSource("G-2", "第" + i + "次")));
@@ -139,9 +145,7 @@ class GroupCommitWriterTest {
   @Test
   void refusesAnUpdateThatWaitedTooLongAndNeverAppliesItLater() throws Exception {
     GroupCommitWriter writer = writer(Duration.ofMillis(200));
-    CountDownLatch entered = new CountDownLatch(1);
-    CompletableFuture<Opportunity> hung = inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", "慢")));
-    entered.await();
+    CompletableFuture<Opportunity> hung = holdTheWriter(writer, "慢");
 
     assertThrows(StoreBusyException.class, () -> writer.update(new OpportunityCode("G-1"), setSource("G-1", "迟到")));
     release.countDown();
@@ -155,9 +159,7 @@ class GroupCommitWriterTest {
   @Test
   void answersASubmittedUpdateFromItsOwnThreadOnceTheCommitIsSynced() throws Exception {
     GroupCommitWriter writer = writer(Duration.ofSeconds(30));
-    CountDownLatch entered = new CountDownLatch(1);
-    inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", "先")));
-    entered.await();
+    holdTheWriter(writer, "先");
     CompletableFuture<String> answeredBy = writer.submit(new OpportunityCode("G-1"), setSource("G-1", "异步"))
         .thenApply(stored -> stored.details().source() + " by " + Thread.currentThread().getName())
         .toCompletableFuture();
@@ -177,9 +179,7 @@ class GroupCommitWriterTest {
   @Test
   void refusesASubmittedUpdateThatWaitedTooLongAndNeverAppliesItLater() throws Exception {
     GroupCommitWriter writer = writer(Duration.ofMillis(200));
-    CountDownLatch entered = new CountDownLatch(1);
-    inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", "慢")));
-    entered.await();
+    holdTheWriter(writer, "慢");
 
     CompletableFuture<Opportunity> late = writer.submit(new OpportunityCode("G-1"), setSource("G-1", "迟到")).toCompletableFuture();
     assertInstanceOf(StoreBusyException.class,
@@ -193,9 +193,7 @@ class GroupCommitWriterTest {
   @Test
   void closesWithinItsBoundPastAHungChangeAndCommitsNothingOfIt() throws Exception {
     GroupCommitWriter writer = writer(Duration.ofSeconds(30));
-    CountDownLatch entered = new CountDownLatch(1);
-    CompletableFuture<Opportunity> hung = inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", "挂起")));
-    entered.await();
+    CompletableFuture<Opportunity> hung = holdTheWriter(writer, "挂起");
 
     long started = System.nanoTime();
     assertFalse(writer.close(Duration.ofMillis(300)));
