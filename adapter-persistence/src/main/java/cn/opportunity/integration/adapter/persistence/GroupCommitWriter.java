@@ -27,8 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +49,7 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Updates in one transaction at most: bounds the time a commit keeps its callers waiting. */
   static final int MAX_BATCH = 256;
 
-  private final Jdbi jdbi;
+  private final ConnectionFactory connections;
   private final ReentrantLock writeLock;
   private final Duration maxWait;
   private final BlockingQueue<PendingUpdate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -66,9 +65,12 @@ final class GroupCommitWriter implements AutoCloseable {
   private final AtomicLong commits = new AtomicLong();
   private Statements statements;   // the writer thread's own connection, opened on first use
 
-  /** @param writeLock the database's one writer lock: held for each transaction */
-  GroupCommitWriter(Jdbi jdbi, ReentrantLock writeLock, Duration maxWait) {
-    this.jdbi = jdbi;
+  /**
+   * @param connections the database's connections: the writer opens one, its own, at its first update
+   * @param writeLock the database's one writer lock: held for each transaction
+   */
+  GroupCommitWriter(ConnectionFactory connections, ReentrantLock writeLock, Duration maxWait) {
+    this.connections = connections;
     this.writeLock = writeLock;
     this.maxWait = maxWait;
     this.thread = new Thread(this::run, "opportunity-writer");
@@ -206,27 +208,26 @@ final class GroupCommitWriter implements AutoCloseable {
    * The writer's connection (autocommit; transactions by explicit {@code BEGIN IMMEDIATE}) and its
    * statements, prepared once: plain JDBC on the hot path, see {@link OpportunityRow#read}.
    */
-  private record Statements(Handle handle, PreparedStatement begin, PreparedStatement commit,
+  private record Statements(Connection connection, PreparedStatement begin, PreparedStatement commit,
       PreparedStatement rollback, PreparedStatement savepoint, PreparedStatement release,
       PreparedStatement rollbackToSavepoint, PreparedStatement select, PreparedStatement update) {
 
-    static Statements open(Jdbi jdbi) throws SQLException {
-      Handle handle = jdbi.open();
+    static Statements open(ConnectionFactory connections) throws SQLException {
+      Connection c = connections.openConnection();
       try {
-        Connection c = handle.getConnection();
-        return new Statements(handle, c.prepareStatement("BEGIN IMMEDIATE"), c.prepareStatement("COMMIT"),
+        return new Statements(c, c.prepareStatement("BEGIN IMMEDIATE"), c.prepareStatement("COMMIT"),
             c.prepareStatement("ROLLBACK"), c.prepareStatement("SAVEPOINT one_update"),
             c.prepareStatement("RELEASE one_update"), c.prepareStatement("ROLLBACK TO one_update"),
             c.prepareStatement(OpportunityDao.SELECT_BY_CODE), c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION));
       } catch (SQLException | RuntimeException e) {
-        handle.close();
+        c.close();
         throw e;
       }
     }
   }
 
   private Statements statements() throws SQLException {
-    if (statements == null) statements = Statements.open(jdbi);
+    if (statements == null) statements = Statements.open(connections);
     return statements;
   }
 
@@ -244,8 +245,8 @@ final class GroupCommitWriter implements AutoCloseable {
   private void closeStatements() {
     if (statements == null) return;
     try {
-      statements.handle().close();   // closes the connection, and with it its statements
-    } catch (RuntimeException e) {
+      statements.connection().close();   // and with it its statements
+    } catch (SQLException | RuntimeException e) {
       log.warn("closing the writer's connection failed: {}", e.toString());
     }
     statements = null;

@@ -13,16 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** The last good dictionary of each remote source, in four small tables, replaced in one transaction. */
 public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStore {
-  private final Jdbi jdbi;
+  private final Supplier<Jdbi> jdbi;
   private final ReentrantLock writeLock;
 
   /** @param writeLock the database's one writer lock, shared by its stores */
-  JdbiDictionarySnapshotStore(Jdbi jdbi, ReentrantLock writeLock) {
+  JdbiDictionarySnapshotStore(Supplier<Jdbi> jdbi, ReentrantLock writeLock) {
     this.jdbi = jdbi;
     this.writeLock = writeLock;
   }
@@ -36,7 +37,7 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
   public Optional<DictionarySnapshot> load(String source) {
     writeLock.lock();
     try {
-      return jdbi.withHandle(handle -> read(handle, source));
+      return jdbi.get().withHandle(handle -> read(handle, source));
     } finally {
       writeLock.unlock();
     }
@@ -71,7 +72,7 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
   public void save(String source, DictionarySnapshot snapshot) {
     writeLock.lock();
     try {
-      jdbi.useTransaction(handle -> replace(handle, source, snapshot));
+      jdbi.get().useTransaction(handle -> replace(handle, source, snapshot));
     } finally {
       writeLock.unlock();
     }

@@ -5,6 +5,7 @@ import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,20 +34,26 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   /** Rows a bulk statement (batch or {@code IN} list) carries at most. */
   static final int CHUNK = 500;
 
-  private final Jdbi jdbi;
+  private final Supplier<Jdbi> jdbi;
+  private final ConnectionFactory connections;
   private final ReentrantLock writeLock;
   private final GroupCommitWriter writer;
 
-  /** @param writeLock the database's one writer lock, shared by its stores and its writer */
-  JdbiOpportunityStore(Jdbi jdbi, ReentrantLock writeLock, GroupCommitWriter writer) {
+  /**
+   * @param jdbi the database's Jdbi, built at its first use
+   * @param connections the database's connections, for the health check without Jdbi
+   * @param writeLock the database's one writer lock, shared by its stores and its writer
+   */
+  JdbiOpportunityStore(Supplier<Jdbi> jdbi, ConnectionFactory connections, ReentrantLock writeLock, GroupCommitWriter writer) {
     this.jdbi = jdbi;
+    this.connections = connections;
     this.writeLock = writeLock;
     this.writer = writer;
   }
 
   @Override
   public Optional<Opportunity> findByCode(OpportunityCode code) {
-    return jdbi.withExtension(OpportunityDao.class, dao -> dao.findByCode(code.value())).map(OpportunityRow::toDomain);
+    return jdbi.get().withExtension(OpportunityDao.class, dao -> dao.findByCode(code.value())).map(OpportunityRow::toDomain);
   }
 
   /** {@inheritDoc} One connection, one query per {@link #CHUNK} codes. */
@@ -54,7 +62,7 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     List<String> distinct = codes.stream().map(OpportunityCode::value).distinct().toList();
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
     if (distinct.isEmpty()) return found;
-    jdbi.useExtension(OpportunityDao.class, dao -> {
+    jdbi.get().useExtension(OpportunityDao.class, dao -> {
       for (List<String> chunk : chunks(distinct)) {
         for (OpportunityRow row : dao.findAllByCode(chunk)) {
           Opportunity opportunity = row.toDomain();
@@ -102,7 +110,7 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     if (created.isEmpty() && updated.isEmpty()) return;
     List<OpportunityRow> inserts = created.stream().map(OpportunityRow::from).toList();
     List<OpportunityRow> updates = updated.stream().map(OpportunityRow::from).toList();
-    writing(() -> jdbi.inTransaction(handle -> {
+    writing(() -> jdbi.get().inTransaction(handle -> {
       OpportunityDao dao = handle.attach(OpportunityDao.class);
       for (List<OpportunityRow> chunk : chunks(inserts)) requireOneEach(dao.insertAll(chunk), chunk, "exists already");
       for (List<OpportunityRow> chunk : chunks(updates))
@@ -131,8 +139,8 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   /** Reads the schema's version: false when the file cannot be opened and read. */
   @Override
   public boolean isAvailable() {
-    try {
-      return jdbi.withHandle(Migrations::version) > 0;
+    try (Connection connection = connections.openConnection()) {
+      return Migrations.version(connection) > 0;
     } catch (Exception e) {
       log.debug("store unavailable: {}", e.toString());
       return false;

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,47 +30,74 @@ final class Migrations {
 
   private Migrations() {}
 
-  /** Brings the schema up to date; returns its version. */
-  static int apply(Jdbi jdbi) {
-    return apply(jdbi, DIRECTORY, FILES);
+  /** Brings the schema up to date, on a connection of its own; returns its version. */
+  static int apply(ConnectionFactory connections) throws SQLException {
+    return apply(connections, DIRECTORY, FILES);
   }
 
-  /** {@link #apply(Jdbi)} with other files, for tests. */
-  static int apply(Jdbi jdbi, String directory, List<String> files) {
-    jdbi.useHandle(handle -> handle.execute("""
-        CREATE TABLE IF NOT EXISTS schema_history (
-            version     INTEGER PRIMARY KEY,
-            description TEXT    NOT NULL,
-            applied_at  TEXT    NOT NULL)"""));
-    int known = files.size();
-    int current = jdbi.withHandle(Migrations::version);
-    if (current > known)
-      throw new IllegalStateException("its schema is at version " + current + ", newer than this program knows ("
-          + known + "): run the newer program, or restore a backup made for this one");
-    for (int version = current + 1; version <= known; version++) {
-      String file = files.get(version - 1);
-      if (!file.startsWith("V" + version + "__") || !file.endsWith(".sql"))
-        throw new IllegalStateException("migration " + version + " is named " + file + ", not V" + version + "__….sql");
-      String sql = read(directory + file);
-      int next = version;
-      boolean applied = jdbi.inTransaction(handle -> {
-        if (version(handle) >= next) return false;   // another process was quicker
-        handle.createScript(sql).execute();
-        handle.createUpdate("INSERT INTO schema_history (version, description, applied_at) VALUES (?, ?, ?)")
-            .bind(0, next)
-            .bind(1, file.substring(file.indexOf("__") + 2, file.length() - ".sql".length()))
-            .bind(2, OpportunityRow.INSTANT.format(Instant.now()))
-            .execute();
-        return true;
-      });
-      if (applied) log.info("applied migration {}", file);
+  /**
+   * {@link #apply(ConnectionFactory)} with other files, for tests. Plain JDBC, not Jdbi: it runs at
+   * every start, before the first request can be served, and Jdbi's set-up costs more than all of it.
+   */
+  static int apply(ConnectionFactory connections, String directory, List<String> files) throws SQLException {
+    try (Connection connection = connections.openConnection(); Statement statement = connection.createStatement()) {
+      statement.executeUpdate("""
+          CREATE TABLE IF NOT EXISTS schema_history (
+              version     INTEGER PRIMARY KEY,
+              description TEXT    NOT NULL,
+              applied_at  TEXT    NOT NULL)""");
+      int known = files.size();
+      int current = version(connection);
+      if (current > known)
+        throw new IllegalStateException("its schema is at version " + current + ", newer than this program knows ("
+            + known + "): run the newer program, or restore a backup made for this one");
+      for (int version = current + 1; version <= known; version++) {
+        String file = files.get(version - 1);
+        if (!file.startsWith("V" + version + "__") || !file.endsWith(".sql"))
+          throw new IllegalStateException("migration " + version + " is named " + file + ", not V" + version + "__….sql");
+        if (applyOne(connection, version, file, read(directory + file))) log.info("applied migration {}", file);
+      }
+      return known;
     }
-    return known;
+  }
+
+  /** One migration and its history row in one transaction: false when another process was quicker. */
+  private static boolean applyOne(Connection connection, int version, String file, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("BEGIN IMMEDIATE");
+      try {
+        if (version(connection) >= version) {
+          statement.execute("ROLLBACK");
+          return false;
+        }
+        statement.executeUpdate(sql);   // every statement of the file (sqlite3_exec)
+        try (PreparedStatement history = connection.prepareStatement(
+            "INSERT INTO schema_history (version, description, applied_at) VALUES (?, ?, ?)")) {
+          history.setInt(1, version);
+          history.setString(2, file.substring(file.indexOf("__") + 2, file.length() - ".sql".length()));
+          history.setString(3, OpportunityRow.INSTANT.format(Instant.now()));
+          history.executeUpdate();
+        }
+        statement.execute("COMMIT");
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          statement.execute("ROLLBACK");
+        } catch (SQLException rollbackFailed) {
+          e.addSuppressed(rollbackFailed);
+        }
+        throw e;
+      }
+    }
   }
 
   /** The highest version recorded: 0 for a new database. */
-  static int version(Handle handle) {
-    return handle.createQuery("SELECT COALESCE(MAX(version), 0) FROM schema_history").mapTo(Integer.class).one();
+  static int version(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_history")) {
+      row.next();
+      return row.getInt(1);
+    }
   }
 
   private static String read(String resource) {

@@ -61,7 +61,7 @@ class GroupCommitWriterTest {
   }
 
   private GroupCommitWriter writer(Duration maxWait) {
-    GroupCommitWriter writer = new GroupCommitWriter(database.jdbi(), new ReentrantLock(true), maxWait);
+    GroupCommitWriter writer = new GroupCommitWriter(database.connections(), new ReentrantLock(true), maxWait);
     writers.add(writer);
     return writer;
   }

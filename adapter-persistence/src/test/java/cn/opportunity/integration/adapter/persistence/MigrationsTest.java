@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -39,11 +40,11 @@ class MigrationsTest {
         .bind(0, table).mapTo(Integer.class).one()) == 1;
   }
 
-  /** A Jdbi on a file with the database's settings, but no migrations run. */
-  private Jdbi bareJdbi(String name) {
+  /** A file with the database's settings, but no migrations run. */
+  private SQLiteDataSource bare(String name) {
     SQLiteDataSource dataSource = new SQLiteDataSource(SqliteDatabase.settings());
     dataSource.setUrl(databases.url(name));
-    return Jdbi.create(dataSource);
+    return dataSource;
   }
 
   @Test
@@ -90,21 +91,24 @@ class MigrationsTest {
   }
 
   @Test
-  void rollsBackAFailingMigrationWholeAndKeepsTheOnesBefore() {
-    Jdbi jdbi = bareJdbi("broken.db");
+  void rollsBackAFailingMigrationWholeAndKeepsTheOnesBefore() throws SQLException {
+    SQLiteDataSource file = bare("broken.db");
+    Jdbi jdbi = Jdbi.create(file);
     List<String> files = List.of("V1__first.sql", "V2__half.sql");
-    assertThrows(RuntimeException.class, () -> Migrations.apply(jdbi, "/db/broken/", files));
+    assertThrows(SQLException.class, () -> Migrations.apply(file::getConnection, "/db/broken/", files));
     assertEquals(List.of(1), history(jdbi).stream().map(row -> row.get("version")).toList());
     assertTrue(tableExists(jdbi, "first_table"));
     assertFalse(tableExists(jdbi, "half_table"), "the failed migration's first statement is rolled back");
-    assertEquals(1, Migrations.apply(jdbi, "/db/broken/", files.subList(0, 1)), "and version 1 is not applied again");
+    assertEquals(1, Migrations.apply(file::getConnection, "/db/broken/", files.subList(0, 1)),
+        "and version 1 is not applied again");
   }
 
   @Test
   void refusesAMigrationListOutOfOrder() {
-    Jdbi jdbi = bareJdbi("order.db");
+    SQLiteDataSource file = bare("order.db");
+    Jdbi jdbi = Jdbi.create(file);
     IllegalStateException refused = assertThrows(IllegalStateException.class,
-        () -> Migrations.apply(jdbi, "/db/broken/", List.of("V2__half.sql")));
+        () -> Migrations.apply(file::getConnection, "/db/broken/", List.of("V2__half.sql")));
     assertTrue(refused.getMessage().contains("migration 1 is named V2__half.sql"), refused.getMessage());
     assertFalse(tableExists(jdbi, "half_table"));
   }

@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityField;
+import cn.opportunity.integration.domain.OpportunityPatch;
 import cn.opportunity.integration.domain.testing.CapturedLog;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +83,24 @@ class SqliteDatabaseTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void opensUpdatesAndAnswersHealthWithoutBuildingJdbi() {
+    SqliteDatabase seeded = databases.open("lazy.db");
+    seeded.opportunityStore().importAll(List.of(anOpportunity().code("LZ-1").build()), List.of());
+    seeded.close();
+
+    SqliteDatabase database = databases.open("lazy.db");
+    assertTrue(database.opportunityStore().isAvailable());
+    Opportunity stored = database.opportunityStore().update(new OpportunityCode("LZ-1"),
+        current -> current.apply(
+            OpportunityPatch.builder(current.code()).set(OpportunityField.DESCRIPTION, "懒加载").build(), Instant.now()));
+    assertEquals(2, stored.version().value());
+    assertFalse(database.jdbiBuilt(), "the path to the first update does not wait for Jdbi's set-up");
+
+    assertEquals(stored, database.opportunityStore().findByCode(new OpportunityCode("LZ-1")).orElseThrow());
+    assertTrue(database.jdbiBuilt(), "built at its first use");
   }
 
   @Test
