@@ -263,6 +263,17 @@ class HttpApiTest {
   }
 
   @Test
+  void showsAnOpportunityLargerThanTheAnswerBufferWhole() throws Exception {
+    start();
+    String description = "商机备注".repeat(500);   // the 2,000 characters allowed: 6,000 bytes of UTF-8
+    assertSuccess(send(put(update("\"description\":\"" + description + "\""), SECRET)), storedId());
+    HttpResponse<String> response = send(getOpportunity(CODE, SECRET));
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(response.body().getBytes(StandardCharsets.UTF_8).length > 6_000, "larger than one copy buffer");
+    assertEquals(description, JSON.readTree(response.body()).get("data").get("description").asText());
+  }
+
+  @Test
   void acceptsEitherSecretDuringARotation() throws Exception {
     start();
     assertSuccess(send(put(update("\"source\":\"a\""), SECRET)), storedId());
