@@ -53,13 +53,15 @@ class SqliteDatabaseTest {
         "journal_mode", h.createQuery("PRAGMA journal_mode").mapTo(String.class).one(),
         "synchronous", h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one(),
         "busy_timeout", h.createQuery("PRAGMA busy_timeout").mapTo(Integer.class).one(),
-        "foreign_keys", h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one());
+        "foreign_keys", h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one(),
+        "wal_autocheckpoint", h.createQuery("PRAGMA wal_autocheckpoint").mapTo(Integer.class).one());
   }
 
   @Test
   void configuresEveryConnectionForDurability() {
     Jdbi jdbi = databases.open("pragmas.db").jdbi();   // the stores' Jdbi
-    Map<String, Object> expected = Map.of("journal_mode", "wal", "synchronous", 2, "busy_timeout", 5000, "foreign_keys", 1);
+    Map<String, Object> expected = Map.of("journal_mode", "wal", "synchronous", 2, "busy_timeout", 5000, "foreign_keys", 1,
+        "wal_autocheckpoint", SqliteDatabase.CHECKPOINT_PAGES);
     for (int connection = 0; connection < 3; connection++) assertEquals(expected, jdbi.withHandle(SqliteDatabaseTest::pragmas));
     assertEquals(expected, jdbi.inTransaction(SqliteDatabaseTest::pragmas));
   }
@@ -109,6 +111,36 @@ class SqliteDatabaseTest {
     database.opportunityStore().importAll(List.of(anOpportunity().code("AN-1").build()), List.of());
     assertTrue(database.opportunityStore().findByCode(new OpportunityCode("AN-1")).isPresent());
     assertTrue(Files.size(databases.file("anchor.db-wal")) > 0, "the commit is still in the WAL");
+  }
+
+  /** A commit that crosses {@link SqliteDatabase#CHECKPOINT_PAGES} checkpoints: the WAL never holds many more. */
+  @Test
+  void checkpointsInSmallStepsUnderSteadyUpdates() throws Exception {
+    SqliteDatabase seeded = databases.open("steps.db");
+    seeded.opportunityStore().importAll(IntStream.range(0, 3_000)
+        .mapToObj(i -> anOpportunity().code("ST-" + i).details(d -> d.description("x".repeat(400))).build())
+        .toList(), List.of());
+    seeded.close();   // the import's WAL goes with it: the file below grows from nothing
+
+    SqliteDatabase database = databases.open("steps.db");
+    for (int i = 0; i < 3_000; i += 7) {   // one commit each, over pages all across the file
+      database.opportunityStore().update(new OpportunityCode("ST-" + i), current -> current.apply(
+          OpportunityPatch.builder(current.code()).set(OpportunityField.DESCRIPTION, "y".repeat(400)).build(),
+          Instant.now()));
+    }
+    // A WAL file is reused from its start after a checkpoint, never shrunk: its size is its high-water mark.
+    long mostFrames = walFrames(databases.file("steps.db-wal"));
+    assertTrue(mostFrames >= SqliteDatabase.CHECKPOINT_PAGES && mostFrames < SqliteDatabase.CHECKPOINT_PAGES + 20,
+        "frames the WAL held at most: " + mostFrames);
+  }
+
+  /** A WAL file's frames: a 32-byte header, then frames of a 24-byte header and one page each. */
+  private static long walFrames(Path wal) throws Exception {
+    try (RandomAccessFile file = new RandomAccessFile(wal.toFile(), "r")) {
+      file.seek(8);
+      int pageSize = file.readInt();   // big-endian, as SQLite writes it
+      return (file.length() - 32) / (pageSize + 24);
+    }
   }
 
   @Test
