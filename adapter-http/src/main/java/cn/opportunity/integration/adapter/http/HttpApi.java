@@ -54,7 +54,7 @@ public final class HttpApi {
       app.startup.showOldJavalinVersionWarning = false;
       app.http.prefer405over404 = true;                              // a known path, a wrong method: 405
       app.http.maxRequestSize = IntegrationEndpoints.MAX_BODY_BYTES;  // only if someone calls ctx.body()
-      app.http.responseBufferSize = 4_096;   // Javalin's copy buffer per answer (else Jetty's 32 KiB, new each time)
+      app.http.responseBufferSize = 4_096;   // the copy buffer of each answer (default: a new 32 KiB one)
       app.jetty.modifyServer(server -> {
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);    // with Javalin's StatisticsHandler: a graceful stop
         server.setErrorHandler(new EnvelopeErrorHandler());  // Jetty's own errors as the envelope too
