@@ -40,7 +40,7 @@ public final class SqliteDatabase implements AutoCloseable {
    * WAL pages after which a commit copies them into the database file ({@code wal_autocheckpoint};
    * SQLite's default is 1,000). The copy runs inside the commit that crosses the mark and ends with an
    * fsync of the database file, and every update waiting meanwhile waits for it: under the bench's
-   * load a checkpoint of 1,000 scattered pages held the writer ≈ 20 ms (its fsync alone 9–12 ms) and
+   * load a checkpoint of 1,000 scattered pages held the writer over 10 ms (its fsync alone 9–12 ms) and
    * set the p99; with 250 the p99 fell from 19–22 ms to 14–15 ms at 0.96 of the throughput
    * (docs/performance.md, step 13). Durability is the same: the WAL is synced before, the file after.
    */
