@@ -2,12 +2,10 @@ package cn.opportunity.integration.bench.jmh;
 
 import cn.opportunity.integration.adapter.http.StrictJsonReader;
 import cn.opportunity.integration.adapter.persistence.SqliteDatabase;
-import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityPatch;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
-import cn.opportunity.integration.domain.testing.Opportunities;
 import cn.opportunity.integration.domain.update.UpdatePolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,9 +63,7 @@ public class GroupCommitBenchmark {
     directory = Files.createTempDirectory("group-commit-bench");
     database = SqliteDatabase.open("jdbc:sqlite:" + directory.resolve("bench.db"));
     store = database.opportunityStore();
-    List<NewOpportunity> seeded = new ArrayList<>(opportunities);
-    for (int n = 1; n <= opportunities; n++) seeded.add(Opportunities.anOpportunity().code(TypicalBodies.code(n)).build());
-    store.importAll(seeded, List.of());
+    store.importAll(TypicalBodies.seeded(opportunities), List.of());
 
     StrictJsonReader reader = new StrictJsonReader();
     UpdatePolicy policy = new UpdatePolicy(ZoneId.of("Asia/Shanghai"));

@@ -2,18 +2,15 @@ package cn.opportunity.integration.bench.jmh;
 
 import cn.opportunity.integration.adapter.http.StrictJsonReader;
 import cn.opportunity.integration.application.ApplyIntegrationUpdate;
-import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.OpportunityId;
 import cn.opportunity.integration.domain.OpportunityPatch;
 import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
-import cn.opportunity.integration.domain.testing.Opportunities;
 import cn.opportunity.integration.domain.update.SentFields;
 import cn.opportunity.integration.domain.update.UpdatePolicy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,9 +58,7 @@ public class RequestPathBenchmark {
   public void setUp() {
     bodies = TypicalBodies.generate(BODIES, CODES, 42);
     InMemoryOpportunityStore store = new InMemoryOpportunityStore();
-    List<NewOpportunity> seeded = new ArrayList<>();
-    for (int n = 1; n <= CODES; n++) seeded.add(Opportunities.anOpportunity().code(TypicalBodies.code(n)).build());
-    store.importAll(seeded, List.of());
+    store.importAll(TypicalBodies.seeded(CODES), List.of());
     update = new ApplyIntegrationUpdate(store, dictionary, policy, Clock.systemUTC());
   }
 

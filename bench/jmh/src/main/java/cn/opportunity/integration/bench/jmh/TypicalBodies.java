@@ -1,6 +1,10 @@
 package cn.opportunity.integration.bench.jmh;
 
+import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.testing.Opportunities;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -21,6 +25,13 @@ final class TypicalBodies {
   /** The code of the {@code n}-th seeded opportunity (1-based), as bench/Gen.java writes it. */
   static String code(int n) {
     return String.format("BENCH-%07d", n);
+  }
+
+  /** The opportunities with the codes 1..codes, for a store the bodies can update. */
+  static List<NewOpportunity> seeded(int codes) {
+    List<NewOpportunity> seeded = new ArrayList<>(codes);
+    for (int n = 1; n <= codes; n++) seeded.add(Opportunities.anOpportunity().code(code(n)).build());
+    return seeded;
   }
 
   /** {@code count} bodies over the codes 1..codes. */
