@@ -69,10 +69,9 @@ public final class HttpApi {
       app.routes.get("/health", healthEndpoint::get);
 
       // The error table: every failure leaves as the envelope with its status.
-      app.routes.exception(RequestRefused.class, (e, ctx) -> {
-        IntegrationEndpoints.dropUnreadBody(ctx);   // so that a client still sending reads its answer
-        Envelope.failure(ctx, e.status, e.getMessage());
-      });
+      // Refusals never wait for the body: what is left of it is not read, and Jetty closes the
+      // connection after the answer (decisions.md, "Refusals do not wait for the body").
+      app.routes.exception(RequestRefused.class, (e, ctx) -> Envelope.failure(ctx, e.status, e.getMessage()));
       app.routes.exception(MalformedBodyException.class,
           (e, ctx) -> Envelope.failure(ctx, 400, HttpMessages.MALFORMED_BODY));
       app.routes.exception(UpdateRejectedException.class, (e, ctx) -> Envelope.failure(ctx, 400, e.getMessage()));

@@ -20,12 +20,14 @@ final class HttpMessages {
   static final String URI_TOO_LONG = "请求地址过长";
   static final String HEADERS_TOO_LARGE = "请求头过大";
   static final String BAD_REQUEST = "请求无效";
+  static final String REQUEST_TIMEOUT = "请求超时";
 
   /** The text for a status that Javalin or Jetty chose (unknown route, wrong method, bad HTTP, …). */
   static String forStatus(int status) {
     return switch (status) {
       case 404 -> NO_SUCH_ROUTE;
       case 405 -> METHOD_NOT_ALLOWED;
+      case 408 -> REQUEST_TIMEOUT;
       case 413 -> BODY_TOO_LARGE;
       case 414 -> URI_TOO_LONG;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;

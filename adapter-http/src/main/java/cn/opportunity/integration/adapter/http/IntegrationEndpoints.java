@@ -7,7 +7,7 @@ import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.update.SentFields;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
 final class IntegrationEndpoints {
   /** Bodies above 64 KiB are refused with 413 without being read further. */
   static final int MAX_BODY_BYTES = 64 * 1024;
-  /** How much of a refused request's body is still read (and dropped) so that the client gets its answer. */
-  static final int DRAINED_BYTES = 1024 * 1024;
+  /**
+   * A body must arrive whole within this time of its request's start (at least 6.5 KB/s for the
+   * largest): a slower one is refused with 408, so that no client holds the server's memory forever.
+   */
+  static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
   /** {@code application/json}, optionally with {@code charset=utf-8}; case and spaces do not matter. */
   private static final Pattern JSON_TYPE = Pattern.compile(
       "\\s*application/json\\s*(;\\s*charset\\s*=\\s*(utf-8|\"utf-8\")\\s*)?", Pattern.CASE_INSENSITIVE);
@@ -32,16 +35,27 @@ final class IntegrationEndpoints {
     this.get = get;
   }
 
-  /** {@code PUT …/update}: steps 2–3 here (the secret was checked before), 4–8 in the use case. */
+  /**
+   * {@code PUT …/update}: steps 2–3 here (the secret was checked before), 4–8 in the use case. No
+   * request thread waits, neither for the body nor for the commit: the body is read as it arrives
+   * ({@link BodyReader}), and the answer is written once the store has the change. A failure
+   * reaches the error table as thrown.
+   */
   void update(Context ctx) {
-    requireJsonContentType(ctx.header("Content-Type"));   // 415
-    byte[] body = readLimited(ctx);                        // 413
-    SentFields sent = reader.read(body);                   // 400 请求体不是有效的 JSON 对象
-    // Steps 4–6 throw here; the answer is written once the store has the change (7–8), and no
-    // request thread waits for the commit meanwhile. A failure reaches the error table as thrown.
-    CompletableFuture<Void> answered = update.applyLater(sent).toCompletableFuture()
-        .thenAccept(id -> Envelope.success(ctx, id.value()));
-    ctx.future(() -> answered);
+    requireJsonContentType(ctx.header("Content-Type"));             // 415
+    if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES)          // 413 as announced, nothing read
+      throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
+    ctx.future(() -> readBody(ctx)                                  // 413 as sent, 400, 408
+        .thenCompose(body -> update.applyLater(reader.read(body)))  // 400 not JSON; 4–6 throw, 7–8 later
+        .thenAccept(id -> Envelope.success(ctx, id.value())));
+  }
+
+  private static CompletableFuture<byte[]> readBody(Context ctx) {
+    try {
+      return BodyReader.read(ctx.req(), MAX_BODY_BYTES, BODY_DEADLINE);
+    } catch (IOException | IllegalStateException unreadable) {
+      return CompletableFuture.failedFuture(new RequestRefused(400, HttpMessages.BAD_REQUEST));
+    }
   }
 
   /** {@code GET …/{opportunityCode}}: the opportunity in canonical form. */
@@ -52,40 +66,6 @@ final class IntegrationEndpoints {
   static void requireJsonContentType(String header) {
     if (header == null || !JSON_TYPE.matcher(header).matches())
       throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
-  }
-
-  /**
-   * The body, refused with 413 past the limit whether or not a Content-Length announced it, and
-   * with 400 {@code 请求无效} when it is not well-formed HTTP (a broken chunk, shorter than announced):
-   * Jetty finds those only as the body is read, and they are the client's fault, not ours.
-   */
-  private static byte[] readLimited(Context ctx) {
-    if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
-    try {
-      byte[] body = ctx.req().getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-      if (body.length > MAX_BODY_BYTES) throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
-      return body;
-    } catch (IOException brokenBody) {
-      throw new RequestRefused(400, HttpMessages.BAD_REQUEST);
-    }
-  }
-
-  /**
-   * Before a refusal: reads what is left of a body of at most {@link #DRAINED_BYTES} and drops it.
-   * Many clients read the answer only once they have sent everything; a connection closed with
-   * their body unread would show them a reset instead of the answer. A larger body is not read:
-   * the connection closes as the answer leaves.
-   */
-  static void dropUnreadBody(Context ctx) {
-    if (ctx.req().getContentLengthLong() > DRAINED_BYTES) return;
-    try {
-      InputStream in = ctx.req().getInputStream();
-      byte[] dropped = new byte[8192];
-      long left = DRAINED_BYTES;
-      for (int read; left > 0 && (read = in.read(dropped, 0, (int) Math.min(dropped.length, left))) >= 0; ) left -= read;
-    } catch (IOException | IllegalStateException gone) {
-      // a broken body or a closed stream: nothing left to drop
-    }
   }
 
   /** Every member, in the contract's order, each in its canonical JSON form; null when never set. */

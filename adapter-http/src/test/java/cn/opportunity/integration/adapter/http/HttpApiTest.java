@@ -44,6 +44,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -426,26 +427,37 @@ class HttpApiTest {
   }
 
   /**
-   * Many clients (the JDK's among them) read the answer only once they have sent the whole body; if
-   * the server closed the connection under them, they would see a broken pipe instead of the 413.
-   * So a body up to 1 MiB is read to its end first, and the connection lives on: a request sent
-   * right after it on the same connection is answered too.
+   * A refusal decided before the body is read does not wait for it: the answer leaves at once with
+   * {@code Connection: close}, the rest of the body is never read, and the connection ends after
+   * the answer (a request pipelined behind it is not answered). A client that sends its whole body
+   * before reading (the JDK's) still gets its answer, not a broken pipe.
    */
   @Test
-  void readsALargeBodyToItsEndBeforeAnswering413() throws Exception {
+  void answersARefusalWithoutReadingTheBodyThenClosesTheConnection() throws Exception {
     start();
     String body = update("\"description\":\"" + "x".repeat(1024 * 1024 - 100) + "\"");
-    String head = "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\nX-Internal-Secret: " + SECRET
-        + "\r\nContent-Type: application/json\r\n";
     String next = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-    String sized = head + "Content-Length: " + body.length() + "\r\n\r\n" + body + next;
-    String chunked = head + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body
-        + "\r\n0\r\n\r\n" + next;
-    for (String request : new String[] {sized, chunked}) {
-      String answer = raw("127.0.0.1", request);
-      assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
-      assertTrue(answer.contains("{\"code\":\"-1\",\"msg\":\"请求体过大\",\"data\":null}HTTP/1.1 200 "), answer);
+    String[][] refusals = {
+        {"X-Internal-Secret: wrong\r\nContent-Type: application/json\r\nContent-Length: " + body.length(), "401", "内部接口鉴权失败"},
+        {"X-Internal-Secret: " + SECRET + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length(), "415",
+            "Content-Type 必须为 application/json"},
+        {"X-Internal-Secret: " + SECRET + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length(), "413", "请求体过大"},
+        {"X-Internal-Secret: " + SECRET + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked", "413", "请求体过大"}};
+    for (String[] refusal : refusals) {
+      String sent = refusal[0].endsWith("chunked") ? Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n" : body;
+      String answer = raw("127.0.0.1", "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\n" + refusal[0] + "\r\n\r\n" + sent + next);
+      assertTrue(answer.startsWith("HTTP/1.1 " + refusal[1] + " "), answer);
+      assertTrue(answer.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+      assertTrue(answer.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"" + refusal[2] + "\",\"data\":null}"), answer);
     }
+    String expecting = raw("127.0.0.1", "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\nX-Internal-Secret: wrong\r\n"
+        + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n");
+    assertTrue(expecting.startsWith("HTTP/1.1 401 "), "no 100 Continue for a refused body: " + expecting);
+    String large = update("\"description\":\"" + "x".repeat(8 * 1024 * 1024) + "\"");
+    assertEnvelope(send(put(large, "wrong")), 401, "内部接口鉴权失败");
+    assertEnvelope(send(put(large, SECRET)), 413, "请求体过大");
+    assertEnvelope(send(put("", SECRET).PUT(HttpRequest.BodyPublishers.ofInputStream(
+        () -> new ByteArrayInputStream(large.getBytes(StandardCharsets.UTF_8))))), 413, "请求体过大");
     assertEquals(1, stored().version().value());
   }
 
