@@ -14,7 +14,7 @@ public final class GetOpportunity {
   }
 
   /**
-   * @param code as the caller wrote it; surrounding spaces are ignored
+   * @param code as the caller wrote it; white space around it is ignored ({@link OpportunityCode#parse})
    * @throws OpportunityNotFoundException when no opportunity has it (or it cannot be a code)
    */
   public Opportunity byCode(String code) {

@@ -1,6 +1,7 @@
 package cn.opportunity.integration.bootstrap;
 
 import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.Text;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
 import cn.opportunity.integration.domain.dictionary.LostReason;
 import cn.opportunity.integration.domain.dictionary.SalesFlow;
@@ -90,7 +91,7 @@ final class StagesFile {
 
   private static String text(JsonNode parent, String name) {
     JsonNode node = parent.get(name);
-    if (node == null || !node.isValueNode() || node.asText().isBlank())
+    if (node == null || !node.isValueNode() || Text.isBlank(node.asText()))
       throw new IllegalArgumentException("every entry needs a non-blank \"" + name + "\"");
     return node.asText();
   }

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.Stage;
 import cn.opportunity.integration.domain.dictionary.StageKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +52,21 @@ class StagesFileTest {
     DictionarySnapshot snapshot = StagesFile.read(file("{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}]}"), NOW);
     assertEquals("default", snapshot.flows().get(0).id());
     assertTrue(snapshot.resolveStage("a").isPresent());
+  }
+
+  /** A file filled from a spreadsheet: no-break spaces around codes, names and kinds are trimmed, not inside. */
+  @Test
+  void trimsNoBreakSpacesAroundCodesNamesAndKinds() throws Exception {
+    DictionarySnapshot snapshot = StagesFile.read(
+        file("{\"stages\":[{\"code\":\"\u00A0a\uFEFF\",\"name\":\"\u202F甲\u00A0乙\u00A0\",\"kind\":\"won\u2007\"}]}"), NOW);
+    Stage a = snapshot.resolveStage("a").orElseThrow();
+    assertEquals("甲\u00A0乙", a.name());
+    assertEquals(StageKind.WON, a.kind());
+    assertEquals(Optional.of(a), snapshot.resolveStage("甲\u00A0乙"));
+    Path blankName = file("{\"stages\":[{\"code\":\"a\",\"name\":\"\u00A0\u2007\",\"kind\":\"won\"}]}");
+    AppConfig.InvalidConfigException e =
+        assertThrows(AppConfig.InvalidConfigException.class, () -> StagesFile.read(blankName, NOW));
+    assertEquals(List.of("OPP_STAGES_FILE: " + blankName + ": every entry needs a non-blank \"name\""), e.problems());
   }
 
   @ParameterizedTest

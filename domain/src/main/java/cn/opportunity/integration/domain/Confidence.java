@@ -10,7 +10,7 @@ public enum Confidence {
   C;
 
   public static Optional<Confidence> parse(String raw) {
-    String code = raw.strip().toUpperCase(Locale.ROOT);
+    String code = Text.trim(raw).toUpperCase(Locale.ROOT);
     for (Confidence confidence : values()) {
       if (confidence.name().equals(code)) return Optional.of(confidence);
     }

@@ -7,13 +7,13 @@ public record OpportunityCode(String value) {
   public static final int MAX_LENGTH = 64;
 
   public OpportunityCode {
-    value = value.strip();
+    value = Text.trim(value);
     if (!isValid(value)) throw new IllegalArgumentException("not a valid opportunity code: " + value);
   }
 
-  /** The code for raw input, when it is one: surrounding spaces are ignored. */
+  /** The code for raw input, when it is one: surrounding white space ({@link Text#trim}) is ignored. */
   public static Optional<OpportunityCode> parse(String raw) {
-    String stripped = raw.strip();
+    String stripped = Text.trim(raw);
     return isValid(stripped) ? Optional.of(new OpportunityCode(stripped)) : Optional.empty();
   }
 

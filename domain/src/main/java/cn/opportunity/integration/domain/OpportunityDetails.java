@@ -30,6 +30,8 @@ public record OpportunityDetails(
     String description) {
 
   public OpportunityDetails {
+    // The rule refuses more (Text.isBlank: no-break spaces too); this guard stays as lenient as the
+    // rule once was, so that a name stored before still reads back.
     if (opportunityName == null || opportunityName.isBlank())
       throw new IllegalArgumentException("an opportunity has a name");
   }

@@ -11,7 +11,7 @@ public enum OpportunityStatus {
   LOST;
 
   public static Optional<OpportunityStatus> parse(String raw) {
-    String code = raw.strip().toLowerCase(Locale.ROOT);
+    String code = Text.trim(raw).toLowerCase(Locale.ROOT);
     for (OpportunityStatus status : values()) {
       if (status.code().equals(code)) return Optional.of(status);
     }

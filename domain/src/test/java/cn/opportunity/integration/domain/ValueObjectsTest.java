@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.testing.WhiteSpace;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ValueObjectsTest {
@@ -89,6 +91,20 @@ class ValueObjectsTest {
     assertThrows(IllegalArgumentException.class, () -> new OpportunityCode("x".repeat(65)));
   }
 
+  @ParameterizedTest
+  @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
+  void trimsUnicodeWhiteSpaceAroundCodesAndReadValues(String space) {
+    String name = WhiteSpace.name(space);
+    assertEquals("OPP\u00A01", new OpportunityCode(space + "OPP\u00A01" + space).value(), name);
+    assertEquals(Optional.of(new OpportunityCode("OPP-1")), OpportunityCode.parse(space + "OPP-1" + space), name);
+    assertEquals(Optional.empty(), OpportunityCode.parse(space + space), name);
+    assertThrows(IllegalArgumentException.class, () -> new OpportunityCode(space), name);
+    assertEquals(new StageCode("won"), new StageCode(space + "won" + space), name);
+    assertThrows(IllegalArgumentException.class, () -> new StageCode(space), name);
+    assertEquals(Optional.of(Confidence.A), Confidence.parse("a" + space), name);
+    assertEquals(Optional.of(OpportunityStatus.WON), OpportunityStatus.parse(space + "Won"), name);
+  }
+
   @Test
   void comparesOpportunityCodesCaseSensitively() {
     assertNotEquals(new OpportunityCode("opp-1"), new OpportunityCode("OPP-1"));
@@ -101,6 +117,31 @@ class ValueObjectsTest {
     assertEquals(1, Text.length("一"));
     assertEquals(1, Text.length("😀"));
     assertEquals(3, Text.length("a一😀"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
+  void trimsEveryUnicodeWhiteSpaceAndTheByteOrderMarkAroundTextOnly(String space) {
+    String name = WhiteSpace.name(space);
+    assertEquals("A", Text.trim(space + "A"), name);
+    assertEquals("A", Text.trim("A" + space + space), name);
+    assertEquals("A" + space + "B", Text.trim(space + "A" + space + "B" + space), name);
+    assertEquals("", Text.trim(space), name);
+    assertTrue(Text.isBlank(space + space), name);
+  }
+
+  /** Unicode's White_Space and U+FEFF, plus U+001C–U+001F, which String.strip() always removed. */
+  @Test
+  void trimsExactlyWhiteSpaceTheByteOrderMarkAndTheSeparatorsStripRemoved() {
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      String text = String.valueOf((char) c);
+      boolean expected = WhiteSpace.UNICODE.contains(text) || c >= 0x1C && c <= 0x1F;
+      assertEquals(expected, Text.isBlank(text), () -> WhiteSpace.name(text));
+      assertEquals(expected ? "" : text, Text.trim(text), () -> WhiteSpace.name(text));
+    }
+    assertEquals("\u200Bx", Text.trim("\u200Bx"), "a zero-width space is no white space");
+    assertEquals("😀", Text.trim("\u00A0😀\uFEFF"));
+    assertTrue(Text.isBlank(""));
   }
 
   @ParameterizedTest

@@ -516,6 +516,29 @@ class HttpApiTest {
     assertEnvelope(send(getOpportunity("%20", SECRET)), 404, "商机不存在");
   }
 
+  /**
+   * What copying from a spreadsheet or a web page brings along: no-break spaces (as characters and
+   * as JSON escapes) around the code and a checked value are trimmed, in the body and in the path.
+   */
+  @Test
+  void trimsNoBreakSpacesAroundCodesAndCheckedValues() throws Exception {
+    start();
+    assertEnvelope(send(put("{\"opportunityCode\":\"\u00A0\",\"source\":\"x\"}", SECRET)), 400, "opportunityCode 不能为空");
+    assertEnvelope(send(put("{\"opportunityCode\":\"\\u00A0\\u202F\\uFEFF\",\"source\":\"x\"}", SECRET)), 400,
+        "opportunityCode 不能为空");
+    assertEquals(1, stored().version().value());
+
+    assertSuccess(send(put("{\"opportunityCode\":\"\u00A0" + CODE + "\u2007\",\"confidencePct\":\"\u00A0A\u00A0\","
+        + "\"operatorName\":\"\\u00A0张三\\u00A0\"}", SECRET)), storedId());
+    HttpResponse<String> shown = send(getOpportunity("%C2%A0" + CODE + "%EF%BB%BF", SECRET));
+    assertEquals(200, shown.statusCode(), shown.body());
+    JsonNode data = JSON.readTree(shown.body()).get("data");
+    assertEquals(CODE, data.get("opportunityCode").asText());
+    assertEquals("A", data.get("confidencePct").asText());
+    assertEquals("\u00A0张三\u00A0", data.get("operatorName").asText(), "free text is stored as sent");
+    assertEnvelope(send(getOpportunity("%C2%A0", SECRET)), 404, "商机不存在");
+  }
+
   @Test
   void answersUnavailableForAStageWhileNoDictionaryWasEverLoaded() throws Exception {
     dictionary = FakeFlowDictionary.neverLoaded();

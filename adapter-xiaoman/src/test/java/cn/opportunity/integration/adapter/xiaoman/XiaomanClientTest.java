@@ -264,6 +264,37 @@ class XiaomanClientTest {
     assertFails(XiaomanException.Kind.REJECTED, () -> client().fetchDictionary(PUBLISHED_FLOW));
   }
 
+  /** Stage ids and names are trimmed as the domain trims sent values, so that the two still meet. */
+  @Test
+  void trimsNoBreakSpacesAroundStageIdsAndNames() {
+    xiaoman.nextDataBodies.addAll(List.of(FakeXiaomanServer.fixture("selector-sales_flow.json"),
+        "{\"code\":200,\"data\":[{\"stage_id\":\"\\u00A07\\uFEFF\",\"stage_name\":\"\\u202F方案\\u00A0交流\\u00A0\","
+            + "\"type\":1,\"enable_flag\":1}]}"));
+    DictionarySnapshot snapshot = client().fetchDictionary(PUBLISHED_FLOW);
+    Stage stage = snapshot.resolveStage("7").orElseThrow();
+    assertEquals("方案\u00A0交流", stage.name());
+    assertEquals(Optional.of(stage), snapshot.resolveStage("方案\u00A0交流"));
+  }
+
+  /** A name of only no-break spaces is no name: the answer is read as if the member were missing. */
+  @Test
+  void readsAStageNameOfOnlyNoBreakSpacesAsMissing() {
+    String blankName = "\"stage_name\":\"\\u00A0\\u2007\\uFEFF\",";
+    String stages = "{\"code\":200,\"data\":[{\"stage_id\":8,\"stage_name\":\"立项\",\"type\":1,\"enable_flag\":1},"
+        + "{\"stage_id\":9,%s\"type\":1,\"enable_flag\":1}]}";
+    assertEquals(outcome(String.format(stages, "")), outcome(String.format(stages, blankName)));
+  }
+
+  /** What a reload of the published flow with these stages comes to: the stages read, or the refusal. */
+  private String outcome(String stages) {
+    xiaoman.nextDataBodies.addAll(List.of(FakeXiaomanServer.fixture("selector-sales_flow.json"), stages));
+    try {
+      return client().fetchDictionary(PUBLISHED_FLOW).flows().toString();
+    } catch (XiaomanException e) {
+      return e.kind() + ": " + e.getMessage();
+    }
+  }
+
   /** 50 callers that all find the token expired cause exactly one more token request. */
   @Test
   void letsOneTokenRequestServeManyWaitingCallers() throws Exception {

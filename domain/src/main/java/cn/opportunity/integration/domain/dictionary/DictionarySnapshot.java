@@ -1,6 +1,7 @@
 package cn.opportunity.integration.domain.dictionary;
 
 import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.Text;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,10 +48,10 @@ public final class DictionarySnapshot {
 
   /**
    * The enabled stage that {@code codeOrName} names: by code first, else by name when exactly one
-   * enabled stage has that name. Surrounding spaces are ignored.
+   * enabled stage has that name. White space around it ({@link Text#trim}) is ignored.
    */
   public Optional<Stage> resolveStage(String codeOrName) {
-    String key = codeOrName.strip();
+    String key = Text.trim(codeOrName);
     Stage byCode = enabledByCode.get(key);
     return byCode != null ? Optional.of(byCode) : Optional.ofNullable(enabledByUniqueName.get(key));
   }

@@ -1,6 +1,7 @@
 package cn.opportunity.integration.domain.dictionary;
 
 import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.Text;
 import java.util.Objects;
 
 /** A stage of a sales flow. Only enabled stages are accepted in updates. */
@@ -8,7 +9,7 @@ public record Stage(StageCode code, String name, StageKind kind, int rank, boole
   public Stage {
     Objects.requireNonNull(code);
     Objects.requireNonNull(kind);
-    if (name == null || name.isBlank()) throw new IllegalArgumentException("stage " + code + " has no name");
-    name = name.strip();
+    if (name == null || Text.isBlank(name)) throw new IllegalArgumentException("stage " + code + " has no name");
+    name = Text.trim(name);
   }
 }

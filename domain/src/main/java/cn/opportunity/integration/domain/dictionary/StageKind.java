@@ -1,5 +1,6 @@
 package cn.opportunity.integration.domain.dictionary;
 
+import cn.opportunity.integration.domain.Text;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ public enum StageKind {
 
   public static Optional<StageKind> ofCode(String code) {
     for (StageKind kind : values()) {
-      if (kind.code().equals(code.strip().toLowerCase(Locale.ROOT))) return Optional.of(kind);
+      if (kind.code().equals(Text.trim(code).toLowerCase(Locale.ROOT))) return Optional.of(kind);
     }
     return Optional.empty();
   }

@@ -67,7 +67,7 @@ final class FieldRules {
   static Rule requiredText(int maxLength, String blankMessage) {
     return (name, value, context) -> {
       if (!(value instanceof SentValue.Text text)) return wrongType(name);
-      if (text.value().isBlank()) return new RuleResult.Rejected(blankMessage);
+      if (Text.isBlank(text.value())) return new RuleResult.Rejected(blankMessage);
       return limited(name, text.value(), maxLength);
     };
   }
@@ -101,8 +101,8 @@ final class FieldRules {
   static RuleResult amount(String name, SentValue value, Context context) {
     BigDecimal amount;
     if (value instanceof SentValue.Numeric number) amount = number.value();
-    else if (value instanceof SentValue.Text text && PLAIN_DECIMAL.matcher(text.value().strip()).matches())
-      amount = new BigDecimal(text.value().strip());
+    else if (value instanceof SentValue.Text text && PLAIN_DECIMAL.matcher(Text.trim(text.value())).matches())
+      amount = new BigDecimal(Text.trim(text.value()));
     else return wrongType(name);
     if (!Amount.isPositive(amount)) return new RuleResult.Rejected(Messages.AMOUNT_NOT_POSITIVE);
     if (!Amount.isBelowLimit(amount)) return new RuleResult.Rejected(Messages.AMOUNT_TOO_LARGE);
@@ -113,7 +113,7 @@ final class FieldRules {
   /** A real calendar date written {@code YYYY-MM-DD}. */
   static RuleResult date(String name, SentValue value, Context context) {
     if (!(value instanceof SentValue.Text text)) return wrongType(name);
-    String raw = text.value().strip();
+    String raw = Text.trim(text.value());
     if (DATE_SHAPE.matcher(raw).matches()) {
       try {
         return new RuleResult.Accepted(LocalDate.parse(raw, DateTimeFormatter.ISO_LOCAL_DATE));
@@ -127,7 +127,7 @@ final class FieldRules {
   /** An enabled stage of the dictionary, by code or unique name; stored as its code. */
   static RuleResult stage(String name, SentValue value, Context context) {
     if (!(value instanceof SentValue.Text text)) return wrongType(name);
-    if (text.value().isBlank()) return new RuleResult.Rejected(Messages.stageInvalid(text.value()));
+    if (Text.isBlank(text.value())) return new RuleResult.Rejected(Messages.stageInvalid(text.value()));
     if (context.dictionary().isEmpty()) return new RuleResult.NeedsDictionary();
     return context.dictionary().get().resolveStage(text.value())
         .<RuleResult>map(stage -> new RuleResult.Accepted(stage.code()))
@@ -139,8 +139,8 @@ final class FieldRules {
     return (name, value, context) -> {
       BigDecimal id;
       if (value instanceof SentValue.Numeric number && number.integral()) id = number.value();
-      else if (value instanceof SentValue.Text text && PLAIN_INTEGER.matcher(text.value().strip()).matches())
-        id = new BigDecimal(text.value().strip());
+      else if (value instanceof SentValue.Text text && PLAIN_INTEGER.matcher(Text.trim(text.value())).matches())
+        id = new BigDecimal(Text.trim(text.value()));
       else return wrongType(name);
       if (id.signum() <= 0 || id.compareTo(ID_LIMIT) >= 0) return new RuleResult.Rejected(message);
       return new RuleResult.Accepted(id.longValueExact());
@@ -154,7 +154,7 @@ final class FieldRules {
   /** An ISO-8601 date-time, with an offset or read in the configured zone; kept as an instant. */
   static RuleResult instant(String name, SentValue value, Context context) {
     if (!(value instanceof SentValue.Text text)) return wrongType(name);
-    return parseInstant(text.value().strip(), context.zone())
+    return parseInstant(Text.trim(text.value()), context.zone())
         .filter(at -> !at.isBefore(FIRST_INSTANT) && !at.isAfter(LAST_INSTANT))
         .<RuleResult>map(RuleResult.Accepted::new)
         .orElseGet(() -> new RuleResult.Rejected(Messages.omsPushTimeInvalid(text.value())));

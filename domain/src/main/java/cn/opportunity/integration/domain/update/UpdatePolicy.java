@@ -73,7 +73,7 @@ public final class UpdatePolicy {
     String name = OpportunityField.CODE_NAME;
     if (sent.duplicates().contains(name)) return;
     Optional<SentValue> code = sent.get(name);
-    if (code.isEmpty() || code.get() instanceof SentValue.Text text && text.value().isBlank())
+    if (code.isEmpty() || code.get() instanceof SentValue.Text text && Text.isBlank(text.value()))
       throw new UpdateRejectedException(Messages.CODE_REQUIRED);
   }
 

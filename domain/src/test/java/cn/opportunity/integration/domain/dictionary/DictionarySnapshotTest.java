@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DictionarySnapshotTest {
@@ -65,6 +66,21 @@ class DictionarySnapshotTest {
     assertEquals(Optional.empty(), latin.resolveStage("a1"));
     assertEquals(Optional.empty(), latin.resolveStage("alpha"));
     assertEquals(Optional.empty(), latin.resolveStage("ALPHA"));
+  }
+
+  /** A dictionary's codes and names are trimmed as sent values are, so the two still meet. */
+  @ParameterizedTest
+  @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#noBreak")
+  void trimsUnicodeWhiteSpaceAroundStagesButNotInside(String space) {
+    Stage pasted = stage(space + "301" + space, space + "方案\u00A0交流" + space, true);
+    assertEquals(new StageCode("301"), pasted.code());
+    assertEquals("方案\u00A0交流", pasted.name());
+    assertThrows(IllegalArgumentException.class, () -> stage("302", space + space, true));
+    DictionarySnapshot dictionary = new DictionarySnapshot(List.of(new SalesFlow("3", "三", List.of(pasted))), List.of(), AT);
+    for (String key : List.of("301", space + "301", "301" + space, "方案\u00A0交流", space + "方案\u00A0交流" + space))
+      assertEquals(Optional.of(new StageCode("301")), dictionary.resolveStage(key).map(Stage::code), key);
+    for (String key : List.of("方案交流", "方案 交流", "方案" + space + space + "交流", space))
+      assertEquals(Optional.empty(), dictionary.resolveStage(key), key);
   }
 
   @Test

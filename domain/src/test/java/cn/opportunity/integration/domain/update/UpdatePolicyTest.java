@@ -19,6 +19,7 @@ import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
 import cn.opportunity.integration.domain.dictionary.SalesFlow;
 import cn.opportunity.integration.domain.dictionary.Stage;
 import cn.opportunity.integration.domain.dictionary.StageKind;
+import cn.opportunity.integration.domain.testing.WhiteSpace;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -925,6 +926,136 @@ class UpdatePolicyTest {
     assertEquals(List.of(OpportunityField.values()), List.copyOf(patch.changes().keySet()));
   }
 
+  // ---- Unicode white space around codes and checked values ---------------------------------
+
+  /** A field the contract trims, a value as a tidy client sends it, and what it becomes. */
+  record Trimmed(String field, String sent, Object stored) {
+    @Override
+    public String toString() {
+      return field + " " + sent;
+    }
+  }
+
+  static final List<Trimmed> TRIMMED =
+      List.of(
+          new Trimmed("amount", "2800000.5", new Amount(new BigDecimal("2800000.50"))),
+          new Trimmed("expectedCloseDate", "2026-06-30", LocalDate.parse("2026-06-30")),
+          new Trimmed("confidencePct", "a", Confidence.A),
+          new Trimmed("stage", "bidding", new StageCode("bidding")),
+          new Trimmed("stage", "招投标", new StageCode("bidding")),
+          new Trimmed("salesExpansionId", "42", 42L),
+          new Trimmed("channelExpansionId", "+43", 43L),
+          new Trimmed("preSalesId", "9223372036854775807", Long.MAX_VALUE),
+          new Trimmed("omsPushTime", "2026-04-30T10:00:00+08:00", Instant.parse("2026-04-30T02:00:00Z")),
+          new Trimmed("omsPushTime", "2026-04-30T10:00:00", Instant.parse("2026-04-30T02:00:00Z")),
+          new Trimmed("status", "Won", OpportunityStatus.WON));
+
+  static Stream<Arguments> everyWhiteSpaceAroundEveryTrimmedValue() {
+    return WhiteSpace.UNICODE.stream()
+        .flatMap(space -> TRIMMED.stream().map(value -> Arguments.of(WhiteSpace.name(space), value, space)));
+  }
+
+  /**
+   * CONTRACT §1: "codes and the checked values are trimmed first" — of Unicode white space (the
+   * no-break spaces a spreadsheet or a web page brings along included) and U+FEFF; free text is
+   * stored as sent, and white space inside a value is part of it.
+   */
+  @Nested
+  class UnicodeWhiteSpace {
+    @ParameterizedTest(name = "{0} around {1}")
+    @MethodSource("cn.opportunity.integration.domain.update.UpdatePolicyTest#everyWhiteSpaceAroundEveryTrimmedValue")
+    void trimsItAroundEveryCheckedValue(String name, Trimmed value, String space) {
+      assertEquals(value.stored(), acceptedValue(value.field(), space + value.sent()), "before");
+      assertEquals(value.stored(), acceptedValue(value.field(), value.sent() + space), "after");
+      assertEquals(value.stored(), acceptedValue(value.field(), space + space + value.sent() + space), "around");
+    }
+
+    @ParameterizedTest
+    @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
+    void trimsItAroundTheCode(String space) {
+      assertEquals(new OpportunityCode(CODE), accepted(sent("opportunityCode", space + CODE, "source", "x")).code());
+      assertEquals(new OpportunityCode(CODE), accepted(sent("opportunityCode", CODE + space + space, "source", "x")).code());
+      assertEquals(
+          List.of("字段过长: opportunityCode（最多 64 个字符）"),
+          violations(sent("opportunityCode", space + repeat("C", 65) + space, "source", "x")));
+      assertEquals(64, accepted(sent("opportunityCode", space + repeat("C", 64) + space, "source", "x")).code().value().length());
+    }
+
+    @ParameterizedTest
+    @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
+    void refusesACodeOfOnlyWhiteSpaceAlone(String space) {
+      for (SentFields sent : List.of(
+          sent("opportunityCode", space, "source", "x"),
+          sent("opportunityCode", space + space + space, "amount", -1L, "stage", "nope"))) {
+        assertEquals(List.of(Messages.CODE_REQUIRED), violations(sent));
+        assertEquals(
+            List.of(Messages.CODE_REQUIRED),
+            assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, Optional.empty())).violations());
+      }
+    }
+
+    @Test
+    void readsAConfidenceWithANoBreakSpace() {
+      assertEquals(Confidence.A, acceptedValue("confidencePct", "A\u00A0"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
+    void refusesCheckedValuesOfOnlyWhiteSpace(String space) {
+      rejectedWith("confidencePct", space, "项目把握度仅支持A、B、C");
+      rejectedWith("status", space + space, "商机状态仅支持 active、closed、won、lost");
+      rejectedWith("expectedCloseDate", space, Messages.DATE_FORMAT);
+      rejectedWith("omsPushTime", space, "推送 OMS 时间格式无效: " + space);
+      rejectedWith("amount", space, "字段类型错误: amount");
+      rejectedWith("preSalesId", space, "字段类型错误: preSalesId");
+      assertEquals(List.of("项目阶段无效: " + space), stageViolations(BUILT_IN, space));
+      assertEquals(List.of("项目阶段无效: " + space), stageViolations(Optional.empty(), space));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#noBreak")
+    void keepsItInsideAValue(String space) {
+      assertEquals(new OpportunityCode("OPP" + space + "1"), accepted(sent("opportunityCode", "OPP" + space + "1", "source", "x")).code());
+      assertEquals(List.of("项目阶段无效: 招投" + space + "标"), stageViolations(BUILT_IN, "招投" + space + "标"));
+      assertEquals(List.of("项目阶段无效: " + space + "bid" + space + "ding"), stageViolations(BUILT_IN, space + "bid" + space + "ding"));
+      rejectedWith("confidencePct", "A" + space + "B", "项目把握度仅支持A、B、C");
+      rejectedWith("status", "w" + space + "on", "商机状态仅支持 active、closed、won、lost");
+      rejectedWith("amount", "7" + space + "5", "字段类型错误: amount");
+      rejectedWith("expectedCloseDate", "2026-06-30" + space + "x", Messages.DATE_FORMAT);
+    }
+
+    @Test
+    void findsAStageWhoseNameHasANoBreakSpaceInsideOnlyByThatName() {
+      Optional<DictionarySnapshot> pasted =
+          Optional.of(
+              new DictionarySnapshot(
+                  List.of(new SalesFlow("1", "流程一", List.of(stage("101", "方案\u00A0交流", true)))),
+                  List.of(),
+                  Instant.parse("2026-04-01T00:00:00Z")));
+      assertEquals(new StageCode("101"), stageIn(pasted, "方案\u00A0交流"));
+      assertEquals(new StageCode("101"), stageIn(pasted, "\uFEFF方案\u00A0交流\u202F"));
+      assertEquals(List.of("项目阶段无效: 方案交流"), stageViolations(pasted, "方案交流"));
+      assertEquals(List.of("项目阶段无效: 方案 交流"), stageViolations(pasted, "方案 交流"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
+    void storesFreeTextWithItsWhiteSpaceAsSent(String space) {
+      for (String field : List.of("opportunityName", "projectLocation", "description", "competitorName", "source")) {
+        assertEquals(space + "上海" + space, acceptedValue(field, space + "上海" + space), field);
+      }
+      assertEquals(space, acceptedValue("source", space), "blank optional text is stored as sent");
+    }
+
+    /** "Not blank when given": a name of only no-break spaces shows nothing, so it is blank. */
+    @ParameterizedTest
+    @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
+    void refusesANameOfOnlyWhiteSpace(String space) {
+      rejectedWith("opportunityName", space, Messages.NAME_REQUIRED);
+      rejectedWith("opportunityName", space + " " + space, Messages.NAME_REQUIRED);
+    }
+  }
+
   // ---- import lines ----------------------------------------------------------------------
 
   static ImportedOpportunity importLine(SentFields sent) {
@@ -1002,6 +1133,21 @@ class UpdatePolicyTest {
       assertEquals(
           List.of("不支持的字段: " + name),
           importViolations(sent("opportunityCode", CODE, "opportunityName", "商机", name, "x")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#noBreak")
+    void trimsCodesAndCheckedValuesAndKeepsFreeTextAsSent(String space) {
+      ImportedOpportunity line = importLine(sent(
+          "opportunityCode", space + CODE + space, "opportunityName", space + "商机", "finalCustomerName", "华东电网" + space,
+          "confidencePct", "b" + space, "stage", space + "赢单"));
+      assertEquals(new OpportunityCode(CODE), line.patch().code());
+      assertEquals(space + "商机", line.patch().changes().get(OpportunityField.OPPORTUNITY_NAME));
+      assertEquals(Optional.of("华东电网" + space), line.finalCustomerName());
+      assertEquals(Confidence.B, line.patch().changes().get(OpportunityField.CONFIDENCE_PCT));
+      assertEquals(new StageCode("won"), line.patch().changes().get(OpportunityField.STAGE));
+      assertEquals(List.of(Messages.CODE_REQUIRED), importViolations(sent("opportunityCode", space, "opportunityName", "商机")));
+      assertEquals(List.of(Messages.NAME_REQUIRED), importViolations(sent("opportunityCode", CODE, "opportunityName", space)));
     }
 
     @Test
