@@ -19,8 +19,13 @@ public final class CheckHealth {
     this.clock = clock;
   }
 
-  /** The service is up while its store is usable; a missing dictionary only stops stage checks. */
-  public record Health(boolean storeUp, DictionaryHealth dictionary) {
+  /**
+   * The service is up while its store is usable; a missing dictionary only stops stage checks.
+   *
+   * @param storeDownReason why the store is not usable (empty while it is), e.g. {@code database or
+   *     disk is full}
+   */
+  public record Health(boolean storeUp, Optional<String> storeDownReason, DictionaryHealth dictionary) {
     public boolean isUp() {
       return storeUp;
     }
@@ -31,8 +36,10 @@ public final class CheckHealth {
 
   public Health check() {
     Optional<DictionarySnapshot> snapshot = dictionary.current();
+    Optional<String> storeDownReason = store.unavailableReason();
     return new Health(
-        store.isAvailable(),
+        storeDownReason.isEmpty(),
+        storeDownReason,
         new DictionaryHealth(
             dictionary.source(),
             snapshot.isPresent(),

@@ -41,6 +41,21 @@ class CheckHealthTest {
   }
 
   @Test
+  void isDownWithTheStoresReasonWhileItCannotWriteAndUpWithoutOneAfterwards() {
+    CheckHealth check = new CheckHealth(store, FakeFlowDictionary.loaded(NOW), CLOCK);
+    assertEquals(Optional.empty(), check.check().storeDownReason());
+    store.cannotWrite("database or disk is full");
+    CheckHealth.Health down = check.check();
+    assertFalse(down.isUp());
+    assertFalse(down.storeUp());
+    assertEquals(Optional.of("database or disk is full"), down.storeDownReason());
+    store.canWriteAgain();
+    CheckHealth.Health up = check.check();
+    assertTrue(up.isUp());
+    assertEquals(Optional.empty(), up.storeDownReason());
+  }
+
+  @Test
   void staysUpWithoutADictionary() {
     FakeFlowDictionary dictionary = FakeFlowDictionary.neverLoaded();
     dictionary.failReload("connect timed out");

@@ -2,6 +2,7 @@ package cn.opportunity.integration.bootstrap;
 
 import cn.opportunity.integration.application.ImportRejectedException;
 import cn.opportunity.integration.application.ImportReport;
+import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.PrintStream;
@@ -148,6 +149,9 @@ public final class Main {
     } catch (ImportRejectedException e) {
       e.errors().forEach(error -> err.println("line " + error.line() + ": " + error.reason()));
       err.println(e.errors().size() + " bad line(s) in " + file + "; nothing was imported.");
+      return FAILED;
+    } catch (StoreUnavailableException e) {   // full, read-only, failing: logged with its cause by the store
+      err.println("Cannot write to " + config.dbUrl() + " (" + e.reason() + "); nothing was imported.");
       return FAILED;
     } catch (NoSuchFileException e) {
       err.println("No such file: " + file);

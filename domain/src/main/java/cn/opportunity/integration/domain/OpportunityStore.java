@@ -40,6 +40,8 @@ public interface OpportunityStore {
    * @throws StaleVersionException when another writer changed the row between read and write (a
    *     store whose writers all go through this method never throws it)
    * @throws StoreBusyException when the store cannot take the change in time; nothing was changed
+   * @throws StoreUnavailableException when the store cannot write now (a full disk, a read-only
+   *     file, an I/O error); nothing was changed
    */
   Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change);
 
@@ -64,9 +66,19 @@ public interface OpportunityStore {
    *
    * @throws StaleVersionException when an updated opportunity changed since it was read, or a
    *     created code exists meanwhile; nothing is written then
+   * @throws StoreUnavailableException when the store cannot write now; nothing is written then
    */
   void importAll(List<NewOpportunity> created, List<Opportunity> updated);
 
   /** Whether the store can be read and written now: for health checks; never throws. */
   boolean isAvailable();
+
+  /**
+   * Why the store cannot be read or written now, in a few English words without paths or secrets
+   * (e.g. {@code database or disk is full}); empty while it can. For health checks; never throws.
+   * This default knows only whether, from {@link #isAvailable}: a store that knows why says so.
+   */
+  default Optional<String> unavailableReason() {
+    return isAvailable() ? Optional.empty() : Optional.of("unavailable");
+  }
 }

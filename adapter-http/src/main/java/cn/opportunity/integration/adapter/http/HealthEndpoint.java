@@ -5,7 +5,10 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /health}: for monitors, no secret; 503 when the store is unusable. */
+/**
+ * {@code GET /health}: for monitors, no secret; 503 when the store is unusable, with {@code
+ * store.reason} saying why (a member only while the store is down).
+ */
 final class HealthEndpoint {
   private final CheckHealth health;
 
@@ -24,7 +27,10 @@ final class HealthEndpoint {
     dictionary.put("lastError", now.dictionary().lastError().orElse(null));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", status);
-    body.put("store", Map.of("status", now.storeUp() ? "UP" : "DOWN"));
+    Map<String, Object> store = new LinkedHashMap<>();
+    store.put("status", now.storeUp() ? "UP" : "DOWN");
+    now.storeDownReason().ifPresent(reason -> store.put("reason", reason));
+    body.put("store", store);
     body.put("dictionary", dictionary);
     Envelope.write(ctx, now.isUp() ? 200 : 503, body);
   }

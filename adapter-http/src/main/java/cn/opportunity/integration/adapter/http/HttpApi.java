@@ -7,6 +7,7 @@ import cn.opportunity.integration.domain.DictionaryUnavailableException;
 import cn.opportunity.integration.domain.Messages;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.StoreBusyException;
+import cn.opportunity.integration.domain.StoreUnavailableException;
 import cn.opportunity.integration.domain.UpdateRejectedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -81,6 +82,10 @@ public final class HttpApi {
           (e, ctx) -> Envelope.failure(ctx, 503, Messages.DICTIONARY_UNAVAILABLE));
       app.routes.exception(StoreBusyException.class, (e, ctx) -> {
         log.warn("request {} refused, the store is busy: {}", requestId(ctx), e.getMessage());
+        Envelope.failure(ctx, 503, HttpMessages.SYSTEM_BUSY);
+      });
+      app.routes.exception(StoreUnavailableException.class, (e, ctx) -> {  // full disk, read-only file, I/O error
+        log.debug("request {} refused, the store cannot write: {}", requestId(ctx), e.getMessage());  // the store logs the streak
         Envelope.failure(ctx, 503, HttpMessages.SYSTEM_BUSY);
       });
       app.routes.exception(HttpResponseException.class,                // unknown route, wrong method, …

@@ -633,6 +633,24 @@ class HttpApiTest {
     assertEnvelope(send(put(update("\"source\":\"x\""), SECRET)), 503, "系统繁忙，请稍后重试");
   }
 
+  /** The store logs a streak of such failures once (see WriteHealth); the adapter adds nothing per request. */
+  @Test
+  void answersAStoreThatCannotWriteWithServiceUnavailableAndNoLineOfItsOwn() throws Exception {
+    start();
+    store.cannotWrite("database or disk is full");
+    String text;
+    try (CapturedLog log = CapturedLog.start()) {
+      for (int i = 0; i < 5; i++) {
+        assertEnvelope(send(put(update("\"source\":\"x" + i + "\""), SECRET).header("X-Request-Id", "full-" + i)),
+            503, "系统繁忙，请稍后重试");
+      }
+      log.awaitLineContaining("id=full-4");
+      text = log.text();
+    }
+    assertFalse(text.contains("\tat "), "no stack trace:\n" + text);
+    assertFalse(text.contains("WARN") || text.contains("ERROR"), "no warning per request:\n" + text);
+  }
+
   @Test
   void answersAnErrorAsBusy() throws Exception {
     start(new StoreThatFailsOnUpdate(new AssertionError("a bug")));
@@ -709,6 +727,22 @@ class HttpApiTest {
     assertEquals("DOWN", body.get("status").asText());
     assertEquals("DOWN", body.at("/store/status").asText());
     assertTrue(body.at("/dictionary/loaded").asBoolean());
+  }
+
+  @Test
+  void reportsAStoreThatCannotWriteAsDownWithItsReasonUntilItCanAgain() throws Exception {
+    start();
+    store.cannotWrite("database or disk is full");
+    HttpResponse<String> down = send(HttpRequest.newBuilder(uri("/health")).GET());
+    assertEquals(503, down.statusCode());
+    JsonNode body = JSON.readTree(down.body());
+    assertEquals("DOWN", body.get("status").asText());
+    assertEquals("DOWN", body.at("/store/status").asText());
+    assertEquals("database or disk is full", body.at("/store/reason").asText());
+    store.canWriteAgain();
+    HttpResponse<String> up = send(HttpRequest.newBuilder(uri("/health")).GET());
+    assertEquals(200, up.statusCode());
+    assertEquals("{\"status\":\"UP\"}", JSON.readTree(up.body()).get("store").toString(), "no reason while up");
   }
 
   // --- lifecycle -----------------------------------------------------------------------------

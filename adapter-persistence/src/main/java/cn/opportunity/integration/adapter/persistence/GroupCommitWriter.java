@@ -5,6 +5,7 @@ import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreBusyException;
+import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code
  * maxWait} is withdrawn and refused with {@link StoreBusyException}, so it is never applied after
  * its caller was told no.
+ *
+ * <p>A file that cannot be written (full, read-only, failing: see {@link WriteHealth}) fails the
+ * whole batch, each update with {@link StoreUnavailableException}: SQLite may have rolled the whole
+ * transaction back already, so none of it may be acknowledged.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -52,6 +58,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final ConnectionFactory connections;
   private final ReentrantLock writeLock;
   private final Duration maxWait;
+  private final WriteHealth health;
   private final BlockingQueue<PendingUpdate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread thread;
   /** Completes the callers of each committed batch (see {@link #answer}). */
@@ -68,11 +75,14 @@ final class GroupCommitWriter implements AutoCloseable {
   /**
    * @param connections the database's connections: the writer opens one, its own, at its first update
    * @param writeLock the database's one writer lock: held for each transaction
+   * @param health the database's write health: told of every commit that wrote, and of every failure
+   *     of the file
    */
-  GroupCommitWriter(ConnectionFactory connections, ReentrantLock writeLock, Duration maxWait) {
+  GroupCommitWriter(ConnectionFactory connections, ReentrantLock writeLock, Duration maxWait, WriteHealth health) {
     this.connections = connections;
     this.writeLock = writeLock;
     this.maxWait = maxWait;
+    this.health = health;
     this.thread = new Thread(this::run, "opportunity-writer");
     thread.setDaemon(true);   // a writer stuck in a hung change must not keep the process alive
     thread.start();
@@ -142,12 +152,15 @@ final class GroupCommitWriter implements AutoCloseable {
     try {
       Statements sql = statements();
       sql.begin.execute();
+      boolean wrote = false;
       for (PendingUpdate update : batch) {
         sql.savepoint.execute();
         try {
           update.stored = apply(sql, update);
           sql.release.execute();
+          wrote |= update.wrote;
         } catch (RuntimeException | Error | SQLException e) {
+          if (WriteHealth.fileCondition(e).isPresent()) throw e;   // the file's, not the update's: the batch fails
           sql.rollbackToSavepoint.execute();
           sql.release.execute();
           update.failure = e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : e;
@@ -156,18 +169,33 @@ final class GroupCommitWriter implements AutoCloseable {
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
       sql.commit.execute();
       commits.incrementAndGet();
+      if (wrote) health.succeeded();   // a batch that changed nothing proves nothing of the file
       answer(batch);
     } catch (RuntimeException | Error | SQLException e) {   // begin or commit failed: nothing of the batch is stored
-      log.error("a group commit of {} updates failed: {}", batch.size(), e.toString());
       rollbackQuietly();
-      RuntimeException failure = e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : null;
+      Throwable failure = failureOfTheBatch(e, batch);
       for (PendingUpdate update : batch) {
-        if (update.failure == null) update.failure = failure != null ? failure : e;
+        if (update.failure == null) update.failure = failure;
       }
       answer(batch);
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * What the updates of a failed batch (those without a failure of their own) are refused with: {@link
+   * StoreUnavailableException} for a condition of the file, counted and logged once per streak by
+   * {@link WriteHealth}; otherwise the failure itself, logged here.
+   */
+  private Throwable failureOfTheBatch(Throwable e, List<PendingUpdate> batch) {
+    Optional<String> condition = WriteHealth.fileCondition(e);
+    if (condition.isPresent()) {
+      int refused = (int) batch.stream().filter(update -> update.failure == null).count();
+      return health.failed(condition.get(), e, refused);
+    }
+    log.error("a group commit of {} updates failed: {}", batch.size(), e.toString());
+    return e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : e;
   }
 
   /**
@@ -201,6 +229,7 @@ final class GroupCommitWriter implements AutoCloseable {
     OpportunityRow.from(next).bindUpdate(sql.update);
     if (sql.update.executeUpdate() != 1)
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
+    update.wrote = true;
     return next;
   }
 
@@ -291,6 +320,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private final CompletableFuture<Opportunity> done = new CompletableFuture<>();
     Opportunity stored;   // set by the writer before finish()
+    boolean wrote;        // set by the writer when the update changed the row
     Throwable failure;
 
     PendingUpdate(OpportunityCode code, UnaryOperator<Opportunity> change) {

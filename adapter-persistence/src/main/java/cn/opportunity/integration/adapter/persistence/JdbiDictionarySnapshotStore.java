@@ -1,6 +1,7 @@
 package cn.opportunity.integration.adapter.persistence;
 
 import cn.opportunity.integration.domain.StageCode;
+import cn.opportunity.integration.domain.StoreUnavailableException;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshotStore;
 import cn.opportunity.integration.domain.dictionary.LostReason;
@@ -21,11 +22,16 @@ import org.jdbi.v3.core.Jdbi;
 public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStore {
   private final Supplier<Jdbi> jdbi;
   private final ReentrantLock writeLock;
+  private final WriteHealth writeHealth;
 
-  /** @param writeLock the database's one writer lock, shared by its stores */
-  JdbiDictionarySnapshotStore(Supplier<Jdbi> jdbi, ReentrantLock writeLock) {
+  /**
+   * @param writeLock the database's one writer lock, shared by its stores
+   * @param writeHealth whether the database's file takes writes, shared by its stores
+   */
+  JdbiDictionarySnapshotStore(Supplier<Jdbi> jdbi, ReentrantLock writeLock, WriteHealth writeHealth) {
     this.jdbi = jdbi;
     this.writeLock = writeLock;
+    this.writeHealth = writeHealth;
   }
 
   /**
@@ -68,11 +74,19 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
     return Optional.of(new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get())));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreUnavailableException when the file cannot be written (full, read-only, an I/O error)
+   */
   @Override
   public void save(String source, DictionarySnapshot snapshot) {
     writeLock.lock();
     try {
-      jdbi.get().useTransaction(handle -> replace(handle, source, snapshot));
+      writeHealth.track(() -> jdbi.get().inTransaction(handle -> {
+        replace(handle, source, snapshot);
+        return null;
+      }));
     } finally {
       writeLock.unlock();
     }

@@ -5,6 +5,7 @@ import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
+import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,17 +39,21 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   private final ConnectionFactory connections;
   private final ReentrantLock writeLock;
   private final GroupCommitWriter writer;
+  private final WriteHealth writeHealth;
 
   /**
    * @param jdbi the database's Jdbi, built at its first use
    * @param connections the database's connections, for the health check without Jdbi
    * @param writeLock the database's one writer lock, shared by its stores and its writer
+   * @param writeHealth whether the database's file takes writes, shared by its stores and its writer
    */
-  JdbiOpportunityStore(Supplier<Jdbi> jdbi, ConnectionFactory connections, ReentrantLock writeLock, GroupCommitWriter writer) {
+  JdbiOpportunityStore(Supplier<Jdbi> jdbi, ConnectionFactory connections, ReentrantLock writeLock,
+      GroupCommitWriter writer, WriteHealth writeHealth) {
     this.jdbi = jdbi;
     this.connections = connections;
     this.writeLock = writeLock;
     this.writer = writer;
+    this.writeHealth = writeHealth;
   }
 
   @Override
@@ -127,23 +132,38 @@ public final class JdbiOpportunityStore implements OpportunityStore {
       throw new IllegalStateException(rows.size() + " rows written in a batch, " + counts.length + " counted");
   }
 
+  /** Runs a write transaction under the writer lock; a file that cannot be written: {@link StoreUnavailableException}. */
   private <T> T writing(Supplier<T> transaction) {
     writeLock.lock();
     try {
-      return transaction.get();
+      return writeHealth.track(transaction);
     } finally {
       writeLock.unlock();
     }
   }
 
-  /** Reads the schema's version: false when the file cannot be opened and read. */
+  /** {@link #unavailableReason()} is empty. */
   @Override
   public boolean isAvailable() {
+    return unavailableReason().isEmpty();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>While writes fail for a condition of the file (full, read-only, an I/O error: the last write
+   * found it), that condition, until a write succeeds again; otherwise whether the file can be
+   * opened and its schema read.
+   */
+  @Override
+  public Optional<String> unavailableReason() {
+    Optional<String> writesFailing = writeHealth.reason();
+    if (writesFailing.isPresent()) return writesFailing;
     try (Connection connection = connections.openConnection()) {
-      return Migrations.version(connection) > 0;
+      return Migrations.version(connection) > 0 ? Optional.empty() : Optional.of("the database has no schema");
     } catch (Exception e) {
       log.debug("store unavailable: {}", e.toString());
-      return false;
+      return Optional.of(WriteHealth.fileCondition(e).orElse("the database cannot be read"));
     }
   }
 }

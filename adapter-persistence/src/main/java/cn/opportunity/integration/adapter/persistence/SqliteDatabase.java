@@ -58,6 +58,8 @@ public final class SqliteDatabase implements AutoCloseable {
   private volatile Jdbi jdbi;
   /** SQLite has one writer: one fair lock for every store gives waiters first-come order. */
   private final ReentrantLock writeLock = new ReentrantLock(true);
+  /** Whether the file takes writes: told by every write of every store of this database. */
+  private final WriteHealth writeHealth = new WriteHealth();
   private final GroupCommitWriter writer;
   private final JdbiOpportunityStore opportunityStore;
   private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
@@ -70,9 +72,9 @@ public final class SqliteDatabase implements AutoCloseable {
       if (closed) throw new SQLException(jdbcUrl + " is closed");
       return dataSource.getConnection();
     };
-    this.writer = new GroupCommitWriter(connections, writeLock, UPDATE_MAX_WAIT);
-    this.opportunityStore = new JdbiOpportunityStore(this::jdbi, connections, writeLock, writer);
-    this.dictionarySnapshotStore = new JdbiDictionarySnapshotStore(this::jdbi, writeLock);
+    this.writer = new GroupCommitWriter(connections, writeLock, UPDATE_MAX_WAIT, writeHealth);
+    this.opportunityStore = new JdbiOpportunityStore(this::jdbi, connections, writeLock, writer, writeHealth);
+    this.dictionarySnapshotStore = new JdbiDictionarySnapshotStore(this::jdbi, writeLock, writeHealth);
   }
 
   /**

@@ -61,7 +61,7 @@ class GroupCommitWriterTest {
   }
 
   private GroupCommitWriter writer(Duration maxWait) {
-    GroupCommitWriter writer = new GroupCommitWriter(database.connections(), new ReentrantLock(true), maxWait);
+    GroupCommitWriter writer = new GroupCommitWriter(database.connections(), new ReentrantLock(true), maxWait, new WriteHealth());
     writers.add(writer);
     return writer;
   }

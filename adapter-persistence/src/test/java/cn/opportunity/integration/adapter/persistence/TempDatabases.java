@@ -22,7 +22,12 @@ final class TempDatabases implements AutoCloseable {
   }
 
   SqliteDatabase open(String name) {
-    SqliteDatabase database = SqliteDatabase.open(url(name));
+    return openUrl(url(name));
+  }
+
+  /** A database by its whole URL: one of {@link #url}, with parameters for the driver after a {@code ?}. */
+  SqliteDatabase openUrl(String url) {
+    SqliteDatabase database = SqliteDatabase.open(url);
     opened.add(database);
     return database;
   }

@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * What slf4j-simple writes while open (it writes to whatever {@code System.err} is at the time),
@@ -44,6 +46,18 @@ public final class CapturedLog implements AutoCloseable {
     synchronized (captured) {
       return captured.toString(StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * The stack traces written so far: each line followed by {@code \tat …} that is not itself one
+   * (nor a {@code Caused by:}, whose trace is part of the one above it).
+   */
+  public long stackTraces() {
+    List<String> lines = text().lines().toList();
+    return IntStream.range(1, lines.size())
+        .filter(i -> lines.get(i).startsWith("\tat ") && !lines.get(i - 1).startsWith("\tat ")
+            && !lines.get(i - 1).startsWith("Caused by: "))
+        .count();
   }
 
   /** A line may be written just after the event a test waits for (an access line after the answer). */

@@ -7,6 +7,7 @@ import cn.opportunity.integration.domain.OpportunityId;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
+import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
   private final Map<OpportunityCode, Opportunity> byCode = new HashMap<>();
   private long lastId;
   private volatile boolean available = true;
+  private volatile Optional<String> cannotWrite = Optional.empty();
 
   @Override
   public synchronized Optional<Opportunity> findByCode(OpportunityCode code) {
@@ -34,6 +36,7 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
     Opportunity next = change.apply(current);
     if (next == current || next.equals(current)) return current;
     checkIsNextVersionOf(next, current);
+    refuseIfCannotWrite();
     byCode.put(code, next);
     return next;
   }
@@ -49,6 +52,7 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
       if (current == null) throw new StaleVersionException("opportunity " + opportunity.code() + " is gone");
       checkIsNextVersionOf(opportunity, current);
     }
+    if (!created.isEmpty() || !updated.isEmpty()) refuseIfCannotWrite();
     for (NewOpportunity opportunity : created) {
       byCode.put(opportunity.code(), Opportunity.created(new OpportunityId(++lastId), opportunity));
     }
@@ -63,12 +67,34 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
 
   @Override
   public boolean isAvailable() {
-    return available;
+    return available && cannotWrite.isEmpty();
+  }
+
+  @Override
+  public Optional<String> unavailableReason() {
+    return cannotWrite.or(() -> available ? Optional.empty() : Optional.of("unavailable"));
   }
 
   /** Makes {@link #isAvailable} answer false, as a broken store would. */
   public void breakDown() {
     available = false;
+  }
+
+  /**
+   * Makes every write that would change something fail with {@link StoreUnavailableException} for
+   * {@code reason}, and the store report it, as a full disk would, until {@link #canWriteAgain()}.
+   */
+  public void cannotWrite(String reason) {
+    cannotWrite = Optional.of(reason);
+  }
+
+  public void canWriteAgain() {
+    cannotWrite = Optional.empty();
+  }
+
+  private void refuseIfCannotWrite() {
+    Optional<String> reason = cannotWrite;
+    if (reason.isPresent()) throw new StoreUnavailableException(reason.get(), null);
   }
 
   public synchronized int size() {

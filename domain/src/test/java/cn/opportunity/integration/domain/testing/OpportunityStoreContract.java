@@ -214,8 +214,9 @@ public abstract class OpportunityStoreContract {
   }
 
   @Test
-  void isAvailable() {
+  void isAvailableWithoutAReason() {
     assertTrue(store.isAvailable());
+    assertTrue(store.unavailableReason().isEmpty());
   }
 
   /** 16 writers, each owning one field of the same opportunity: every last value lands. */
