@@ -5,6 +5,7 @@ import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
 import cn.opportunity.integration.domain.dictionary.FlowDictionary;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** How the service is doing, for monitors: the store, and the stage dictionary in force. */
@@ -31,8 +32,21 @@ public final class CheckHealth {
     }
   }
 
+  /**
+   * @param skipped what the source offered that the dictionary in force leaves out (a flow without
+   *     stages …), one readable line each; empty when nothing, or no dictionary, is in force
+   */
   public record DictionaryHealth(
-      String source, boolean loaded, int stages, Optional<Long> snapshotAgeSeconds, Optional<String> lastError) {}
+      String source,
+      boolean loaded,
+      int stages,
+      Optional<Long> snapshotAgeSeconds,
+      Optional<String> lastError,
+      List<String> skipped) {
+    public DictionaryHealth {
+      skipped = List.copyOf(skipped);
+    }
+  }
 
   public Health check() {
     Optional<DictionarySnapshot> snapshot = dictionary.current();
@@ -45,6 +59,7 @@ public final class CheckHealth {
             snapshot.isPresent(),
             snapshot.map(DictionarySnapshot::enabledStageCount).orElse(0),
             snapshot.map(s -> Math.max(0, Duration.between(s.loadedAt(), clock.instant()).getSeconds())),
-            dictionary.lastError()));
+            dictionary.lastError(),
+            snapshot.map(DictionarySnapshot::skipped).orElse(List.of())));
   }
 }

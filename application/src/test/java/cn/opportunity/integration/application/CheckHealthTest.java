@@ -28,7 +28,7 @@ class CheckHealthTest {
     CheckHealth.Health health = new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusSeconds(12)), CLOCK).check();
     assertTrue(health.isUp());
     assertTrue(health.storeUp());
-    assertEquals(new CheckHealth.DictionaryHealth("local", true, 7, Optional.of(12L), Optional.empty()), health.dictionary());
+    assertEquals(new CheckHealth.DictionaryHealth("local", true, 7, Optional.of(12L), Optional.empty(), List.of()), health.dictionary());
   }
 
   @Test
@@ -62,7 +62,7 @@ class CheckHealthTest {
     CheckHealth.Health health = new CheckHealth(store, dictionary, CLOCK).check();
     assertTrue(health.isUp());
     assertEquals(
-        new CheckHealth.DictionaryHealth("xiaoman", false, 0, Optional.empty(), Optional.of("connect timed out")),
+        new CheckHealth.DictionaryHealth("xiaoman", false, 0, Optional.empty(), Optional.of("connect timed out"), List.of()),
         health.dictionary());
   }
 
@@ -84,7 +84,18 @@ class CheckHealthTest {
                         new Stage(new StageCode("b"), "乙", StageKind.WON, 2, false)))),
             List.of(),
             NOW.minusSeconds(5)));
-    assertEquals(new CheckHealth.DictionaryHealth("local", true, 1, Optional.of(5L), Optional.empty()), check.check().dictionary());
+    assertEquals(new CheckHealth.DictionaryHealth("local", true, 1, Optional.of(5L), Optional.empty(), List.of()), check.check().dictionary());
+  }
+
+  @Test
+  void reportsWhatTheDictionaryInForceLeftOut() {
+    FakeFlowDictionary dictionary = FakeFlowDictionary.loaded(NOW);
+    CheckHealth check = new CheckHealth(store, dictionary, CLOCK);
+    assertEquals(List.of(), check.check().dictionary().skipped());
+    List<String> skipped = List.of("flow 3376272743 (test1): no stages", "stage 7 of flow 1: unknown type 9");
+    dictionary.replace(new DictionarySnapshot(List.of(FixedFlowDictionary.builtInFlow()), List.of(), NOW, skipped));
+    dictionary.failReload("HTTP 503");   // a failed reload keeps the snapshot in force, and what it left out
+    assertEquals(skipped, check.check().dictionary().skipped());
   }
 
   @Test
@@ -101,7 +112,7 @@ class CheckHealthTest {
     CheckHealth.Health health = new CheckHealth(store, FakeFlowDictionary.neverLoaded(), CLOCK).check();
     assertFalse(health.isUp());
     assertEquals(
-        new CheckHealth.DictionaryHealth("xiaoman", false, 0, Optional.empty(), Optional.empty()), health.dictionary());
+        new CheckHealth.DictionaryHealth("xiaoman", false, 0, Optional.empty(), Optional.empty(), List.of()), health.dictionary());
   }
 
   @Test

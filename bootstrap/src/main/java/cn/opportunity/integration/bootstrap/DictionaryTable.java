@@ -42,6 +42,10 @@ final class DictionaryTable {
       }
       table(out, rows);
     }
+    if (!snapshot.skipped().isEmpty()) {
+      out.append("\nSkipped (").append(snapshot.skipped().size()).append(")\n");
+      snapshot.skipped().forEach(item -> out.append("  ").append(item).append('\n'));
+    }
     return out.toString();
   }
 

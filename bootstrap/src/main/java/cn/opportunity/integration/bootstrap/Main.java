@@ -67,7 +67,8 @@ public final class Main {
           Usage: java -jar opportunity-integration.jar dictionary [--config FILE]
 
           Prints the stage dictionary of the configured source (OPP_DICTIONARY, OPP_STAGES_FILE): each
-          flow with its stages' code, name, kind and enabled flag, and the lost reasons. The codes are
+          flow with its stages' code, name, kind and enabled flag, and the lost reasons; for Xiaoman
+          also what its answer held that could not be used (a flow without stages …). The codes are
           what integrators send as "stage".
           """);
 

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,5 +106,55 @@ class XiaomanEndToEndTest {
     assertTrue(result.out().lines().anyMatch(line -> line.matches("\\s+1101060278\\s+赢单\\s+won\\s+yes")), result.out());
     assertTrue(result.out().contains("产品质量"), result.out());
     assertFalse(result.out().contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
+  }
+
+  /**
+   * Issue 13: the published sales_flow as it is — nine usable flows, stages for only two of them.
+   * The stages of those validate, the others' do not exist, and /health names what was skipped,
+   * also after a restart while Xiaoman is down.
+   */
+  @Test
+  void validatesTheFlowsThatHaveStagesAndShowsTheSkippedOnesInHealth() {
+    service.environment.remove("XIAOMAN_FLOW_IDS");
+    service.start();
+    assertEquals(200, put("\"stage\":\"1101060278\""));
+    assertEquals(200, put("\"stage\":\"30714996261\""));
+    HttpResponse<String> refused = service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"33762727431\"}");
+    assertEquals(400, refused.statusCode(), "test1 has no stages: what a made-up one would be called does not exist");
+    assertEquals("{\"code\":\"-1\",\"msg\":\"项目阶段无效: 33762727431\",\"data\":null}", refused.body());
+    JsonNode health = health();
+    assertTrue(health.at("/dictionary/loaded").asBoolean());
+    assertEquals(10, health.at("/dictionary/stages").asInt());
+    assertTrue(health.at("/dictionary/lastError").isNull());
+    List<String> skipped = new ArrayList<>();
+    health.at("/dictionary/skipped").forEach(item -> skipped.add(item.asText()));
+    assertEquals(7, skipped.size(), health.toString());
+    assertEquals("flow 3376272743 (test1): no stages", skipped.get(0));
+    assertTrue(skipped.stream().allMatch(item -> item.endsWith(": no stages")), skipped.toString());
+
+    service.stop();
+    xiaoman.close();
+    service.start();
+    JsonNode afterRestart = health();
+    assertFalse(afterRestart.at("/dictionary/lastError").isNull(), "Xiaoman is down");
+    assertEquals(health.at("/dictionary/skipped"), afterRestart.at("/dictionary/skipped"), "the saved snapshot names them too");
+    assertEquals(200, put("\"stage\":\"样品\""));
+  }
+
+  @Test
+  void printsWhatWasSkippedWithTheDictionaryCommand() {
+    service.environment.remove("XIAOMAN_FLOW_IDS");
+    ServiceHarness.CommandResult result = service.command("dictionary");
+    assertEquals(Main.OK, result.status(), result.err());
+    assertTrue(result.out().contains("2 flow(s), 10 enabled stage(s)"), result.out());
+    assertTrue(result.out().contains("\nSkipped (7)\n  flow 3376272743 (test1): no stages\n"), result.out());
+  }
+
+  @Test
+  void listsNothingSkippedForTheLocalDictionary() {
+    service.environment.put("OPP_DICTIONARY", "local");
+    service.start();
+    JsonNode skipped = health().at("/dictionary/skipped");
+    assertTrue(skipped.isArray() && skipped.isEmpty(), skipped.toString());
   }
 }

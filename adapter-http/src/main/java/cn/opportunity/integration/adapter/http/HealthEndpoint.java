@@ -25,6 +25,7 @@ final class HealthEndpoint {
     dictionary.put("stages", now.dictionary().stages());
     dictionary.put("snapshotAgeSeconds", now.dictionary().snapshotAgeSeconds().orElse(null));
     dictionary.put("lastError", now.dictionary().lastError().orElse(null));
+    dictionary.put("skipped", now.dictionary().skipped());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", status);
     Map<String, Object> store = new LinkedHashMap<>();

@@ -16,6 +16,8 @@ import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreBusyException;
+import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
 import cn.opportunity.integration.domain.testing.CapturedLog;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
@@ -703,7 +705,7 @@ class HttpApiTest {
     assertEquals(200, up.statusCode());
     assertJsonUtf8(up);
     assertEquals("{\"status\":\"UP\",\"store\":{\"status\":\"UP\"},\"dictionary\":{\"source\":\"local\",\"loaded\":true,"
-        + "\"stages\":7,\"snapshotAgeSeconds\":0,\"lastError\":null}}", up.body());
+        + "\"stages\":7,\"snapshotAgeSeconds\":0,\"lastError\":null,\"skipped\":[]}}", up.body());
   }
 
   @Test
@@ -714,7 +716,18 @@ class HttpApiTest {
     HttpResponse<String> up = send(HttpRequest.newBuilder(uri("/health")).GET());
     assertEquals(200, up.statusCode());
     assertEquals("{\"status\":\"UP\",\"store\":{\"status\":\"UP\"},\"dictionary\":{\"source\":\"xiaoman\",\"loaded\":false,"
-        + "\"stages\":0,\"snapshotAgeSeconds\":null,\"lastError\":\"connect timed out\"}}", up.body());
+        + "\"stages\":0,\"snapshotAgeSeconds\":null,\"lastError\":\"connect timed out\",\"skipped\":[]}}", up.body());
+  }
+
+  @Test
+  void listsWhatTheDictionaryInForceLeftOut() throws Exception {
+    dictionary = FakeFlowDictionary.loaded(new DictionarySnapshot(List.of(FixedFlowDictionary.builtInFlow()), List.of(),
+        CLOCK.instant(), List.of("flow 3376272743 (test1): no stages", "stage 7 of flow 1: unknown type \"九\"")));
+    start();
+    JsonNode body = JSON.readTree(send(HttpRequest.newBuilder(uri("/health")).GET()).body());
+    assertEquals("[\"flow 3376272743 (test1): no stages\",\"stage 7 of flow 1: unknown type \\\"九\\\"\"]",
+        body.at("/dictionary/skipped").toString());
+    assertTrue(body.at("/dictionary/lastError").isNull());
   }
 
   @Test

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** The last good dictionary of each remote source, in four small tables, replaced in one transaction. */
+/** The last good dictionary of each remote source, in five small tables, replaced in one transaction. */
 public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStore {
   private final Supplier<Jdbi> jdbi;
   private final ReentrantLock writeLock;
@@ -71,7 +71,9 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
         .bind(0, source)
         .map((rs, ctx) -> new LostReason(rs.getString("reason_id"), rs.getString("name"), rs.getInt("enabled") == 1))
         .list();
-    return Optional.of(new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get())));
+    List<String> skipped = handle.createQuery("SELECT item FROM dictionary_skipped WHERE source = ? ORDER BY position")
+        .bind(0, source).mapTo(String.class).list();
+    return Optional.of(new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get()), skipped));
   }
 
   /**
@@ -112,6 +114,10 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
       LostReason reason = snapshot.lostReasons().get(r);
       handle.execute("INSERT INTO dictionary_lost_reason (source, position, reason_id, name, enabled) VALUES (?, ?, ?, ?, ?)",
           source, r, reason.id(), reason.name(), reason.enabled() ? 1 : 0);
+    }
+    for (int k = 0; k < snapshot.skipped().size(); k++) {
+      handle.execute("INSERT INTO dictionary_skipped (source, position, item) VALUES (?, ?, ?)",
+          source, k, snapshot.skipped().get(k));
     }
   }
 }

@@ -24,7 +24,8 @@ final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** Every migration, in order (resources cannot be listed inside a jar). */
-  static final List<String> FILES = List.of("V1__opportunity.sql", "V2__dictionary_snapshot.sql");
+  static final List<String> FILES =
+      List.of("V1__opportunity.sql", "V2__dictionary_snapshot.sql", "V3__dictionary_skipped.sql");
 
   private static final String DIRECTORY = "/db/migration/";
 

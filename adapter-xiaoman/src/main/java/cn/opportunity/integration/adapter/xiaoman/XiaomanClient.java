@@ -14,18 +14,30 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.random.RandomGenerator;
 
 /**
  * The Xiaoman (OKKI) open API, as far as the stage dictionary needs it: {@code GET
  * /v1/opportunity/fields/selector} for {@code sales_flow}, {@code stage_list} and {@code
  * fail_reason}. A data call answered 401 (or with an expired/invalid-token error) is retried once
- * with a new token; answers are read tolerantly, then checked before they become a snapshot.
+ * with a new token; answers are read tolerantly, then checked before they become a snapshot: an
+ * unusable item is skipped and named, an unusable answer refused whole.
  */
 public final class XiaomanClient {
+  /** At most this many skipped items are listed in a snapshot; a last line counts the rest. */
+  static final int MAX_SKIPPED_LISTED = 50;
+  /** Ids and names from Xiaoman in a skipped item are cut to this many characters. */
+  static final int MAX_SHOWN_CHARS = 40;
+
   private final XiaomanConfig config;
   private final XiaomanTokens tokens;
   private final XiaomanHttp http;
@@ -52,63 +64,161 @@ public final class XiaomanClient {
 
   /**
    * The current dictionary: the usable flows (enabled and not disabled), or exactly {@code flowIds}
-   * when given, each with its stages, and the lost reasons.
+   * when given, each with its stages, and the lost reasons. An item that cannot be used (a flow
+   * without stages, a stage of an unknown {@code type}, a missing id or name, a stage id listed
+   * twice …) is left out and named in {@link DictionarySnapshot#skipped()}; the rest is kept.
    *
    * @throws XiaomanException when a call fails, the whole takes longer than {@link
-   *     XiaomanConfig#reloadBound()}, or an answer is not a usable dictionary (no flow, a flow
-   *     without stages, missing or unknown values, a stage id twice)
+   *     XiaomanConfig#reloadBound()}, or the answer as a whole is unusable: an error code, not JSON,
+   *     over 1 MiB, a redirect, or no flow left with an enabled stage
    */
   public DictionarySnapshot fetchDictionary(List<String> flowIds) {
     XiaomanHttp.Deadline deadline = XiaomanHttp.Deadline.after(config.reloadBound());
-    List<SalesFlow> flows = new ArrayList<>();
-    for (JsonNode flow : chooseFlows(selector("sales_flow", Optional.empty(), deadline), flowIds)) {
-      String id = required(TolerantJson.text(flow.get("flow_id")), "sales_flow", "flow_id");
-      String name = required(TolerantJson.text(flow.get("name")), "sales_flow " + id, "name");
+    List<String> skipped = new ArrayList<>();
+    Map<FlowHead, List<Stage>> stagesByFlow = new LinkedHashMap<>();
+    for (FlowHead flow : chooseFlows(selector("sales_flow", Optional.empty(), deadline), flowIds, skipped)) {
+      List<JsonNode> items = selector("stage_list", Optional.of(flow.id()), deadline);
+      if (items.isEmpty()) {
+        skipped.add(flow.label() + ": no stages");
+        continue;
+      }
       List<Stage> stages = new ArrayList<>();
-      for (JsonNode stage : selector("stage_list", Optional.of(id), deadline)) stages.add(stage(stage, id));
-      if (stages.isEmpty()) throw rejected("stage_list of flow " + id + " is empty");
-      flows.add(new SalesFlow(id, name, stages));
+      for (int i = 0; i < items.size(); i++) stage(items.get(i), i + 1, flow, skipped).ifPresent(stages::add);
+      stagesByFlow.put(flow, stages);
     }
-    List<LostReason> lostReasons = new ArrayList<>();
-    for (JsonNode reason : selector("fail_reason", Optional.empty(), deadline)) {
-      String id = required(TolerantJson.text(reason.get("reason_id")), "fail_reason", "reason_id");
-      lostReasons.add(new LostReason(id, required(TolerantJson.text(reason.get("name")), "fail_reason " + id, "name"),
-          TolerantJson.longValue(reason.get("enable_flag")).orElse(1L) == 1));
-    }
-    try {
-      return new DictionarySnapshot(flows, lostReasons, clock.instant());
-    } catch (IllegalArgumentException e) {
-      throw rejected("the dictionary is inconsistent: " + e.getMessage());
+    List<SalesFlow> flows = withoutRepeatedStages(stagesByFlow, skipped);
+    if (flows.stream().flatMap(flow -> flow.stages().stream()).noneMatch(Stage::enabled))
+      throw rejected("no flow has an enabled stage" + summary(skipped));
+    List<LostReason> lostReasons = lostReasons(selector("fail_reason", Optional.empty(), deadline), skipped);
+    return new DictionarySnapshot(flows, lostReasons, clock.instant(), listed(skipped));
+  }
+
+  /** A flow of {@code sales_flow} with the id and name it needs. */
+  private record FlowHead(String id, String name) {
+    /** How a skipped item names the flow: {@code flow 3376272743 (test1)}. */
+    String label() {
+      return "flow " + shown(id) + " (" + shown(name) + ")";
     }
   }
 
-  private static List<JsonNode> chooseFlows(List<JsonNode> all, List<String> wanted) {
-    List<JsonNode> chosen = new ArrayList<>();
+  /** The flows to load, each once; a flow without id or name, or named by XIAOMAN_FLOW_IDS but not listed, is skipped. */
+  private static List<FlowHead> chooseFlows(List<JsonNode> all, List<String> wanted, List<String> skipped) {
+    List<FlowHead> chosen = new ArrayList<>();
     if (wanted.isEmpty()) {
-      for (JsonNode flow : all) {
+      Set<String> ids = new HashSet<>();
+      for (int i = 0; i < all.size(); i++) {
+        JsonNode flow = all.get(i);
         boolean usable = TolerantJson.longValue(flow.get("enable_flag")).orElse(0L) == 1
             && TolerantJson.longValue(flow.get("disable_flag")).orElse(0L) == 0;
-        if (usable) chosen.add(flow);
+        if (!usable) continue;
+        head(flow, i + 1, skipped).ifPresent(head -> {
+          if (ids.add(head.id())) chosen.add(head);
+          else skipped.add(head.label() + ": listed twice");
+        });
       }
+      if (chosen.isEmpty()) throw rejected("sales_flow lists no usable flow" + summary(skipped));
     } else {
-      for (String id : wanted) {
-        chosen.add(all.stream().filter(f -> TolerantJson.text(f.get("flow_id")).orElse("").equals(id)).findFirst()
-            .orElseThrow(() -> rejected("sales_flow has no flow " + id + " (XIAOMAN_FLOW_IDS)")));
+      for (String id : new LinkedHashSet<>(wanted)) {
+        Optional<JsonNode> flow = all.stream().filter(f -> TolerantJson.text(f.get("flow_id")).orElse("").equals(id)).findFirst();
+        if (flow.isEmpty()) skipped.add("flow " + shown(id) + ": not in sales_flow (XIAOMAN_FLOW_IDS)");
+        else head(flow.get(), all.indexOf(flow.get()) + 1, skipped).ifPresent(chosen::add);
       }
+      if (chosen.isEmpty()) throw rejected("sales_flow lists none of the flows of XIAOMAN_FLOW_IDS" + summary(skipped));
     }
-    if (chosen.isEmpty()) throw rejected("sales_flow lists no usable flow");
     return chosen;
   }
 
-  private static Stage stage(JsonNode stage, String flowId) {
-    String where = "stage_list of flow " + flowId;
-    String id = required(TolerantJson.text(stage.get("stage_id")), where, "stage_id");
-    String name = required(TolerantJson.text(stage.get("stage_name")).or(() -> TolerantJson.text(stage.get("name"))), where, "stage_name");
-    long type = required(TolerantJson.longValue(stage.get("type")), where, "type of stage " + id);
-    StageKind kind = StageKind.ofXiaomanType((int) type).orElseThrow(() -> rejected(where + ": stage " + id + " has unknown type " + type));
-    int rank = TolerantJson.longValue(stage.get("rank")).orElse(0L).intValue();
-    boolean enabled = TolerantJson.longValue(stage.get("enable_flag")).orElse(0L) == 1;
-    return new Stage(new StageCode(id), name, kind, rank, enabled);
+  private static Optional<FlowHead> head(JsonNode flow, int position, List<String> skipped) {
+    Optional<String> id = TolerantJson.text(flow.get("flow_id"));
+    Optional<String> name = TolerantJson.text(flow.get("name"));
+    if (id.isEmpty()) skipped.add("flow #" + position + name.map(n -> " (" + shown(n) + ")").orElse("") + " of sales_flow: no flow_id");
+    else if (name.isEmpty()) skipped.add("flow " + shown(id.get()) + ": no name");
+    else return Optional.of(new FlowHead(id.get(), name.get()));
+    return Optional.empty();
+  }
+
+  /** One stage of a stage list, or empty (and why, in {@code skipped}) when it lacks what a stage needs. */
+  private static Optional<Stage> stage(JsonNode stage, int position, FlowHead flow, List<String> skipped) {
+    Optional<String> id = TolerantJson.text(stage.get("stage_id"));
+    Optional<String> name = TolerantJson.text(stage.get("stage_name")).or(() -> TolerantJson.text(stage.get("name")));
+    if (id.isEmpty()) {
+      skipped.add("stage #" + position + name.map(n -> " (" + shown(n) + ")").orElse("") + " of flow " + shown(flow.id()) + ": no stage_id");
+      return Optional.empty();
+    }
+    String what = "stage " + shown(id.get()) + " of flow " + shown(flow.id());
+    JsonNode type = stage.get("type");
+    Optional<StageKind> kind = TolerantJson.longValue(type).filter(t -> t == t.intValue()).flatMap(t -> StageKind.ofXiaomanType(t.intValue()));
+    if (name.isEmpty()) skipped.add(what + ": no stage_name");
+    else if (type == null || type.isNull()) skipped.add(what + ": no type");
+    else if (kind.isEmpty()) skipped.add(what + ": unknown type " + shown(type.toString()));
+    else {
+      int rank = TolerantJson.longValue(stage.get("rank")).orElse(0L).intValue();
+      boolean enabled = TolerantJson.longValue(stage.get("enable_flag")).orElse(0L) == 1;
+      return Optional.of(new Stage(new StageCode(id.get()), name.get(), kind.get(), rank, enabled));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The flows with their stages, less every stage whose id is listed more than once (in one flow or
+   * in two): a code names one stage, and which of them Xiaoman means cannot be told. A flow left
+   * without stages is skipped.
+   */
+  private static List<SalesFlow> withoutRepeatedStages(Map<FlowHead, List<Stage>> stagesByFlow, List<String> skipped) {
+    Map<StageCode, List<String>> flowsByCode = new LinkedHashMap<>();
+    stagesByFlow.forEach((flow, stages) -> stages.forEach(
+        stage -> flowsByCode.computeIfAbsent(stage.code(), code -> new ArrayList<>()).add(shown(flow.id()))));
+    flowsByCode.forEach((code, flows) -> {
+      if (flows.size() > 1)
+        skipped.add("stage " + shown(code.value()) + ": listed " + flows.size() + " times (flows " + String.join(", ", flows) + ")");
+    });
+    List<SalesFlow> flows = new ArrayList<>();
+    stagesByFlow.forEach((flow, stages) -> {
+      List<Stage> once = stages.stream().filter(stage -> flowsByCode.get(stage.code()).size() == 1).toList();
+      if (once.isEmpty()) skipped.add(flow.label() + ": no usable stage");
+      else flows.add(new SalesFlow(flow.id(), flow.name(), once));
+    });
+    return flows;
+  }
+
+  /** The lost reasons with an id and a name, less every reason whose id is listed more than once. */
+  private static List<LostReason> lostReasons(List<JsonNode> items, List<String> skipped) {
+    List<LostReason> reasons = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode reason = items.get(i);
+      Optional<String> id = TolerantJson.text(reason.get("reason_id"));
+      Optional<String> name = TolerantJson.text(reason.get("name"));
+      if (id.isEmpty())
+        skipped.add("lost reason #" + (i + 1) + name.map(n -> " (" + shown(n) + ")").orElse("") + " of fail_reason: no reason_id");
+      else if (name.isEmpty()) skipped.add("lost reason " + shown(id.get()) + ": no name");
+      else reasons.add(new LostReason(id.get(), name.get(), TolerantJson.longValue(reason.get("enable_flag")).orElse(1L) == 1));
+    }
+    Map<String, Long> counts = reasons.stream().collect(Collectors.groupingBy(LostReason::id, LinkedHashMap::new, Collectors.counting()));
+    counts.forEach((id, count) -> {
+      if (count > 1) skipped.add("lost reason " + shown(id) + ": listed " + count + " times");
+    });
+    return reasons.stream().filter(reason -> counts.get(reason.id()) == 1).toList();
+  }
+
+  /** Text from Xiaoman as a skipped item quotes it: cut short, so that /health stays small. */
+  private static String shown(String text) {
+    return text.codePointCount(0, text.length()) <= MAX_SHOWN_CHARS
+        ? text
+        : text.substring(0, text.offsetByCodePoints(0, MAX_SHOWN_CHARS)) + "…";
+  }
+
+  /** The skipped items as the snapshot keeps them: at most {@link #MAX_SKIPPED_LISTED}, then a count of the rest. */
+  private static List<String> listed(List<String> skipped) {
+    if (skipped.size() <= MAX_SKIPPED_LISTED) return skipped;
+    List<String> listed = new ArrayList<>(skipped.subList(0, MAX_SKIPPED_LISTED));
+    listed.add("… and " + (skipped.size() - MAX_SKIPPED_LISTED) + " more");
+    return listed;
+  }
+
+  /** What a refusal adds about the items skipped on the way, if any. */
+  private static String summary(List<String> skipped) {
+    if (skipped.isEmpty()) return "";
+    return " (" + skipped.size() + " item(s) skipped: " + skipped.get(0) + (skipped.size() > 1 ? "; …" : "") + ")";
   }
 
   /** The {@code data} list of one selector call; a refused token is renewed and the call made once more. */
@@ -151,10 +261,6 @@ public final class XiaomanClient {
   private static String message(JsonNode body) {
     return TolerantJson.text(body.get("message")).or(() -> TolerantJson.text(body.get("msg")))
         .or(() -> TolerantJson.text(body.get("error_description"))).orElse("no message");
-  }
-
-  private static <T> T required(Optional<T> value, String where, String what) {
-    return value.orElseThrow(() -> rejected(where + ": missing " + what));
   }
 
   private static XiaomanException rejected(String message) {

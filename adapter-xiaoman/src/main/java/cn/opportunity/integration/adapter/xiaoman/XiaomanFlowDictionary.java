@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * The stage dictionary of the CRM's live flows in Xiaoman. Validation reads it from memory; it is
  * reloaded in the background, and the last good snapshot is saved so that a restart while Xiaoman
  * is down still validates. A failed reload keeps the snapshot in force, shows in {@link
- * #lastError()} and is logged once per streak of failures.
+ * #lastError()} and is logged once per streak of failures. A good reload logs one line; what its
+ * answer had that could not be used (a flow without stages …) is listed in that line at WARN when
+ * it differs from what the reload before skipped (or is the first in this process), and only
+ * counted, at INFO, when it is the same again. The snapshot keeps that list, saved with it.
  */
 public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseable {
   public static final String SOURCE = "xiaoman";
@@ -36,6 +39,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   private volatile Optional<DictionarySnapshot> current = Optional.empty();
   private volatile Optional<String> lastError = Optional.empty();
   private boolean failing;
+  private List<String> lastSkipped;   // null until the first good reload of this process
 
   /** @param flowIds the flows whose stages count; empty: every usable flow */
   public XiaomanFlowDictionary(XiaomanClient client, DictionarySnapshotStore snapshots, List<String> flowIds) {
@@ -85,13 +89,27 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     lastError = Optional.empty();
     if (failing) log.info("stage dictionary: Xiaoman answers again");
     failing = false;
-    log.info("stage dictionary: {} flow(s), {} enabled stage(s) from Xiaoman", fresh.flows().size(), fresh.enabledStageCount());
+    logLoaded(fresh);
     try {
       snapshots.save(SOURCE, fresh);
     } catch (RuntimeException e) {
       log.warn("stage dictionary: the snapshot could not be saved: {}", e.getMessage());
     }
     return true;
+  }
+
+  private void logLoaded(DictionarySnapshot fresh) {
+    String loaded = "stage dictionary: " + fresh.flows().size() + " flow(s), " + fresh.enabledStageCount()
+        + " enabled stage(s) from Xiaoman";
+    List<String> skipped = fresh.skipped();
+    if (skipped.isEmpty()) {
+      log.info("{}{}", loaded, lastSkipped == null || lastSkipped.isEmpty() ? "" : "; nothing skipped any more");
+    } else if (skipped.equals(lastSkipped)) {
+      log.info("{}; skipped the same {} item(s) as the reload before (see /health)", loaded, skipped.size());
+    } else {
+      log.warn("{}; skipped what cannot be used: {}", loaded, String.join("; ", skipped));
+    }
+    lastSkipped = skipped;
   }
 
   @Override

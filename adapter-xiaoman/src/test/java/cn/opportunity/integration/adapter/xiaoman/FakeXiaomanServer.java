@@ -25,11 +25,22 @@ import java.util.stream.Collectors;
  * Xiaoman's open API on loopback, answering with copies of the published payloads
  * ({@code src/test/resources/xiaoman}), with call counters and switches for faults. It accepts the
  * client secret and password of {@link TestSecrets}, and its tokens start with the stems there.
+ *
+ * <p>Like a real account, not every flow of the published {@code sales_flow} has stages: {@link
+ * #FLOW_WITH_PUBLISHED_STAGES} has the published stage list, {@link #FLOW_WITH_MADE_UP_STAGES} two
+ * made-up stages, and the seven others (among them {@code test1}) an empty one; {@link
+ * #stageLists} changes that.
  */
 public final class FakeXiaomanServer implements AutoCloseable {
   public static final String CLIENT_ID = "fake-client-id";
   public static final String USERNAME = "sales@example.com";
   public static final String FLOW_WITH_PUBLISHED_STAGES = "1101060263";
+  /** 外贸销售标准流程, the account's main flow: two stages made up for it, {@code <flow id>1} and {@code <flow id>2}. */
+  public static final String FLOW_WITH_MADE_UP_STAGES = "3071499626";
+  /** test1, one of the seven published flows that have no stages here. */
+  public static final String FLOW_TEST1 = "3376272743";
+  /** The answer to {@code stage_list} for a flow without stages. */
+  public static final String NO_STAGES = "{\"code\":200,\"message\":\"success\",\"data\":[]}";
 
   public final AtomicInteger tokenRequests = new AtomicInteger();
   public final AtomicInteger refreshRequests = new AtomicInteger();
@@ -38,6 +49,10 @@ public final class FakeXiaomanServer implements AutoCloseable {
   public final Queue<Integer> nextDataStatuses = new ConcurrentLinkedQueue<>();
   /** Bodies the next data calls answer with (status 200) instead of the payload. */
   public final Queue<String> nextDataBodies = new ConcurrentLinkedQueue<>();
+  /** Flow id → its {@code stage_list} answer; a flow not in here has none ({@link #NO_STAGES}). */
+  public final Map<String, String> stageLists = new ConcurrentHashMap<>(Map.of(
+      FLOW_WITH_PUBLISHED_STAGES, fixture("selector-stage_list-1101060263.json"),
+      FLOW_WITH_MADE_UP_STAGES, madeUpStages(FLOW_WITH_MADE_UP_STAGES)));
   public final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
   public final Set<String> issuedRefreshTokens = ConcurrentHashMap.newKeySet();
   public volatile Integer expiresIn;            // null: no expires_in, as for client_credentials
@@ -133,14 +148,13 @@ public final class FakeXiaomanServer implements AutoCloseable {
     switch (query.getOrDefault("field", "")) {
       case "sales_flow" -> send(exchange, 200, fixture("selector-sales_flow.json"));
       case "fail_reason" -> send(exchange, 200, fixture("selector-fail_reason.json"));
-      case "stage_list" -> send(exchange, 200, stages(query.getOrDefault("flow_id", "")));
+      case "stage_list" -> send(exchange, 200, stageLists.getOrDefault(query.getOrDefault("flow_id", ""), NO_STAGES));
       default -> send(exchange, 200, "{\"code\":400,\"message\":\"unknown field\"}");
     }
   }
 
-  /** The published stage list for its flow; two made-up stages for every other flow. */
-  private static String stages(String flowId) {
-    if (flowId.equals(FLOW_WITH_PUBLISHED_STAGES)) return fixture("selector-stage_list-1101060263.json");
+  /** Two stages for {@code flowId}: {@code <flowId>1} 进行 (in progress) and {@code <flowId>2} 赢单 (won), ids and types in both JSON forms. */
+  public static String madeUpStages(String flowId) {
     return "{\"code\":200,\"message\":\"success\",\"data\":["
         + "{\"stage_id\":" + flowId + "1,\"stage_name\":\"进行 " + flowId + "\",\"type\":1,\"rank\":1,\"enable_flag\":1},"
         + "{\"stage_id\":\"" + flowId + "2\",\"stage_name\":\"赢单\",\"type\":\"2\",\"rank\":1,\"enable_flag\":1,\"count\":null}]}";

@@ -32,11 +32,15 @@ class XiaomanFlowDictionaryTest {
   }
 
   XiaomanFlowDictionary dictionary(Duration requestTimeout) {
+    return dictionary(requestTimeout, XiaomanClientTest.PUBLISHED_FLOW);
+  }
+
+  XiaomanFlowDictionary dictionary(Duration requestTimeout, List<String> flowIds) {
     XiaomanConfig config = new XiaomanConfig(xiaoman.baseUrl(), FakeXiaomanServer.CLIENT_ID, TestSecrets.XIAOMAN_CLIENT_SECRET,
         XiaomanConfig.GrantType.CLIENT_CREDENTIALS, Optional.empty(), Optional.empty(), "opportunity",
         Duration.ofSeconds(1), requestTimeout);
     XiaomanClient client = new XiaomanClient(config, XiaomanClient.httpClient(config), clock, wait -> { }, RandomGenerator.getDefault());
-    XiaomanFlowDictionary dictionary = new XiaomanFlowDictionary(client, saved, XiaomanClientTest.PUBLISHED_FLOW);
+    XiaomanFlowDictionary dictionary = new XiaomanFlowDictionary(client, saved, flowIds);
     started.add(dictionary);
     return dictionary;
   }
@@ -157,5 +161,81 @@ class XiaomanFlowDictionaryTest {
     assertTrue(snapshot.resolveStage("11").isPresent());
     assertTrue(snapshot.resolveStage("12").isEmpty());
     assertTrue(snapshot.resolveStage("停用").isEmpty());
+  }
+
+  /** Every flow of Xiaoman's answer without stages: refused whole, the snapshot in force and saved stays. */
+  @Test
+  void keepsTheSnapshotWhenNoFlowHasAStage() {
+    XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5), List.of());
+    dictionary.start(Duration.ofSeconds(5), HOUR);
+    DictionarySnapshot before = dictionary.current().orElseThrow();
+    xiaoman.stageLists.clear();
+    assertFalse(dictionary.reload());
+    assertTrue(dictionary.current().orElseThrow() == before, "the old snapshot stays in force");
+    assertTrue(dictionary.lastError().orElseThrow().startsWith("no flow has an enabled stage"), dictionary.lastError().toString());
+    assertEquals(1, saved.saves.get(), "nothing was saved over it");
+    assertEquals(10, saved.load("xiaoman").orElseThrow().enabledStageCount());
+  }
+
+  /**
+   * The published sales_flow as it is: the flows with stages validate, test1 and the others have
+   * none, and the snapshot — saved, so a restart during an outage shows it too — names them. The
+   * log lists them once, at WARN, and again only when the list changes.
+   */
+  @Test
+  void loadsTheFlowsWithStagesSavesWhatItSkippedAndLogsItOncePerChange() {
+    String log;
+    XiaomanFlowDictionary dictionary;
+    try (CapturedLog captured = CapturedLog.start()) {
+      dictionary = dictionary(Duration.ofSeconds(5), List.of());
+      dictionary.start(Duration.ofSeconds(5), HOUR);
+      assertTrue(dictionary.reload());
+      assertTrue(dictionary.reload());
+      xiaoman.stageLists.put(FakeXiaomanServer.FLOW_TEST1, FakeXiaomanServer.madeUpStages(FakeXiaomanServer.FLOW_TEST1));
+      assertTrue(dictionary.reload());
+      log = captured.text();
+    }
+    DictionarySnapshot snapshot = dictionary.current().orElseThrow();
+    assertTrue(snapshot.resolveStage("33762727431").isPresent(), "test1's stages, once it has some");
+    List<String> withoutTest1 = XiaomanClientTest.FLOWS_WITHOUT_STAGES.subList(1, 7);
+    assertEquals(withoutTest1, snapshot.skipped());
+    assertEquals(withoutTest1, saved.load("xiaoman").orElseThrow().skipped());
+    List<String> lines = log.lines().filter(line -> line.contains("stage dictionary: ")).toList();
+    List<String> loaded = lines.stream().filter(line -> line.contains("from Xiaoman")).toList();
+    assertEquals(4, loaded.size(), log);
+    assertTrue(loaded.get(0).contains(" WARN ") && loaded.get(0).contains("2 flow(s), 10 enabled stage(s)")
+        && loaded.get(0).contains(String.join("; ", XiaomanClientTest.FLOWS_WITHOUT_STAGES)), loaded.get(0));
+    for (int i = 1; i < 3; i++) {
+      assertTrue(loaded.get(i).contains(" INFO ") && loaded.get(i).contains("skipped the same 7 item(s)"), loaded.get(i));
+      assertFalse(loaded.get(i).contains("test1"), loaded.get(i));
+    }
+    assertTrue(loaded.get(3).contains(" WARN ") && loaded.get(3).contains("3 flow(s), 12 enabled stage(s)")
+        && loaded.get(3).contains(String.join("; ", withoutTest1)) && !loaded.get(3).contains("test1"), loaded.get(3));
+
+    xiaoman.close();   // down: a restart takes the saved snapshot, with what it left out
+    XiaomanFlowDictionary restarted = dictionary(Duration.ofSeconds(1), List.of());
+    restarted.start(Duration.ofSeconds(5), HOUR);
+    assertEquals(withoutTest1, restarted.current().orElseThrow().skipped());
+    assertTrue(restarted.lastError().isPresent());
+  }
+
+  @Test
+  void saysOnceWhenNothingIsSkippedAnyMore() {
+    String log;
+    try (CapturedLog captured = CapturedLog.start()) {
+      XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5), List.of());
+      dictionary.start(Duration.ofSeconds(5), HOUR);
+      for (String flow : List.of("3376272743", "1101043671", "3393002828", "3393007163", "3393008614", "3474496034", "3420459094"))
+        xiaoman.stageLists.put(flow, FakeXiaomanServer.madeUpStages(flow));
+      assertTrue(dictionary.reload());
+      assertEquals(List.of(), dictionary.current().orElseThrow().skipped());
+      assertTrue(dictionary.reload());
+      log = captured.text();
+    }
+    List<String> loaded = log.lines().filter(line -> line.contains("from Xiaoman")).toList();
+    assertEquals(3, loaded.size(), log);
+    assertTrue(loaded.get(1).contains(" INFO ") && loaded.get(1).endsWith("9 flow(s), 24 enabled stage(s) from Xiaoman; nothing skipped any more"),
+        loaded.get(1));
+    assertTrue(loaded.get(2).endsWith("9 flow(s), 24 enabled stage(s) from Xiaoman"), loaded.get(2));
   }
 }

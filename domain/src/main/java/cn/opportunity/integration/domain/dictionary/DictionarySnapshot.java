@@ -11,24 +11,39 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The stage dictionary at one moment: the flows whose stages count, their stages, the lost reasons
- * and when it was loaded. Lookups are from memory and answer in constant time.
+ * The stage dictionary at one moment: the flows whose stages count, their stages, the lost reasons,
+ * when it was loaded, and what its source offered that it leaves out. Lookups are from memory and
+ * answer in constant time.
  */
 public final class DictionarySnapshot {
   private final List<SalesFlow> flows;
   private final List<LostReason> lostReasons;
   private final Instant loadedAt;
+  private final List<String> skipped;
   private final Map<String, Stage> enabledByCode = new HashMap<>();
   private final Map<String, Stage> enabledByUniqueName = new HashMap<>();
   private final int enabledStageCount;
 
   /**
+   * A dictionary that leaves nothing of its source out.
+   *
    * @throws IllegalArgumentException when two stages share a code: then neither could be told apart
    */
   public DictionarySnapshot(List<SalesFlow> flows, List<LostReason> lostReasons, Instant loadedAt) {
+    this(flows, lostReasons, loadedAt, List.of());
+  }
+
+  /**
+   * @param skipped the items of the source left out of this dictionary because they were unusable
+   *     (a flow without stages, a stage of an unknown kind …), one readable line each, in the
+   *     source's order; empty when nothing was left out
+   * @throws IllegalArgumentException when two stages share a code: then neither could be told apart
+   */
+  public DictionarySnapshot(List<SalesFlow> flows, List<LostReason> lostReasons, Instant loadedAt, List<String> skipped) {
     this.flows = List.copyOf(flows);
     this.lostReasons = List.copyOf(lostReasons);
     this.loadedAt = loadedAt;
+    this.skipped = List.copyOf(skipped);
     Set<String> codes = new HashSet<>();
     Map<String, Integer> nameCounts = new HashMap<>();
     for (SalesFlow flow : this.flows) {
@@ -71,6 +86,11 @@ public final class DictionarySnapshot {
 
   public Instant loadedAt() {
     return loadedAt;
+  }
+
+  /** What the source offered that this dictionary leaves out, one readable line each; empty if nothing. */
+  public List<String> skipped() {
+    return skipped;
   }
 
   /** How many stages an update may name. */

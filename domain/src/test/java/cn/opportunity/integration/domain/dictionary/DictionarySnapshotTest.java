@@ -117,6 +117,16 @@ class DictionarySnapshotTest {
   }
 
   @Test
+  void keepsWhatItsSourceLeftOutAndIsCompleteByDefault() {
+    assertEquals(List.of(), TWO_FLOWS.skipped());
+    List<String> skipped = new java.util.ArrayList<>(List.of("flow 3 (三): no stages"));
+    DictionarySnapshot partial = new DictionarySnapshot(TWO_FLOWS.flows(), List.of(), AT, skipped);
+    skipped.add("changed afterwards");
+    assertEquals(List.of("flow 3 (三): no stages"), partial.skipped());
+    assertEquals(4, partial.enabledStageCount());
+  }
+
+  @Test
   void buildsTheContractsSevenStages() {
     FixedFlowDictionary dictionary = FixedFlowDictionary.builtIn(AT);
     DictionarySnapshot snapshot = dictionary.current().orElseThrow();
@@ -139,6 +149,7 @@ class DictionarySnapshotTest {
     assertEquals(1, snapshot.flows().size());
     assertEquals(7, snapshot.enabledStageCount());
     assertEquals(AT, snapshot.loadedAt());
+    assertEquals(List.of(), snapshot.skipped());
     assertEquals("local", dictionary.source());
     assertEquals(Optional.empty(), dictionary.lastError());
   }
