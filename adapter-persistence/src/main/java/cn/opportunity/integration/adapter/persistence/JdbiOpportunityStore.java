@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.ConnectionFactory;
@@ -59,17 +60,19 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   /** {@inheritDoc} One connection, one query per {@link #CHUNK} codes. */
   @Override
   public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
+    if (codes.isEmpty()) return new HashMap<>();
+    return jdbi.get().withExtension(OpportunityDao.class, dao -> findAllByCode(dao, codes));
+  }
+
+  private static Map<OpportunityCode, Opportunity> findAllByCode(OpportunityDao dao, Collection<OpportunityCode> codes) {
     List<String> distinct = codes.stream().map(OpportunityCode::value).distinct().toList();
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
-    if (distinct.isEmpty()) return found;
-    jdbi.get().useExtension(OpportunityDao.class, dao -> {
-      for (List<String> chunk : chunks(distinct)) {
-        for (OpportunityRow row : dao.findAllByCode(chunk)) {
-          Opportunity opportunity = row.toDomain();
-          found.put(opportunity.code(), opportunity);
-        }
+    for (List<String> chunk : chunks(distinct)) {
+      for (OpportunityRow row : dao.findAllByCode(chunk)) {
+        Opportunity opportunity = row.toDomain();
+        found.put(opportunity.code(), opportunity);
       }
-    });
+    }
     return found;
   }
 
@@ -99,23 +102,46 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     return writer.submit(code, change);
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>Inserts, then updates, go in batches of {@link #CHUNK} rows, all in one transaction. A code taken (by the table or earlier in {@code
-   * created}) or an updated row not exactly one version ahead of the stored one rolls everything back.
-   */
+  /** {@inheritDoc} As one {@link #importInTransaction} that writes once. */
   @Override
   public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
     if (created.isEmpty() && updated.isEmpty()) return;
-    List<OpportunityRow> inserts = created.stream().map(OpportunityRow::from).toList();
-    List<OpportunityRow> updates = updated.stream().map(OpportunityRow::from).toList();
-    writing(() -> jdbi.get().inTransaction(handle -> {
-      OpportunityDao dao = handle.attach(OpportunityDao.class);
-      for (List<OpportunityRow> chunk : chunks(inserts)) requireOneEach(dao.insertAll(chunk), chunk, "exists already");
-      for (List<OpportunityRow> chunk : chunks(updates))
-        requireOneEach(dao.updateAll(chunk), chunk, "changed since it was read, or is gone");
+    importInTransaction(session -> {
+      session.write(created, updated);
       return null;
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code BEGIN IMMEDIATE} transaction on one connection, under the database's writer lock
+   * for as long as {@code work} runs: the group commit's updates in this process wait for it (and
+   * are refused as busy after {@link SqliteDatabase#UPDATE_MAX_WAIT}); another process's writers wait
+   * in SQLite's busy timeout. Each write goes to the database at once, inserts then updates, in
+   * batches of {@link #CHUNK} rows; SQLite keeps a few MB of the transaction's pages in memory and
+   * the rest in the WAL until the commit. A code taken, or an updated row not exactly one version
+   * ahead of the stored one, fails the write with {@link StaleVersionException}.
+   */
+  @Override
+  public <T> T importInTransaction(Function<ImportSession, T> work) {
+    return writing(() -> jdbi.get().inTransaction(handle -> {
+      OpportunityDao dao = handle.attach(OpportunityDao.class);
+      return work.apply(new ImportSession() {
+        @Override
+        public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
+          return JdbiOpportunityStore.findAllByCode(dao, codes);
+        }
+
+        @Override
+        public void write(List<NewOpportunity> created, List<Opportunity> updated) {
+          List<OpportunityRow> inserts = created.stream().map(OpportunityRow::from).toList();
+          List<OpportunityRow> updates = updated.stream().map(OpportunityRow::from).toList();
+          for (List<OpportunityRow> chunk : chunks(inserts)) requireOneEach(dao.insertAll(chunk), chunk, "exists already");
+          for (List<OpportunityRow> chunk : chunks(updates))
+            requireOneEach(dao.updateAll(chunk), chunk, "changed since it was read, or is gone");
+        }
+      });
     }));
   }
 
