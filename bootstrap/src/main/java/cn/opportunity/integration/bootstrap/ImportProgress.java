@@ -32,6 +32,8 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
 
   private final PrintStream err;
   private final boolean terminal;
+  /** The terminal's columns: the live line is cut to one less, so that it never wraps (and {@code \r} redraws all of it). */
+  private final int width;
   private final long fileBytes;
   private final LongSupplier nanoTime;
   private final long started;
@@ -51,21 +53,32 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
 
   /**
    * @param terminal whether {@code err} is a terminal: a live line, else plain lines
+   * @param width the terminal's columns
    * @param fileBytes the size of the file, for the share done and the time left
    * @param nanoTime the clock, as {@link System#nanoTime}
    */
-  ImportProgress(PrintStream err, boolean terminal, long fileBytes, LongSupplier nanoTime) {
+  ImportProgress(PrintStream err, boolean terminal, int width, long fileBytes, LongSupplier nanoTime) {
     this.err = err;
     this.terminal = terminal;
+    this.width = width;
     this.fileBytes = fileBytes;
     this.nanoTime = nanoTime;
     this.started = nanoTime.getAsLong();
     this.lastPlain = started;
   }
 
-  /** A progress on {@code err} that draws itself from a daemon thread until {@link #close}. */
+  /**
+   * A progress on {@code err} that draws itself from a daemon thread until {@link #close}; the
+   * terminal's width from {@code COLUMNS} when the shell exports it, else 80.
+   */
   static ImportProgress start(PrintStream err, boolean terminal, long fileBytes) {
-    ImportProgress progress = new ImportProgress(err, terminal, fileBytes, System::nanoTime);
+    int width = 80;
+    try {
+      width = Math.max(20, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").trim()));
+    } catch (NumberFormatException e) {
+      // keep 80
+    }
+    ImportProgress progress = new ImportProgress(err, terminal, width, fileBytes, System::nanoTime);
     progress.ticker = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "import-progress");
       thread.setDaemon(true);
@@ -140,6 +153,7 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
 
   private void drawLive() {
     String text = status();
+    if (text.length() >= width) text = text.substring(0, width - 1);
     StringBuilder line = new StringBuilder("\r").append(text);
     for (int i = text.length(); i < shownWidth; i++) line.append(' ');   // blank what a longer line left
     err.print(line);
@@ -162,26 +176,27 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
   }
 
   /**
-   * E.g. {@code importing 37%, 104.2 of 285.1 MB, 412,000 lines, 41,200 lines/s, 0:17 left}, or
-   * {@code committing 1,000,000 lines (285.1 MB), 0:38 so far}.
+   * E.g. {@code importing 37%, 0:17 left, 412,000 lines, 41,200 lines/s, 104.2/285.1 MB}, {@code
+   * checking 37% (3 bad), …} once a line was bad, then {@code committing 1,000,000 lines, 285.1 MB,
+   * 0:38 so far} or {@code rolling back 1,000,000 lines (3 bad), …}: what matters most comes first.
    */
   String status() {
     long now = nanoTime.getAsLong();
     long bytes = bytesRead;
     long lines = linesRead;
-    String bad = badLines == 0 ? "" : String.format(Locale.ROOT, ", %,d bad line%s", badLines, badLines == 1 ? "" : "s");
+    String bad = badLines == 0 ? "" : String.format(Locale.ROOT, " (%,d bad)", badLines);
     if (ended) {
-      return String.format(Locale.ROOT, "%s %,d lines (%s MB), %s so far%s",
-          badLines == 0 ? "committing" : "rolling back", lines, megabytes(bytes), clock((now - started) / 1e9), bad);
+      return String.format(Locale.ROOT, "%s %,d lines%s, %s MB, %s so far",
+          badLines == 0 ? "committing" : "rolling back", lines, bad, megabytes(bytes), clock((now - started) / 1e9));
     }
     long[] from = samples.isEmpty() || samples.peekFirst()[0] == now ? new long[] {started, 0, 0} : samples.peekFirst();
     double seconds = Math.max(1e-9, (now - from[0]) / 1e9);
     double bytesPerSecond = (bytes - from[1]) / seconds;
     long percent = fileBytes <= 0 ? 100 : Math.min(100, bytes * 100 / fileBytes);
     String left = bytesPerSecond <= 0 ? "" : ", " + clock(Math.max(0, fileBytes - bytes) / bytesPerSecond) + " left";
-    return String.format(Locale.ROOT, "%s %d%%, %s of %s MB, %,d lines, %,d lines/s%s%s",
-        badLines == 0 ? "importing" : "checking", percent, megabytes(bytes), megabytes(fileBytes), lines,
-        Math.round((lines - from[2]) / seconds), left, bad);
+    return String.format(Locale.ROOT, "%s %d%%%s%s, %,d lines, %,d lines/s, %s/%s MB",
+        badLines == 0 ? "importing" : "checking", percent, bad, left, lines, Math.round((lines - from[2]) / seconds),
+        megabytes(bytes), megabytes(fileBytes));
   }
 
   private static String megabytes(long bytes) {

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.bootstrap;
 
+import cn.opportunity.integration.application.ImportOpportunities;
 import cn.opportunity.integration.application.ImportRejectedException;
 import cn.opportunity.integration.application.ImportReport;
 import java.io.IOException;
@@ -154,9 +155,12 @@ public final class Main {
     long started = System.nanoTime();
     ImportReport report;
     try {
-      ImportProgress progress = ImportProgress.start(err, errIsATerminal, Files.size(file));   // a missing file fails here
-      try (progress; Wiring wiring = new Wiring(config, Clock.systemUTC())) {   // the store closes first, in view
-        report = wiring.importOpportunities().run(JsonLines.of(file, progress), progress::badLine);
+      long size = Files.size(file);   // a missing file fails here, before the store is opened
+      try (Wiring wiring = new Wiring(config, Clock.systemUTC())) {
+        ImportOpportunities importer = wiring.importOpportunities();   // opens the store, which logs it
+        try (ImportProgress progress = ImportProgress.start(err, errIsATerminal, size)) {   // gone before the store closes
+          report = importer.run(JsonLines.of(file, progress), progress::badLine);
+        }
       }
     } catch (ImportRejectedException e) {
       err.println(e.count() + " bad line(s) in " + file + "; nothing was imported.");
