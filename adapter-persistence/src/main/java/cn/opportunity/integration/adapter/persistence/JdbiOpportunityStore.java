@@ -6,7 +6,6 @@ import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -25,14 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Opportunities in SQLite. Writes run one transaction at a time under the database's fair lock
  * (SQLite has one writer, and its busy handler is unfair), each a {@code BEGIN IMMEDIATE} transaction
- * that commits, synced, before the method returns; concurrent updates share one (group commit).
- * Reads are single autocommit {@code SELECT}s and take no write lock. Exceptions thrown by a change
- * reach the caller unchanged, after the rollback of that change alone.
+ * that commits, synced, before the method returns; concurrent updates share one (group commit), an
+ * import has one of its own. Reads outside an import are single autocommit {@code SELECT}s and take
+ * no write lock. Exceptions thrown by a change reach the caller unchanged, after the rollback of
+ * that change alone.
  */
 public final class JdbiOpportunityStore implements OpportunityStore {
   private static final Logger log = LoggerFactory.getLogger(JdbiOpportunityStore.class);
 
-  /** Rows a bulk statement (batch or {@code IN} list) carries at most. */
+  /** Codes an {@code IN} list carries at most. */
   static final int CHUNK = 500;
 
   private final Supplier<Jdbi> jdbi;
@@ -60,26 +60,18 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   /** {@inheritDoc} One connection, one query per {@link #CHUNK} codes. */
   @Override
   public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
-    if (codes.isEmpty()) return new HashMap<>();
-    return jdbi.get().withExtension(OpportunityDao.class, dao -> findAllByCode(dao, codes));
-  }
-
-  private static Map<OpportunityCode, Opportunity> findAllByCode(OpportunityDao dao, Collection<OpportunityCode> codes) {
     List<String> distinct = codes.stream().map(OpportunityCode::value).distinct().toList();
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
-    for (List<String> chunk : chunks(distinct)) {
-      for (OpportunityRow row : dao.findAllByCode(chunk)) {
-        Opportunity opportunity = row.toDomain();
-        found.put(opportunity.code(), opportunity);
+    if (distinct.isEmpty()) return found;
+    jdbi.get().useExtension(OpportunityDao.class, dao -> {
+      for (int from = 0; from < distinct.size(); from += CHUNK) {
+        for (OpportunityRow row : dao.findAllByCode(distinct.subList(from, Math.min(distinct.size(), from + CHUNK)))) {
+          Opportunity opportunity = row.toDomain();
+          found.put(opportunity.code(), opportunity);
+        }
       }
-    }
+    });
     return found;
-  }
-
-  private static <T> List<List<T>> chunks(List<T> all) {
-    List<List<T>> chunks = new ArrayList<>();
-    for (int from = 0; from < all.size(); from += CHUNK) chunks.add(all.subList(from, Math.min(all.size(), from + CHUNK)));
-    return chunks;
   }
 
   /**
@@ -115,42 +107,17 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   /**
    * {@inheritDoc}
    *
-   * <p>One {@code BEGIN IMMEDIATE} transaction on one connection, under the database's writer lock
-   * for as long as {@code work} runs: the group commit's updates in this process wait for it (and
-   * are refused as busy after {@link SqliteDatabase#UPDATE_MAX_WAIT}); another process's writers wait
-   * in SQLite's busy timeout. Each write goes to the database at once, inserts then updates, in
-   * batches of {@link #CHUNK} rows; SQLite keeps a few MB of the transaction's pages in memory and
-   * the rest in the WAL until the commit. A code taken, or an updated row not exactly one version
-   * ahead of the stored one, fails the write with {@link StaleVersionException}.
+   * <p>One {@code BEGIN IMMEDIATE} transaction on a connection of its own ({@link ImportTransaction}),
+   * under the database's writer lock for as long as {@code work} runs: the group commit's updates in
+   * this process wait for it (and are refused as busy after {@link SqliteDatabase#UPDATE_MAX_WAIT}),
+   * another process's writers wait in SQLite's busy timeout. Each write goes to the database at
+   * once, inserts then updates, each as one batch; SQLite keeps a few MB of the transaction's pages in
+   * memory and the rest in the WAL until the commit. A code taken, or an updated row not exactly one
+   * version ahead of the stored one, fails the write with {@link StaleVersionException}.
    */
   @Override
   public <T> T importInTransaction(Function<ImportSession, T> work) {
-    return writing(() -> jdbi.get().inTransaction(handle -> {
-      OpportunityDao dao = handle.attach(OpportunityDao.class);
-      return work.apply(new ImportSession() {
-        @Override
-        public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
-          return JdbiOpportunityStore.findAllByCode(dao, codes);
-        }
-
-        @Override
-        public void write(List<NewOpportunity> created, List<Opportunity> updated) {
-          List<OpportunityRow> inserts = created.stream().map(OpportunityRow::from).toList();
-          List<OpportunityRow> updates = updated.stream().map(OpportunityRow::from).toList();
-          for (List<OpportunityRow> chunk : chunks(inserts)) requireOneEach(dao.insertAll(chunk), chunk, "exists already");
-          for (List<OpportunityRow> chunk : chunks(updates))
-            requireOneEach(dao.updateAll(chunk), chunk, "changed since it was read, or is gone");
-        }
-      });
-    }));
-  }
-
-  private static void requireOneEach(int[] counts, List<OpportunityRow> rows, String otherwise) {
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != 1) throw new StaleVersionException("opportunity " + rows.get(i).opportunityCode() + " " + otherwise);
-    }
-    if (counts.length != rows.size())
-      throw new IllegalStateException(rows.size() + " rows written in a batch, " + counts.length + " counted");
+    return writing(() -> ImportTransaction.run(connections, work));
   }
 
   private <T> T writing(Supplier<T> transaction) {
