@@ -120,7 +120,6 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
   /** Prints a bad line, above the live line. */
   synchronized void badLine(LineError error) {
     badLines++;
-    if (closed) return;
     eraseLive();
     err.println("line " + error.line() + ": " + error.reason());
     err.flush();
