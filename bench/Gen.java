@@ -9,8 +9,10 @@ import java.util.SplittableRandom;
  * Writes the bench's seed: COUNT opportunities as JSON Lines in the format of the jar's
  * {@code import} command, codes BENCH-0000001 … BENCH-COUNT (what bench/put.lua sends), values
  * random from a fixed seed, so the first 100,000 lines of the 1,000,000 file are the 100,000 file.
+ * Another SEED gives the same codes with other values and no final customer (which an update may
+ * not change): imported over the first, every line is an update (bench/import).
  *
- * <p>Usage: {@code java bench/Gen.java COUNT FILE}
+ * <p>Usage: {@code java bench/Gen.java COUNT FILE [SEED]}
  */
 public final class Gen {
   private static final String[] STAGES = {"discovery", "qualification", "solution", "bidding", "negotiation", "won", "lost"};
@@ -21,20 +23,24 @@ public final class Gen {
   private static final String[] CONFIDENCES = {"A", "B", "C"};
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("Usage: java Gen.java COUNT FILE");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("Usage: java Gen.java COUNT FILE [SEED]");
       System.exit(2);
     }
     int count = Integer.parseInt(args[0]);
-    SplittableRandom random = new SplittableRandom(20260401);
+    boolean updates = args.length == 3;
+    SplittableRandom random = new SplittableRandom(updates ? Long.parseLong(args[2]) : 20260401);
     try (BufferedWriter out = Files.newBufferedWriter(Path.of(args[1]), StandardCharsets.UTF_8)) {
       for (int n = 1; n <= count; n++) {
         String city = pick(random, CITIES);
+        String project = pick(random, PROJECTS);
+        int phase = 1 + random.nextInt(5);
+        String customer = city + pick(random, CUSTOMERS);
         out.write(String.format(
-            "{\"opportunityCode\":\"BENCH-%07d\",\"opportunityName\":\"%s%s%d期\",\"finalCustomerName\":\"%s%s\","
+            "{\"opportunityCode\":\"BENCH-%07d\",\"opportunityName\":\"%s%s%d期\",%s"
                 + "\"projectLocation\":\"%s\",\"amount\":%d.%02d,\"expectedCloseDate\":\"%d-%02d-%02d\","
                 + "\"confidencePct\":\"%s\",\"stage\":\"%s\",\"status\":\"%s\",\"salesExpansionId\":%d}%n",
-            n, city, pick(random, PROJECTS), 1 + random.nextInt(5), city, pick(random, CUSTOMERS),
+            n, city, project, phase, updates ? "" : "\"finalCustomerName\":\"" + customer + "\",",
             city, 1000 + random.nextInt(99_999_000), random.nextInt(100),
             2026 + random.nextInt(2), 1 + random.nextInt(12), 1 + random.nextInt(28),
             pick(random, CONFIDENCES), pick(random, STAGES), pick(random, STATUSES), 1000 + random.nextInt(9000)));

@@ -1,4 +1,7 @@
 package cn.opportunity.integration.application;
 
-/** What an import did: opportunities inserted, updated, and found already as the file says. */
+/**
+ * What an import did, line by line: of its {@code lines} (blank ones not counted), how many
+ * inserted an opportunity, how many changed one, and how many found it already as they say.
+ */
 public record ImportReport(int lines, int inserted, int updated, int unchanged) {}

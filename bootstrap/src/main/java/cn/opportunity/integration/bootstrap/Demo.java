@@ -41,7 +41,7 @@ final class Demo {
       }
       try (InputStream sample = Demo.class.getResourceAsStream(SAMPLE);
           Wiring wiring = new Wiring(config, Clock.systemUTC())) {
-        wiring.importOpportunities().run(JsonLines.read(sample));
+        wiring.importOpportunities().run(JsonLines.read(sample), badLine -> {});   // a bad sample fails on the first
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + DATABASE, e);

@@ -3,7 +3,6 @@ package cn.opportunity.integration.bootstrap;
 import cn.opportunity.integration.adapter.http.MalformedBodyException;
 import cn.opportunity.integration.adapter.http.StrictJsonReader;
 import cn.opportunity.integration.application.ImportLine;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,17 +24,34 @@ final class JsonLines {
 
   private JsonLines() {}
 
+  /** Told where the reading is, from the reading thread: keep it cheap. */
+  interface Progress {
+    Progress NONE = new Progress() {
+      @Override
+      public void lineRead(long bytes, long lines) {}
+
+      @Override
+      public void endOfFile() {}
+    };
+
+    /** After each line: the bytes read up to its end, and its number. */
+    void lineRead(long bytes, long lines);
+
+    /** After the last line. */
+    void endOfFile();
+  }
+
   /**
    * The lines of {@code file}, read afresh on every iteration and never held all at once; an
    * iteration that reaches the end closes the file. Read errors surface as {@link UncheckedIOException}.
    *
    * @throws IOException when the file cannot be opened now
    */
-  static Iterable<ImportLine> of(Path file) throws IOException {
+  static Iterable<ImportLine> of(Path file, Progress progress) throws IOException {
     Files.newInputStream(file).close();   // a missing or unreadable file fails here, before any work
     return () -> {
       try {
-        return new LineIterator(Files.newInputStream(file));
+        return new LineIterator(Files.newInputStream(file), progress);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -46,7 +62,7 @@ final class JsonLines {
   static List<ImportLine> read(InputStream input) throws IOException {
     List<ImportLine> lines = new ArrayList<>();
     try {
-      new LineIterator(input).forEachRemaining(lines::add);
+      new LineIterator(input, Progress.NONE).forEachRemaining(lines::add);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -57,13 +73,20 @@ final class JsonLines {
   private static final class LineIterator implements Iterator<ImportLine> {
     private final StrictJsonReader reader = new StrictJsonReader();
     private final InputStream in;
+    private final Progress progress;
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
+    /** Bytes up to the end of the line last read. */
+    private long bytes;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
     private int number;
     private ImportLine next;
     private boolean ended;
 
-    LineIterator(InputStream input) {
-      this.in = new BufferedInputStream(input, 1 << 16);
+    LineIterator(InputStream input, Progress progress) {
+      this.in = input;
+      this.progress = progress;
     }
 
     @Override
@@ -84,28 +107,47 @@ final class JsonLines {
     private ImportLine readNext() {
       try {
         while (true) {
-          int b = in.read();
-          if (b != '\n' && b != -1) {
-            line.write(b);
-            continue;
-          }
-          if (b == -1 && line.size() == 0) {
+          boolean complete = readLine();
+          if (!complete && line.size() == 0) {
             ended = true;
             in.close();
+            progress.endOfFile();
             return null;
           }
           number++;
-          byte[] bytes = withoutCarriageReturn(line.toByteArray());
+          progress.lineRead(bytes, number);
+          byte[] content = withoutCarriageReturn(line.toByteArray());
           line.reset();
-          if (isBlank(bytes)) continue;
+          if (isBlank(content)) continue;
           try {
-            return new ImportLine.Parsed(number, reader.read(bytes));
+            return new ImportLine.Parsed(number, reader.read(content));
           } catch (MalformedBodyException e) {
             return new ImportLine.Unreadable(number, UNREADABLE);
           }
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Reads up to the next {@code \n} (dropped) into {@link #line}; false when the input ended first. */
+    private boolean readLine() throws IOException {
+      while (true) {
+        if (position == limit) {
+          int read = in.read(buffer);
+          if (read < 0) return false;
+          position = 0;
+          limit = read;
+        }
+        int start = position;
+        while (position < limit && buffer[position] != '\n') position++;
+        line.write(buffer, start, position - start);
+        bytes += position - start;
+        if (position < limit) {
+          position++;
+          bytes++;
+          return true;
+        }
       }
     }
   }

@@ -1,11 +1,13 @@
 package cn.opportunity.integration.bootstrap;
 
+import cn.opportunity.integration.application.ImportOpportunities;
 import cn.opportunity.integration.application.ImportRejectedException;
 import cn.opportunity.integration.application.ImportReport;
 import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +63,10 @@ public final class Main {
           opportunityName, optionally finalCustomerName and any field of the update endpoint. A stored
           code is updated, a new one inserted, under the update endpoint's rules. If any line is bad,
           every bad line is printed with its number and nothing is imported (exit status 1); otherwise
-          all lines go in one transaction and the counts are printed. Blank lines are skipped.
+          all lines go in one transaction and the counts are printed. Blank lines are skipped. Each
+          line applies to the state the lines before it left. The file is streamed: memory does not
+          grow with it. Progress goes to standard error (a live line on a terminal, else a line every
+          5 s); standard output gets the counts alone.
           """,
       "dictionary", """
           Usage: java -jar opportunity-integration.jar dictionary [--config FILE]
@@ -75,12 +80,22 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int status = run(args, System.getenv(), System.out, System.err);
+    int status = run(args, System.getenv(), System.out, System.err, ImportProgress.standardErrorIsATerminal());
     if (status != OK) System.exit(status);
   }
 
-  /** Runs a command; returns the exit status. Server commands return once the server is up. */
+  /** {@link #run(String[], Map, PrintStream, PrintStream, boolean)} with {@code err} not a terminal. */
   static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+    return run(args, environment, out, err, false);
+  }
+
+  /**
+   * Runs a command; returns the exit status. Server commands return once the server is up.
+   *
+   * @param errIsATerminal whether {@code err} is a terminal: {@code import} then shows its progress
+   *     as a live line, else as a plain line every few seconds
+   */
+  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err, boolean errIsATerminal) {
     List<String> words = new ArrayList<>(List.of(args));
     Optional<Path> configFile;
     try {
@@ -108,7 +123,7 @@ public final class Main {
       return switch (command) {
         case "serve" -> expectNoMoreArguments(words, err) ? serve(environment, configFile) : USAGE;
         case "demo" -> expectNoMoreArguments(words, err) ? Demo.run(environment, configFile, out) : USAGE;
-        case "import" -> importFile(words, environment, configFile, out, err);
+        case "import" -> importFile(words, environment, configFile, out, err, errIsATerminal);
         case "dictionary" -> expectNoMoreArguments(words, err) ? dictionary(environment, configFile, out) : USAGE;
         default -> throw new IllegalStateException(command);
       };
@@ -130,8 +145,8 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "graceful-stop"));
   }
 
-  private static int importFile(
-      List<String> words, Map<String, String> environment, Optional<Path> configFile, PrintStream out, PrintStream err) {
+  private static int importFile(List<String> words, Map<String, String> environment, Optional<Path> configFile,
+      PrintStream out, PrintStream err, boolean errIsATerminal) {
     if (words.size() != 1) {
       err.println("import needs exactly one FILE");
       err.print(COMMAND_HELP.get("import"));
@@ -140,16 +155,17 @@ public final class Main {
     Path file = Path.of(words.get(0));
     AppConfig config = AppConfig.loadWithoutSecrets(environment, configFile);
     long started = System.nanoTime();
-    try (Wiring wiring = new Wiring(config, Clock.systemUTC())) {
-      ImportReport report = wiring.importOpportunities().run(JsonLines.of(file));
-      out.printf(
-          "Imported %s into %s: %d lines, %d inserted, %d updated, %d unchanged (%d ms)%n",
-          file, config.dbUrl(), report.lines(), report.inserted(), report.updated(), report.unchanged(),
-          (System.nanoTime() - started) / 1_000_000);
-      return OK;
+    ImportReport report;
+    try {
+      long size = Files.size(file);   // a missing file fails here, before the store is opened
+      try (Wiring wiring = new Wiring(config, Clock.systemUTC())) {
+        ImportOpportunities importer = wiring.importOpportunities();   // opens the store, which logs it
+        try (ImportProgress progress = ImportProgress.start(err, errIsATerminal, size)) {   // gone before the store closes
+          report = importer.run(JsonLines.of(file, progress), progress::badLine);
+        }
+      }
     } catch (ImportRejectedException e) {
-      e.errors().forEach(error -> err.println("line " + error.line() + ": " + error.reason()));
-      err.println(e.errors().size() + " bad line(s) in " + file + "; nothing was imported.");
+      err.println(e.count() + " bad line(s) in " + file + "; nothing was imported.");
       return FAILED;
     } catch (StoreUnavailableException e) {   // full, read-only, failing: logged with its cause by the store
       err.println("Cannot write to " + config.dbUrl() + " (" + e.reason() + "); nothing was imported.");
@@ -164,6 +180,11 @@ public final class Main {
       err.println("Cannot read " + file + ": " + e.getCause().getMessage() + "; nothing was imported.");
       return FAILED;
     }
+    out.printf(
+        "Imported %s into %s: %d lines, %d inserted, %d updated, %d unchanged (%d ms)%n",
+        file, config.dbUrl(), report.lines(), report.inserted(), report.updated(), report.unchanged(),
+        (System.nanoTime() - started) / 1_000_000);
+    return OK;
   }
 
   private static int dictionary(Map<String, String> environment, Optional<Path> configFile, PrintStream out) {

@@ -43,13 +43,14 @@ class CommandsTest {
         "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"finalCustomerName\":\"客户乙\",\"stage\":\"won\"}",
         "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"status\":\"WON\"}").toString());
     assertEquals(Main.OK, result.status(), result.err());
-    assertTrue(result.out().contains("3 lines, 1 inserted, 1 updated, 0 unchanged"), result.out());
+    assertTrue(result.out().contains("3 lines, 1 inserted, 2 updated, 0 unchanged"), result.out());
     service.start();
     assertEquals("2.00", service.stored("A-1").get("amount").toString());
     assertEquals(2, service.stored("A-1").get("version").asInt());
     assertEquals("won", service.stored("B-2").get("stage").asText());
     assertEquals("won", service.stored("B-2").get("status").asText());
     assertEquals("客户乙", service.stored("B-2").get("finalCustomerName").asText());
+    assertEquals(2, service.stored("B-2").get("version").asInt());   // its second line changed it
   }
 
   @Test

@@ -39,15 +39,6 @@ public final class OpportunityPatch {
     return builder.build();
   }
 
-  /** This patch followed by {@code later}, as one patch: where both set a field, {@code later} wins. */
-  public OpportunityPatch then(OpportunityPatch later) {
-    if (!later.code.equals(code)) throw new IllegalArgumentException("patches of " + code + " and " + later.code);
-    EnumMap<OpportunityField, Object> merged = new EnumMap<>(OpportunityField.class);
-    merged.putAll(changes);
-    merged.putAll(later.changes);
-    return new OpportunityPatch(code, merged);
-  }
-
   @Override
   public boolean equals(Object other) {
     return other instanceof OpportunityPatch patch && code.equals(patch.code) && changes.equals(patch.changes);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -69,6 +70,43 @@ public interface OpportunityStore {
    * @throws StoreUnavailableException when the store cannot write now; nothing is written then
    */
   void importAll(List<NewOpportunity> created, List<Opportunity> updated);
+
+  /**
+   * Runs {@code work} in one transaction and returns what it returns: what {@code work} wrote
+   * through its session is stored, durably, once it returns, and none of it if it throws (the
+   * exception reaches the caller unchanged). The session's reads see its own writes; it is valid
+   * only while {@code work} runs. For writes of any number of opportunities, all or nothing: the
+   * import command streams a file through one session, a thousand lines at a time, so that a store
+   * that keeps its transaction open (the SQLite store does) holds no more than that in memory.
+   *
+   * <p>This default keeps the session's writes in memory and stores them with one {@link #importAll}
+   * once {@code work} returns, so memory grows with the work; reads of opportunities the session did
+   * not write come from the store as it is meanwhile (if one changed before the end, {@code
+   * importAll} refuses it as stale); and an opportunity written several times is stored once, in
+   * its last state, one version ahead of what was stored (a created one at version 1).
+   *
+   * @throws StaleVersionException when a write found an opportunity changed or a created code taken;
+   *     nothing is stored then
+   */
+  default <T> T importInTransaction(Function<ImportSession, T> work) {
+    return BufferedImportSession.run(this, work);
+  }
+
+  /** What the work of {@link #importInTransaction} reads and writes through, inside its transaction. */
+  interface ImportSession {
+    /** As {@link OpportunityStore#findAllByCode}, seeing what this session wrote. */
+    Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes);
+
+    /**
+     * As {@link OpportunityStore#importAll}, inside this session's transaction: inserts {@code
+     * created} and stores {@code updated}, each exactly one version ahead of what this session reads
+     * for it. Later reads of the session see them; the store keeps them only if the work returns.
+     *
+     * @throws StaleVersionException when an updated opportunity is not one version ahead of what the
+     *     session reads, or a created code is taken (a store may find it only when the work returns)
+     */
+    void write(List<NewOpportunity> created, List<Opportunity> updated);
+  }
 
   /** Whether the store can be read and written now: for health checks; never throws. */
   boolean isAvailable();

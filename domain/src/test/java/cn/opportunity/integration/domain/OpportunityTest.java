@@ -130,22 +130,6 @@ class OpportunityTest {
   }
 
   @Test
-  void mergesPatchesWithTheLaterWinning() {
-    OpportunityPatch first =
-        OpportunityPatch.builder(CODE).set(OpportunityField.SOURCE, "a").set(OpportunityField.ARCHIVED, true).build();
-    OpportunityPatch second =
-        OpportunityPatch.builder(CODE).set(OpportunityField.SOURCE, null).set(OpportunityField.PRE_SALES_ID, 5L).build();
-    java.util.HashMap<OpportunityField, Object> expected = new java.util.HashMap<>();
-    expected.put(OpportunityField.SOURCE, null);
-    expected.put(OpportunityField.ARCHIVED, true);
-    expected.put(OpportunityField.PRE_SALES_ID, 5L);
-    assertEquals(expected, first.then(second).changes());
-    assertEquals(Map.of(OpportunityField.SOURCE, "a", OpportunityField.ARCHIVED, true), first.changes());
-    assertThrows(
-        IllegalArgumentException.class, () -> first.then(OpportunityPatch.builder(new OpportunityCode("OTHER")).build()));
-  }
-
-  @Test
   void givesCanonicalValues() {
     Opportunity o = Opportunity.created(new OpportunityId(1), Opportunities.aFullOpportunity().build());
     assertEquals(new BigDecimal("99999999999999.99"), OpportunityField.AMOUNT.canonicalValueIn(o.details()));

@@ -7,7 +7,6 @@ import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.ConnectionFactory;
@@ -25,14 +25,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Opportunities in SQLite. Writes run one transaction at a time under the database's fair lock
  * (SQLite has one writer, and its busy handler is unfair), each a {@code BEGIN IMMEDIATE} transaction
- * that commits, synced, before the method returns; concurrent updates share one (group commit).
- * Reads are single autocommit {@code SELECT}s and take no write lock. Exceptions thrown by a change
- * reach the caller unchanged, after the rollback of that change alone.
+ * that commits, synced, before the method returns; concurrent updates share one (group commit), an
+ * import has one of its own. Reads outside an import are single autocommit {@code SELECT}s and take
+ * no write lock. Exceptions thrown by a change reach the caller unchanged, after the rollback of
+ * that change alone.
  */
 public final class JdbiOpportunityStore implements OpportunityStore {
   private static final Logger log = LoggerFactory.getLogger(JdbiOpportunityStore.class);
 
-  /** Rows a bulk statement (batch or {@code IN} list) carries at most. */
+  /** Codes an {@code IN} list carries at most. */
   static final int CHUNK = 500;
 
   private final Supplier<Jdbi> jdbi;
@@ -68,20 +69,14 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
     if (distinct.isEmpty()) return found;
     jdbi.get().useExtension(OpportunityDao.class, dao -> {
-      for (List<String> chunk : chunks(distinct)) {
-        for (OpportunityRow row : dao.findAllByCode(chunk)) {
+      for (int from = 0; from < distinct.size(); from += CHUNK) {
+        for (OpportunityRow row : dao.findAllByCode(distinct.subList(from, Math.min(distinct.size(), from + CHUNK)))) {
           Opportunity opportunity = row.toDomain();
           found.put(opportunity.code(), opportunity);
         }
       }
     });
     return found;
-  }
-
-  private static <T> List<List<T>> chunks(List<T> all) {
-    List<List<T>> chunks = new ArrayList<>();
-    for (int from = 0; from < all.size(); from += CHUNK) chunks.add(all.subList(from, Math.min(all.size(), from + CHUNK)));
-    return chunks;
   }
 
   /**
@@ -104,32 +99,30 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     return writer.submit(code, change);
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>Inserts, then updates, go in batches of {@link #CHUNK} rows, all in one transaction. A code taken (by the table or earlier in {@code
-   * created}) or an updated row not exactly one version ahead of the stored one rolls everything back.
-   */
+  /** {@inheritDoc} As one {@link #importInTransaction} that writes once. */
   @Override
   public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
     if (created.isEmpty() && updated.isEmpty()) return;
-    List<OpportunityRow> inserts = created.stream().map(OpportunityRow::from).toList();
-    List<OpportunityRow> updates = updated.stream().map(OpportunityRow::from).toList();
-    writing(() -> jdbi.get().inTransaction(handle -> {
-      OpportunityDao dao = handle.attach(OpportunityDao.class);
-      for (List<OpportunityRow> chunk : chunks(inserts)) requireOneEach(dao.insertAll(chunk), chunk, "exists already");
-      for (List<OpportunityRow> chunk : chunks(updates))
-        requireOneEach(dao.updateAll(chunk), chunk, "changed since it was read, or is gone");
+    importInTransaction(session -> {
+      session.write(created, updated);
       return null;
-    }));
+    });
   }
 
-  private static void requireOneEach(int[] counts, List<OpportunityRow> rows, String otherwise) {
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != 1) throw new StaleVersionException("opportunity " + rows.get(i).opportunityCode() + " " + otherwise);
-    }
-    if (counts.length != rows.size())
-      throw new IllegalStateException(rows.size() + " rows written in a batch, " + counts.length + " counted");
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code BEGIN IMMEDIATE} transaction on a connection of its own ({@link ImportTransaction}),
+   * under the database's writer lock for as long as {@code work} runs: the group commit's updates in
+   * this process wait for it (and are refused as busy after {@link SqliteDatabase#UPDATE_MAX_WAIT}),
+   * another process's writers wait in SQLite's busy timeout. Each write goes to the database at
+   * once, inserts then updates, each as one batch; SQLite keeps a few MB of the transaction's pages in
+   * memory and the rest in the WAL until the commit. A code taken, or an updated row not exactly one
+   * version ahead of the stored one, fails the write with {@link StaleVersionException}.
+   */
+  @Override
+  public <T> T importInTransaction(Function<ImportSession, T> work) {
+    return writing(() -> ImportTransaction.run(connections, work));
   }
 
   /** Runs a write transaction under the writer lock; a file that cannot be written: {@link StoreUnavailableException}. */

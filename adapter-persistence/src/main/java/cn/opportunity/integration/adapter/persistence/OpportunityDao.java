@@ -5,8 +5,6 @@ import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
@@ -55,16 +53,10 @@ public interface OpportunityDao {
   @RegisterConstructorMapper(OpportunityRow.class)
   List<OpportunityRow> findAllByCode(@BindList("codes") List<String> codes);
 
-  /** Inserts rows without ids; a row whose code is taken inserts nothing and counts 0. */
-  @SqlBatch("INSERT INTO opportunity (" + COLUMNS + ") VALUES ("
-      + ":opportunityCode, :finalCustomerName, :opportunityName, :projectLocation, :operatorName, :amountCents, "
-      + ":expectedCloseDate, :confidencePct, :stage, :opportunityType, :productType, :source, :salesExpansionId, "
-      + ":channelExpansionId, :preSalesId, :preSalesName, :competitorName, :archived, :pushedToOms, :omsPushTime, "
-      + ":status, :description, :createdAt, :updatedAt, :version) "
-      + "ON CONFLICT (opportunity_code) DO NOTHING")
-  int[] insertAll(@BindMethods List<OpportunityRow> rows);
-
-  /** {@link #UPDATE} for many rows: one count each (1, or 0 for a row not one version ahead). */
-  @SqlBatch(UPDATE)
-  int[] updateAll(@BindMethods List<OpportunityRow> rows);
+  /**
+   * Inserts a row without its id, for plain JDBC (see {@link OpportunityRow#bindInsert}); a row whose
+   * code is taken inserts nothing and counts 0.
+   */
+  String INSERT_BY_POSITION = "INSERT INTO opportunity (" + COLUMNS + ") VALUES ("
+      + "?, ".repeat(24) + "?) ON CONFLICT (opportunity_code) DO NOTHING";
 }

@@ -151,39 +151,50 @@ public record OpportunityRow(
         result.getString(c++), result.getLong(c));
   }
 
+  /** Binds the parameters of {@link OpportunityDao#INSERT_BY_POSITION}: every column but the id. */
+  void bindInsert(PreparedStatement insert) throws SQLException {
+    insert.setString(1, opportunityCode);
+    bindColumnsAfterTheCode(insert, 2);
+  }
+
   /**
    * Binds the parameters of {@link OpportunityDao#UPDATE_BY_POSITION}: every column but the code, in
    * {@link OpportunityDao#COLUMNS} order, then id, code and version for the {@code WHERE}.
    */
   void bindUpdate(PreparedStatement update) throws SQLException {
-    int p = 1;
-    update.setString(p++, finalCustomerName);
-    update.setString(p++, opportunityName);
-    update.setString(p++, projectLocation);
-    update.setString(p++, operatorName);
-    update.setObject(p++, amountCents);
-    update.setString(p++, expectedCloseDate);
-    update.setString(p++, confidencePct);
-    update.setString(p++, stage);
-    update.setString(p++, opportunityType);
-    update.setString(p++, productType);
-    update.setString(p++, source);
-    update.setObject(p++, salesExpansionId);
-    update.setObject(p++, channelExpansionId);
-    update.setObject(p++, preSalesId);
-    update.setString(p++, preSalesName);
-    update.setString(p++, competitorName);
-    update.setObject(p++, archived == null ? null : archived ? 1 : 0);
-    update.setObject(p++, pushedToOms == null ? null : pushedToOms ? 1 : 0);
-    update.setString(p++, omsPushTime);
-    update.setString(p++, status);
-    update.setString(p++, description);
-    update.setString(p++, createdAt);
-    update.setString(p++, updatedAt);
-    update.setLong(p++, version);
+    int p = bindColumnsAfterTheCode(update, 1);
     update.setLong(p++, id);
     update.setString(p++, opportunityCode);
     update.setLong(p, version);   // the statement follows version - 1
+  }
+
+  /** Binds the columns after the code, in {@link OpportunityDao#COLUMNS} order, from {@code p}; returns the next position. */
+  private int bindColumnsAfterTheCode(PreparedStatement statement, int p) throws SQLException {
+    statement.setString(p++, finalCustomerName);
+    statement.setString(p++, opportunityName);
+    statement.setString(p++, projectLocation);
+    statement.setString(p++, operatorName);
+    statement.setObject(p++, amountCents);
+    statement.setString(p++, expectedCloseDate);
+    statement.setString(p++, confidencePct);
+    statement.setString(p++, stage);
+    statement.setString(p++, opportunityType);
+    statement.setString(p++, productType);
+    statement.setString(p++, source);
+    statement.setObject(p++, salesExpansionId);
+    statement.setObject(p++, channelExpansionId);
+    statement.setObject(p++, preSalesId);
+    statement.setString(p++, preSalesName);
+    statement.setString(p++, competitorName);
+    statement.setObject(p++, archived == null ? null : archived ? 1 : 0);
+    statement.setObject(p++, pushedToOms == null ? null : pushedToOms ? 1 : 0);
+    statement.setString(p++, omsPushTime);
+    statement.setString(p++, status);
+    statement.setString(p++, description);
+    statement.setString(p++, createdAt);
+    statement.setString(p++, updatedAt);
+    statement.setLong(p++, version);
+    return p;
   }
 
   private static Long nullableLong(ResultSet result, int column) throws SQLException {

@@ -3,6 +3,7 @@ package cn.opportunity.integration.adapter.persistence;
 import static cn.opportunity.integration.domain.testing.Opportunities.aFullOpportunity;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -146,6 +148,61 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
         .map(created -> store.findByCode(created.code()).orElseThrow().id())
         .distinct().count();
     assertEquals(300, distinctIds);
+  }
+
+  /**
+   * An import holds the database's writer for as long as its work runs: other connections see
+   * nothing of it until it commits; an update of this process waits for it, and one of another
+   * process (another {@link SqliteDatabase} on the file) waits in SQLite's busy timeout; both then
+   * apply to the state the import left.
+   */
+  @Test
+  void holdsTheWriterForTheWholeImportThenLetsWaitingUpdatesApplyToItsState() throws Exception {
+    SqliteDatabase database = databases.open("shared.db");
+    SqliteDatabase otherProcess = databases.open("shared.db");
+    OpportunityStore importing = database.opportunityStore();
+    OpportunityStore elsewhere = otherProcess.opportunityStore();
+    importing.importAll(List.of(anOpportunity().code("HOLD-1").build()), List.of());
+    Opportunity stored = importing.findByCode(new OpportunityCode("HOLD-1")).orElseThrow();
+    CountDownLatch written = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> imported = pool.submit(() -> importing.importInTransaction(session -> {
+        session.write(List.of(anOpportunity().code("HOLD-2").build()),
+            List.of(stored.apply(patch("HOLD-1", OpportunityField.SOURCE, "导入"), LATER)));
+        written.countDown();
+        try {
+          assertTrue(release.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return null;
+      }));
+      assertTrue(written.await(30, TimeUnit.SECONDS));
+      assertEquals(stored, elsewhere.findByCode(stored.code()).orElseThrow());
+      assertEquals(stored, importing.findByCode(stored.code()).orElseThrow());
+      assertTrue(elsewhere.findByCode(new OpportunityCode("HOLD-2")).isEmpty());
+      OpportunityPatch here = patch("HOLD-1", OpportunityField.OPERATOR_NAME, "本进程");
+      CompletableFuture<Opportunity> updatedHere =
+          importing.updateLater(stored.code(), current -> current.apply(here, LATER)).toCompletableFuture();
+      OpportunityPatch there = patch("HOLD-1", OpportunityField.PRE_SALES_NAME, "他进程");
+      Future<Opportunity> updatedThere = pool.submit(() -> elsewhere.update(stored.code(), current -> current.apply(there, LATER)));
+      assertFalse(updatedHere.isDone());
+      release.countDown();
+      imported.get(30, TimeUnit.SECONDS);
+      updatedHere.get(30, TimeUnit.SECONDS);
+      updatedThere.get(30, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+    Opportunity last = elsewhere.findByCode(stored.code()).orElseThrow();
+    assertEquals("导入", last.details().source());
+    assertEquals("本进程", last.details().operatorName());
+    assertEquals("他进程", last.details().preSalesName());
+    assertEquals(new Version(4), last.version());
+    assertTrue(elsewhere.findByCode(new OpportunityCode("HOLD-2")).isPresent());
   }
 
   /**

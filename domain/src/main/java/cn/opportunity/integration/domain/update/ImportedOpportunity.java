@@ -18,19 +18,6 @@ public record ImportedOpportunity(OpportunityPatch patch, Optional<String> final
   }
 
   /**
-   * This line followed by a {@code later} line of the same code, as one: the later values win.
-   *
-   * @throws UpdateRejectedException when the two lines name different final customers
-   */
-  public ImportedOpportunity then(ImportedOpportunity later) {
-    if (finalCustomerName.isPresent() && later.finalCustomerName.isPresent()
-        && !finalCustomerName.equals(later.finalCustomerName))
-      throw new UpdateRejectedException(Messages.FINAL_CUSTOMER_IMMUTABLE);
-    return new ImportedOpportunity(
-        patch.then(later.patch), later.finalCustomerName.isPresent() ? later.finalCustomerName : finalCustomerName);
-  }
-
-  /**
    * @throws UpdateRejectedException when this line names another final customer than {@code
    *     current} has: the final customer never changes
    */

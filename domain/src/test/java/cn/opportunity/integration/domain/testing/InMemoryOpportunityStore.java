@@ -8,10 +8,12 @@ import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreUnavailableException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -57,6 +59,34 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
       byCode.put(opportunity.code(), Opportunity.created(new OpportunityId(++lastId), opportunity));
     }
     for (Opportunity opportunity : updated) byCode.put(opportunity.code(), opportunity);
+  }
+
+  /**
+   * Holds the store for the whole work, as a database's write lock would: other callers wait. What
+   * the work wrote is written at once and undone if it throws.
+   */
+  @Override
+  public synchronized <T> T importInTransaction(Function<ImportSession, T> work) {
+    Map<OpportunityCode, Opportunity> before = new HashMap<>(byCode);
+    long lastIdBefore = lastId;
+    try {
+      return work.apply(new ImportSession() {
+        @Override
+        public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
+          return InMemoryOpportunityStore.this.findAllByCode(codes);
+        }
+
+        @Override
+        public void write(List<NewOpportunity> created, List<Opportunity> updated) {
+          importAll(created, updated);
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      byCode.clear();
+      byCode.putAll(before);
+      lastId = lastIdBefore;
+      throw e;
+    }
   }
 
   private static void checkIsNextVersionOf(Opportunity next, Opportunity current) {

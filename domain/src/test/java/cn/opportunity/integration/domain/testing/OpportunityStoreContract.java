@@ -5,6 +5,7 @@ import static cn.opportunity.integration.domain.testing.Opportunities.aFullOppor
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -211,6 +213,106 @@ public abstract class OpportunityStoreContract {
         StaleVersionException.class,
         () -> store.importAll(List.of(anOpportunity().code("DUP-2").build(), anOpportunity().code("DUP-1").build()), List.of()));
     assertTrue(store.findByCode(new OpportunityCode("DUP-2")).isEmpty());
+  }
+
+  private static List<NewOpportunity> newOpportunities(String prefix, int count) {
+    List<NewOpportunity> created = new ArrayList<>();
+    for (int i = 1; i <= count; i++) created.add(anOpportunity().code(prefix + i).build());
+    return created;
+  }
+
+  private static List<OpportunityCode> codesOf(List<NewOpportunity> opportunities) {
+    return opportunities.stream().map(NewOpportunity::code).toList();
+  }
+
+  @Test
+  void storesEverythingAnImportWroteOnceItsWorkReturns() {
+    Opportunity stored = insert(anOpportunity().code("TX-1").build());
+    Opportunity changed = stored.apply(patch("TX-1", OpportunityField.SOURCE, "导入"), LATER);
+    List<NewOpportunity> created = newOpportunities("TX-NEW-", 1_200);   // more than one statement's worth
+    String result = store.importInTransaction(session -> {
+      session.write(created.subList(0, 600), List.of(changed));
+      session.write(created.subList(600, 1_200), List.of());
+      return "done";
+    });
+    assertEquals("done", result);
+    assertEquals(changed, store.findByCode(new OpportunityCode("TX-1")).orElseThrow());
+    Map<OpportunityCode, Opportunity> found = store.findAllByCode(codesOf(created));
+    assertEquals(1_200, found.size());
+    for (NewOpportunity opportunity : created) {
+      assertEquals(opportunity.details(), found.get(opportunity.code()).details());
+      assertEquals(Version.FIRST, found.get(opportunity.code()).version());
+    }
+  }
+
+  @Test
+  void letsAnImportReadWhatItWroteAndWriteItAgain() {
+    Opportunity stored = insert(anOpportunity().code("OWN-1").build());
+    NewOpportunity fresh = anOpportunity().code("OWN-2").build();
+    List<OpportunityCode> both = List.of(stored.code(), fresh.code());
+    store.importInTransaction(session -> {
+      assertEquals(Map.of(stored.code(), stored), session.findAllByCode(both));
+      session.write(List.of(fresh), List.of(stored.apply(patch("OWN-1", OpportunityField.SOURCE, "一"), LATER)));
+      Map<OpportunityCode, Opportunity> seen = session.findAllByCode(both);
+      assertEquals("一", seen.get(stored.code()).details().source());
+      assertEquals(new Version(2), seen.get(stored.code()).version());
+      assertEquals(fresh.details(), seen.get(fresh.code()).details());
+      assertEquals(Version.FIRST, seen.get(fresh.code()).version());
+      session.write(List.of(), List.of(
+          seen.get(stored.code()).apply(patch("OWN-1", OpportunityField.OPERATOR_NAME, "二"), LATER),
+          seen.get(fresh.code()).apply(patch("OWN-2", OpportunityField.SOURCE, "三"), LATER)));
+      Map<OpportunityCode, Opportunity> again = session.findAllByCode(both);
+      assertEquals(new Version(3), again.get(stored.code()).version());
+      assertEquals("二", again.get(stored.code()).details().operatorName());
+      assertEquals(new Version(2), again.get(fresh.code()).version());
+      return null;
+    });
+    Opportunity first = store.findByCode(stored.code()).orElseThrow();
+    assertEquals("一", first.details().source());
+    assertEquals("二", first.details().operatorName());
+    assertTrue(first.version().value() > stored.version().value());
+    assertEquals("三", store.findByCode(fresh.code()).orElseThrow().details().source());
+  }
+
+  @Test
+  void storesNothingOfAnImportWhoseWorkThrows() {
+    Opportunity stored = insert(anOpportunity().code("RB-1").build());
+    List<NewOpportunity> created = newOpportunities("RB-NEW-", 1_200);
+    IllegalStateException failure = new IllegalStateException("the work failed");
+    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> store.importInTransaction(session -> {
+      session.write(created.subList(0, 600), List.of(stored.apply(patch("RB-1", OpportunityField.SOURCE, "回滚"), LATER)));
+      session.write(created.subList(600, 1_200), List.of());
+      assertEquals(1_200, session.findAllByCode(codesOf(created)).size());
+      throw failure;
+    }));
+    assertSame(failure, thrown);
+    assertEquals(stored, store.findByCode(stored.code()).orElseThrow());
+    assertTrue(store.findAllByCode(codesOf(created)).isEmpty());
+    store.importInTransaction(session -> {   // and the store takes the next import
+      session.write(created.subList(0, 1), List.of());
+      return null;
+    });
+    assertTrue(store.findByCode(created.get(0).code()).isPresent());
+  }
+
+  @Test
+  void storesNothingOfAnImportWithAStaleWrite() {
+    Opportunity stored = insert(anOpportunity().code("SW-1").build());
+    insert(anOpportunity().code("SW-TAKEN").build());
+    NewOpportunity fresh = anOpportunity().code("SW-2").build();
+    assertThrows(StaleVersionException.class, () -> store.importInTransaction(session -> {
+      session.write(List.of(fresh), List.of(stored.apply(patch("SW-1", OpportunityField.SOURCE, "一"), LATER)));
+      session.write(List.of(anOpportunity().code("SW-TAKEN").build()), List.of());
+      return null;
+    }));
+    assertThrows(StaleVersionException.class, () -> store.importInTransaction(session -> {
+      session.write(List.of(fresh), List.of());
+      session.write(List.of(), List.of(stored.apply(patch("SW-1", OpportunityField.SOURCE, "一"), LATER)
+          .apply(patch("SW-1", OpportunityField.SOURCE, "二"), LATER)));   // skips a version
+      return null;
+    }));
+    assertEquals(stored, store.findByCode(stored.code()).orElseThrow());
+    assertTrue(store.findByCode(fresh.code()).isEmpty());
   }
 
   @Test

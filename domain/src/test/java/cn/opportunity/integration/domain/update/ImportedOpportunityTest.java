@@ -34,25 +34,6 @@ class ImportedOpportunityTest {
   }
 
   @Test
-  void mergesLinesWithTheLaterValuesWinning() {
-    ImportedOpportunity merged = line("一", "官网", Optional.of("甲")).then(line("二", null, Optional.empty()));
-    assertEquals("二", merged.patch().changes().get(OpportunityField.OPPORTUNITY_NAME));
-    assertEquals("官网", merged.patch().changes().get(OpportunityField.SOURCE));
-    assertEquals(Optional.of("甲"), merged.finalCustomerName());
-    assertEquals(Optional.of("乙"), line("一", null, Optional.empty()).then(line("二", null, Optional.of("乙"))).finalCustomerName());
-    assertEquals(Optional.of("甲"), line("一", null, Optional.of("甲")).then(line("二", null, Optional.of("甲"))).finalCustomerName());
-  }
-
-  @Test
-  void refusesTwoLinesNamingDifferentFinalCustomers() {
-    UpdateRejectedException e =
-        assertThrows(
-            UpdateRejectedException.class,
-            () -> line("一", null, Optional.of("甲")).then(line("二", null, Optional.of("乙"))));
-    assertEquals(Messages.FINAL_CUSTOMER_IMMUTABLE, e.getMessage());
-  }
-
-  @Test
   void acceptsTheStoredFinalCustomerOrNone() {
     line("一", null, Optional.of("甲")).checkFinalCustomerOf(stored("甲"));
     line("一", null, Optional.empty()).checkFinalCustomerOf(stored("甲"));
