@@ -12,6 +12,7 @@ import cn.opportunity.integration.domain.UpdateRejectedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -70,9 +71,7 @@ public final class HttpApi {
       app.routes.get("/health", healthEndpoint::get);
 
       // The error table: every failure leaves as the envelope with its status.
-      // Refusals never wait for the body: what is left of it is not read, and Jetty closes the
-      // connection after the answer (decisions.md, "Refusals do not wait for the body").
-      app.routes.exception(RequestRefused.class, (e, ctx) -> Envelope.failure(ctx, e.status, e.getMessage()));
+      app.routes.exception(RequestRefused.class, HttpApi::answerThenDropBody);
       app.routes.exception(MalformedBodyException.class,
           (e, ctx) -> Envelope.failure(ctx, 400, HttpMessages.MALFORMED_BODY));
       app.routes.exception(UpdateRejectedException.class, (e, ctx) -> Envelope.failure(ctx, 400, e.getMessage()));
@@ -125,6 +124,28 @@ public final class HttpApi {
     } catch (RuntimeException e) {   // a start without it is only slower
       log.debug("preloading the HTTP classes failed: {}", e.toString());
     }
+  }
+
+  /**
+   * A refusal of the HTTP layer never waits for the body: the answer leaves at once, with {@code
+   * Connection: close}; then what is left of the body is read and dropped without a thread waiting
+   * for it ({@link BodyReader#drop}, bounded in bytes and time), and the connection closes
+   * (decisions.md, "Refusals do not wait for the body").
+   */
+  private static void answerThenDropBody(RequestRefused refusal, Context ctx) {
+    HttpServletResponse response = ctx.res();
+    byte[] answer = Envelope.json(new Envelope("-1", refusal.getMessage(), null));
+    response.setStatus(refusal.status);
+    response.setContentType(Envelope.JSON_UTF8);
+    response.setHeader("Connection", "close");
+    response.setContentLength(answer.length);
+    try {
+      response.getOutputStream().write(answer);
+      response.flushBuffer();
+    } catch (IOException gone) {
+      return;   // the client is gone: nothing left to drop
+    }
+    ctx.future(() -> BodyReader.drop(ctx.req()));
   }
 
   private static void assignRequestId(Context ctx) {

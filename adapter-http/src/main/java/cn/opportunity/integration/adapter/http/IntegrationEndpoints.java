@@ -6,11 +6,9 @@ import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.update.SentFields;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** The two integration routes: the update (content type, size, strict JSON, use case) and the read. */
@@ -45,17 +43,9 @@ final class IntegrationEndpoints {
     requireJsonContentType(ctx.header("Content-Type"));             // 415
     if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES)          // 413 as announced, nothing read
       throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
-    ctx.future(() -> readBody(ctx)                                  // 413 as sent, 400, 408
+    ctx.future(() -> BodyReader.read(ctx.req(), MAX_BODY_BYTES, BODY_DEADLINE)  // 413 as sent, 400, 408
         .thenCompose(body -> update.applyLater(reader.read(body)))  // 400 not JSON; 4–6 throw, 7–8 later
         .thenAccept(id -> Envelope.success(ctx, id.value())));
-  }
-
-  private static CompletableFuture<byte[]> readBody(Context ctx) {
-    try {
-      return BodyReader.read(ctx.req(), MAX_BODY_BYTES, BODY_DEADLINE);
-    } catch (IOException | IllegalStateException unreadable) {
-      return CompletableFuture.failedFuture(new RequestRefused(400, HttpMessages.BAD_REQUEST));
-    }
   }
 
   /** {@code GET …/{opportunityCode}}: the opportunity in canonical form. */

@@ -430,9 +430,9 @@ class HttpApiTest {
 
   /**
    * A refusal decided before the body is read does not wait for it: the answer leaves at once with
-   * {@code Connection: close}, the rest of the body is never read, and the connection ends after
-   * the answer (a request pipelined behind it is not answered). A client that sends its whole body
-   * before reading (the JDK's) still gets its answer, not a broken pipe.
+   * {@code Connection: close}, the rest of the body is dropped after it, and the connection ends (a
+   * request pipelined behind it is not answered). A client that sends its whole body before reading
+   * (the JDK's) still gets its answer, not a broken pipe; one that expects 100-continue sends none.
    */
   @Test
   void answersARefusalWithoutReadingTheBodyThenClosesTheConnection() throws Exception {
