@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -71,6 +72,23 @@ final class BodyReader implements ReadListener {
         deadline.toMillis(), TimeUnit.MILLISECONDS);
     reader.read.whenComplete((body, failure) -> expiry.cancel(false));
     return reader.read;
+  }
+
+  /**
+   * The body of {@code request} if it has arrived whole already — as a small body usually does, with
+   * its headers — read at once without waiting; empty otherwise (chunked, or still on its way: then
+   * {@link #read}). Nothing is consumed when empty.
+   */
+  static Optional<byte[]> arrived(HttpServletRequest request) {
+    long announced = request.getContentLengthLong();
+    if (announced < 0 || announced > Integer.MAX_VALUE) return Optional.empty();
+    try {
+      ServletInputStream in = request.getInputStream();
+      if (in.available() < announced) return Optional.empty();   // what Jetty holds now, without waiting
+      return Optional.of(in.readNBytes((int) announced));
+    } catch (IOException brokenBody) {
+      return Optional.empty();   // read() finds the same fault and answers it
+    }
   }
 
   /**

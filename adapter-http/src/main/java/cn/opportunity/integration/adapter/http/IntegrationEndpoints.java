@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** The two integration routes: the update (content type, size, strict JSON, use case) and the read. */
@@ -43,7 +45,9 @@ final class IntegrationEndpoints {
     requireJsonContentType(ctx.header("Content-Type"));             // 415
     if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES)          // 413 as announced, nothing read
       throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
-    ctx.future(() -> BodyReader.read(ctx.req(), MAX_BODY_BYTES, BODY_DEADLINE)  // 413 as sent, 400, 408
+    Optional<byte[]> arrived = BodyReader.arrived(ctx.req());       // usually: it came with the headers
+    ctx.future(() -> arrived.map(CompletableFuture::completedFuture)
+        .orElseGet(() -> BodyReader.read(ctx.req(), MAX_BODY_BYTES, BODY_DEADLINE))  // 413 as sent, 400, 408
         .thenCompose(body -> update.applyLater(reader.read(body)))  // 400 not JSON; 4–6 throw, 7–8 later
         .thenAccept(id -> Envelope.success(ctx, id.value())));
   }
