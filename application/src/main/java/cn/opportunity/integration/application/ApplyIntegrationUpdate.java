@@ -28,7 +28,8 @@ public final class ApplyIntegrationUpdate {
   private final UpdatePolicy policy;
   private final Clock clock;
 
-  public ApplyIntegrationUpdate(OpportunityStore store, FlowDictionary dictionary, UpdatePolicy policy, Clock clock) {
+  public ApplyIntegrationUpdate(
+      OpportunityStore store, FlowDictionary dictionary, UpdatePolicy policy, Clock clock) {
     this.store = store;
     this.dictionary = dictionary;
     this.policy = policy;
@@ -53,10 +54,10 @@ public final class ApplyIntegrationUpdate {
   }
 
   /**
-   * {@link #apply} without waiting for the store: steps 4–6 are checked now, in the caller's thread,
-   * and a refusal is thrown at once; the stage completes once the change is stored (steps 7–8), with
-   * the id or exceptionally with what {@code apply} would throw. Over a store that batches writes
-   * (the SQLite store) no thread waits for the commit.
+   * {@link #apply} without waiting for the store: steps 4–6 are checked now, in the caller's
+   * thread, and a refusal is thrown at once; the stage completes once the change is stored (steps
+   * 7–8), with the id or exceptionally with what {@code apply} would throw. Over a store that
+   * batches writes (the SQLite store) no thread waits for the commit.
    */
   public CompletionStage<OpportunityId> applyLater(SentFields sent) {
     OpportunityPatch patch = policy.check(sent, dictionary.current());
@@ -64,14 +65,18 @@ public final class ApplyIntegrationUpdate {
   }
 
   private CompletionStage<OpportunityId> store(OpportunityPatch patch, Instant now, int attempt) {
-    return store.updateLater(patch.code(), current -> current.apply(patch, now))
+    return store
+        .updateLater(patch.code(), current -> current.apply(patch, now))
         .thenApply(Opportunity::id)
-        .exceptionallyCompose(failure -> {
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure;
-          return cause instanceof StaleVersionException && attempt < ATTEMPTS
-              ? store(patch, now, attempt + 1)
-              : CompletableFuture.failedFuture(cause);
-        });
+        .exceptionallyCompose(
+            failure -> {
+              Throwable cause =
+                  failure instanceof CompletionException && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
+              return cause instanceof StaleVersionException && attempt < ATTEMPTS
+                  ? store(patch, now, attempt + 1)
+                  : CompletableFuture.failedFuture(cause);
+            });
   }
 }

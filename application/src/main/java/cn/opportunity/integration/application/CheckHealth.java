@@ -26,7 +26,8 @@ public final class CheckHealth {
    * @param storeDownReason why the store is not usable (empty while it is), e.g. {@code database or
    *     disk is full}
    */
-  public record Health(boolean storeUp, Optional<String> storeDownReason, DictionaryHealth dictionary) {
+  public record Health(
+      boolean storeUp, Optional<String> storeDownReason, DictionaryHealth dictionary) {
     public boolean isUp() {
       return storeUp;
     }
@@ -58,7 +59,8 @@ public final class CheckHealth {
             dictionary.source(),
             snapshot.isPresent(),
             snapshot.map(DictionarySnapshot::enabledStageCount).orElse(0),
-            snapshot.map(s -> Math.max(0, Duration.between(s.loadedAt(), clock.instant()).getSeconds())),
+            snapshot.map(
+                s -> Math.max(0, Duration.between(s.loadedAt(), clock.instant()).getSeconds())),
             dictionary.lastError(),
             snapshot.map(DictionarySnapshot::skipped).orElse(List.of())));
   }

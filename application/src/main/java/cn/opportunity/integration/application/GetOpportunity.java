@@ -14,7 +14,8 @@ public final class GetOpportunity {
   }
 
   /**
-   * @param code as the caller wrote it; white space around it is ignored ({@link OpportunityCode#parse})
+   * @param code as the caller wrote it; white space around it is ignored ({@link
+   *     OpportunityCode#parse})
    * @throws OpportunityNotFoundException when no opportunity has it (or it cannot be a code)
    */
   public Opportunity byCode(String code) {

@@ -24,8 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * Loads opportunities from lines: a code already stored is updated, a new one inserted, under the
- * rules of an update. All lines or none: any bad line is reported and nothing is imported. Each line
- * applies to the state the lines before it left, as an update would.
+ * rules of an update. All lines or none: any bad line is reported and nothing is imported. Each
+ * line applies to the state the lines before it left, as an update would.
  *
  * <p>The lines stream through one transaction of the store ({@link
  * OpportunityStore#importInTransaction}) in chunks of at most {@link #CHUNK} lines: a chunk's
@@ -44,7 +44,8 @@ public final class ImportOpportunities {
   private final UpdatePolicy policy;
   private final Clock clock;
 
-  public ImportOpportunities(OpportunityStore store, FlowDictionary dictionary, UpdatePolicy policy, Clock clock) {
+  public ImportOpportunities(
+      OpportunityStore store, FlowDictionary dictionary, UpdatePolicy policy, Clock clock) {
     this.store = store;
     this.dictionary = dictionary;
     this.policy = policy;
@@ -61,11 +62,12 @@ public final class ImportOpportunities {
    */
   public ImportReport run(Iterable<ImportLine> lines, Consumer<LineError> badLines) {
     int[] reportedUpTo = {0};
-    Consumer<LineError> onceEach = error -> {
-      if (error.line() <= reportedUpTo[0]) return;
-      reportedUpTo[0] = error.line();
-      badLines.accept(error);
-    };
+    Consumer<LineError> onceEach =
+        error -> {
+          if (error.line() <= reportedUpTo[0]) return;
+          reportedUpTo[0] = error.line();
+          badLines.accept(error);
+        };
     for (int attempt = 1; ; attempt++) {
       try {
         return store.importInTransaction(session -> new Attempt(session, onceEach).run(lines));
@@ -86,8 +88,10 @@ public final class ImportOpportunities {
     private final Instant now = clock.instant();
     private final List<CheckedLine> chunk = new ArrayList<>(CHUNK);
     private final Set<OpportunityCode> chunkCodes = new HashSet<>();
+
     /** Bad lines found since the last chunk was written, told in line order when it is. */
     private final List<LineError> chunkErrors = new ArrayList<>();
+
     private int lines;
     private int inserted;
     private int updated;
@@ -103,13 +107,15 @@ public final class ImportOpportunities {
     ImportReport run(Iterable<ImportLine> source) {
       for (ImportLine line : source) {
         lines++;
-        check(line).ifPresent(checked -> {
-          if (!chunkCodes.add(checked.imported().patch().code())) {
-            writeChunk();
-            chunkCodes.add(checked.imported().patch().code());
-          }
-          chunk.add(checked);
-        });
+        check(line)
+            .ifPresent(
+                checked -> {
+                  if (!chunkCodes.add(checked.imported().patch().code())) {
+                    writeChunk();
+                    chunkCodes.add(checked.imported().patch().code());
+                  }
+                  chunk.add(checked);
+                });
         if (chunk.size() + chunkErrors.size() >= CHUNK) writeChunk();
       }
       writeChunk();
@@ -125,7 +131,8 @@ public final class ImportOpportunities {
           return Optional.empty();
         }
         ImportLine.Parsed parsed = (ImportLine.Parsed) line;
-        return Optional.of(new CheckedLine(line.number(), policy.checkImportLine(parsed.fields(), snapshot)));
+        return Optional.of(
+            new CheckedLine(line.number(), policy.checkImportLine(parsed.fields(), snapshot)));
       } catch (DomainException e) {
         bad(line.number(), e.getMessage());
         return Optional.empty();

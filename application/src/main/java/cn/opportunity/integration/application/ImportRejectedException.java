@@ -14,7 +14,11 @@ public final class ImportRejectedException extends RuntimeException {
   private final LineError first;
 
   public ImportRejectedException(int count, LineError first) {
-    super(count + " bad line(s), first at line " + first.line() + ": " + first.reason(), null, false, false);
+    super(
+        count + " bad line(s), first at line " + first.line() + ": " + first.reason(),
+        null,
+        false,
+        false);
     this.count = count;
     this.first = first;
   }

@@ -87,7 +87,17 @@ class ApplyIntegrationUpdateTest {
   @Test
   void succeedsWithoutChangeWhenValuesAreAsStored() {
     Opportunity before = stored();
-    OpportunityId id = useCase.apply(sent("opportunityCode", CODE, "amount", "1500000.00", "status", "ACTIVE", "stage", "商务谈判"));
+    OpportunityId id =
+        useCase.apply(
+            sent(
+                "opportunityCode",
+                CODE,
+                "amount",
+                "1500000.00",
+                "status",
+                "ACTIVE",
+                "stage",
+                "商务谈判"));
     assertEquals(before.id(), id);
     assertSame(before, stored());
     assertEquals(Version.FIRST, stored().version());
@@ -97,7 +107,9 @@ class ApplyIntegrationUpdateTest {
   @Test
   void neverCreates() {
     OpportunityNotFoundException e =
-        assertThrows(OpportunityNotFoundException.class, () -> useCase.apply(sent("opportunityCode", "NOPE", "source", "x")));
+        assertThrows(
+            OpportunityNotFoundException.class,
+            () -> useCase.apply(sent("opportunityCode", "NOPE", "source", "x")));
     assertEquals(Messages.NOT_FOUND, e.getMessage());
     assertEquals(1, store.size());
   }
@@ -108,7 +120,17 @@ class ApplyIntegrationUpdateTest {
     UpdateRejectedException e =
         assertThrows(
             UpdateRejectedException.class,
-            () -> useCase.apply(sent("opportunityCode", CODE, "source", "新来源", "amount", "-1", "customerName", "X")));
+            () ->
+                useCase.apply(
+                    sent(
+                        "opportunityCode",
+                        CODE,
+                        "source",
+                        "新来源",
+                        "amount",
+                        "-1",
+                        "customerName",
+                        "X")));
     assertEquals("商机金额必须大于 0；不支持更新商机的最终客户", e.getMessage());
     assertSame(before, stored());
   }
@@ -117,14 +139,21 @@ class ApplyIntegrationUpdateTest {
   void reportsRuleViolationsBeforeAnUnknownCode() {
     assertEquals(
         List.of(Messages.AMOUNT_NOT_POSITIVE, "不支持的字段: foo"),
-        assertThrows(UpdateRejectedException.class, () -> useCase.apply(sent("opportunityCode", "NOPE", "amount", 0L, "foo", 1L)))
+        assertThrows(
+                UpdateRejectedException.class,
+                () -> useCase.apply(sent("opportunityCode", "NOPE", "amount", 0L, "foo", 1L)))
             .violations());
     assertEquals(
         Messages.NOTHING_TO_UPDATE,
-        assertThrows(UpdateRejectedException.class, () -> useCase.apply(sent("opportunityCode", "NOPE"))).getMessage());
+        assertThrows(
+                UpdateRejectedException.class, () -> useCase.apply(sent("opportunityCode", "NOPE")))
+            .getMessage());
     assertEquals(
         Messages.CODE_REQUIRED,
-        assertThrows(UpdateRejectedException.class, () -> useCase.apply(sent("opportunityCode", " ", "source", "x"))).getMessage());
+        assertThrows(
+                UpdateRejectedException.class,
+                () -> useCase.apply(sent("opportunityCode", " ", "source", "x")))
+            .getMessage());
     assertEquals(1, store.size());
   }
 
@@ -204,12 +233,15 @@ class ApplyIntegrationUpdateTest {
   @Test
   void reportsOtherViolationsRatherThanTheMissingDictionary() {
     ApplyIntegrationUpdate withoutDictionary =
-        new ApplyIntegrationUpdate(store, FakeFlowDictionary.neverLoaded(), new UpdatePolicy(SHANGHAI), CLOCK);
+        new ApplyIntegrationUpdate(
+            store, FakeFlowDictionary.neverLoaded(), new UpdatePolicy(SHANGHAI), CLOCK);
     assertEquals(
         "商机金额必须大于 0",
         assertThrows(
                 UpdateRejectedException.class,
-                () -> withoutDictionary.apply(sent("opportunityCode", CODE, "stage", "won", "amount", "0")))
+                () ->
+                    withoutDictionary.apply(
+                        sent("opportunityCode", CODE, "stage", "won", "amount", "0")))
             .getMessage());
     assertEquals(
         Messages.DICTIONARY_UNAVAILABLE,
@@ -224,7 +256,8 @@ class ApplyIntegrationUpdateTest {
   void reAppliesTheUpdateToTheFreshStateWhenAnotherWriterWon() {
     RacingOpportunityStore racing = new RacingOpportunityStore(ApplyIntegrationUpdate.ATTEMPTS - 1);
     racing.delegate.importAll(List.of(anOpportunity().code(CODE).build()), List.of());
-    ApplyIntegrationUpdate update = new ApplyIntegrationUpdate(racing, dictionary, new UpdatePolicy(SHANGHAI), CLOCK);
+    ApplyIntegrationUpdate update =
+        new ApplyIntegrationUpdate(racing, dictionary, new UpdatePolicy(SHANGHAI), CLOCK);
     OpportunityId id = update.apply(sent("opportunityCode", CODE, "source", "官网"));
     Opportunity result = racing.findByCode(new OpportunityCode(CODE)).orElseThrow();
     assertEquals(result.id(), id);
@@ -238,8 +271,11 @@ class ApplyIntegrationUpdateTest {
   void givesUpAfterLosingEveryAttempt() {
     RacingOpportunityStore racing = new RacingOpportunityStore(ApplyIntegrationUpdate.ATTEMPTS);
     racing.delegate.importAll(List.of(anOpportunity().code(CODE).build()), List.of());
-    ApplyIntegrationUpdate update = new ApplyIntegrationUpdate(racing, dictionary, new UpdatePolicy(SHANGHAI), CLOCK);
-    assertThrows(StaleVersionException.class, () -> update.apply(sent("opportunityCode", CODE, "source", "官网")));
+    ApplyIntegrationUpdate update =
+        new ApplyIntegrationUpdate(racing, dictionary, new UpdatePolicy(SHANGHAI), CLOCK);
+    assertThrows(
+        StaleVersionException.class,
+        () -> update.apply(sent("opportunityCode", CODE, "source", "官网")));
     Opportunity result = racing.findByCode(new OpportunityCode(CODE)).orElseThrow();
     assertEquals(null, result.details().source());
     assertEquals(ApplyIntegrationUpdate.ATTEMPTS, racing.writeAttempts);
@@ -249,10 +285,12 @@ class ApplyIntegrationUpdateTest {
   @Test
   void refusesAStageWhileNoDictionaryWasEverLoadedButAppliesOtherUpdates() {
     ApplyIntegrationUpdate withoutDictionary =
-        new ApplyIntegrationUpdate(store, FakeFlowDictionary.neverLoaded(), new UpdatePolicy(SHANGHAI), CLOCK);
+        new ApplyIntegrationUpdate(
+            store, FakeFlowDictionary.neverLoaded(), new UpdatePolicy(SHANGHAI), CLOCK);
     assertThrows(
         DictionaryUnavailableException.class,
-        () -> withoutDictionary.apply(sent("opportunityCode", CODE, "stage", "won", "source", "x")));
+        () ->
+            withoutDictionary.apply(sent("opportunityCode", CODE, "stage", "won", "source", "x")));
     assertEquals(Version.FIRST, stored().version());
     withoutDictionary.apply(sent("opportunityCode", CODE, "source", "官网"));
     assertEquals("官网", stored().details().source());
@@ -263,18 +301,27 @@ class ApplyIntegrationUpdateTest {
   void checksStagesAgainstTheDictionaryInForce() {
     assertEquals(
         "项目阶段无效: 101",
-        assertThrows(UpdateRejectedException.class, () -> useCase.apply(sent("opportunityCode", CODE, "stage", "101")))
+        assertThrows(
+                UpdateRejectedException.class,
+                () -> useCase.apply(sent("opportunityCode", CODE, "stage", "101")))
             .getMessage());
     dictionary.replace(
         new DictionarySnapshot(
-            List.of(new SalesFlow("9", "小满流程", List.of(new Stage(new StageCode("101"), "初步接洽", StageKind.IN_PROGRESS, 1, true)))),
+            List.of(
+                new SalesFlow(
+                    "9",
+                    "小满流程",
+                    List.of(
+                        new Stage(new StageCode("101"), "初步接洽", StageKind.IN_PROGRESS, 1, true)))),
             List.of(),
             NOW));
     useCase.apply(sent("opportunityCode", CODE, "stage", "初步接洽"));
     assertEquals(new StageCode("101"), stored().details().stage());
     assertEquals(
         "项目阶段无效: won",
-        assertThrows(UpdateRejectedException.class, () -> useCase.apply(sent("opportunityCode", CODE, "stage", "won")))
+        assertThrows(
+                UpdateRejectedException.class,
+                () -> useCase.apply(sent("opportunityCode", CODE, "stage", "won")))
             .getMessage());
     assertEquals(new StageCode("101"), stored().details().stage());
   }

@@ -25,16 +25,21 @@ class CheckHealthTest {
 
   @Test
   void isUpWithALoadedDictionaryAndItsAge() {
-    CheckHealth.Health health = new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusSeconds(12)), CLOCK).check();
+    CheckHealth.Health health =
+        new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusSeconds(12)), CLOCK).check();
     assertTrue(health.isUp());
     assertTrue(health.storeUp());
-    assertEquals(new CheckHealth.DictionaryHealth("local", true, 7, Optional.of(12L), Optional.empty(), List.of()), health.dictionary());
+    assertEquals(
+        new CheckHealth.DictionaryHealth(
+            "local", true, 7, Optional.of(12L), Optional.empty(), List.of()),
+        health.dictionary());
   }
 
   @Test
   void isDownWhenTheStoreBreaks() {
     store.breakDown();
-    CheckHealth.Health health = new CheckHealth(store, FakeFlowDictionary.loaded(NOW), CLOCK).check();
+    CheckHealth.Health health =
+        new CheckHealth(store, FakeFlowDictionary.loaded(NOW), CLOCK).check();
     assertFalse(health.isUp());
     assertFalse(health.storeUp());
     assertTrue(health.dictionary().loaded());
@@ -62,7 +67,8 @@ class CheckHealthTest {
     CheckHealth.Health health = new CheckHealth(store, dictionary, CLOCK).check();
     assertTrue(health.isUp());
     assertEquals(
-        new CheckHealth.DictionaryHealth("xiaoman", false, 0, Optional.empty(), Optional.of("connect timed out"), List.of()),
+        new CheckHealth.DictionaryHealth(
+            "xiaoman", false, 0, Optional.empty(), Optional.of("connect timed out"), List.of()),
         health.dictionary());
   }
 
@@ -84,7 +90,10 @@ class CheckHealthTest {
                         new Stage(new StageCode("b"), "乙", StageKind.WON, 2, false)))),
             List.of(),
             NOW.minusSeconds(5)));
-    assertEquals(new CheckHealth.DictionaryHealth("local", true, 1, Optional.of(5L), Optional.empty(), List.of()), check.check().dictionary());
+    assertEquals(
+        new CheckHealth.DictionaryHealth(
+            "local", true, 1, Optional.of(5L), Optional.empty(), List.of()),
+        check.check().dictionary());
   }
 
   @Test
@@ -92,32 +101,49 @@ class CheckHealthTest {
     FakeFlowDictionary dictionary = FakeFlowDictionary.loaded(NOW);
     CheckHealth check = new CheckHealth(store, dictionary, CLOCK);
     assertEquals(List.of(), check.check().dictionary().skipped());
-    List<String> skipped = List.of("flow 3376272743 (test1): no stages", "stage 7 of flow 1: unknown type 9");
-    dictionary.replace(new DictionarySnapshot(List.of(FixedFlowDictionary.builtInFlow()), List.of(), NOW, skipped));
-    dictionary.failReload("HTTP 503");   // a failed reload keeps the snapshot in force, and what it left out
+    List<String> skipped =
+        List.of("flow 3376272743 (test1): no stages", "stage 7 of flow 1: unknown type 9");
+    dictionary.replace(
+        new DictionarySnapshot(
+            List.of(FixedFlowDictionary.builtInFlow()), List.of(), NOW, skipped));
+    dictionary.failReload(
+        "HTTP 503"); // a failed reload keeps the snapshot in force, and what it left out
     assertEquals(skipped, check.check().dictionary().skipped());
   }
 
   @Test
   void countsTheAgeInWholeSecondsFromTheClock() {
-    CheckHealth check = new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusMillis(12_999)), CLOCK);
+    CheckHealth check =
+        new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusMillis(12_999)), CLOCK);
     assertEquals(Optional.of(12L), check.check().dictionary().snapshotAgeSeconds());
-    CheckHealth later = new CheckHealth(store, FakeFlowDictionary.loaded(NOW.minusMillis(12_999)), Clock.offset(CLOCK, Duration.ofMinutes(1)));
+    CheckHealth later =
+        new CheckHealth(
+            store,
+            FakeFlowDictionary.loaded(NOW.minusMillis(12_999)),
+            Clock.offset(CLOCK, Duration.ofMinutes(1)));
     assertEquals(Optional.of(72L), later.check().dictionary().snapshotAgeSeconds());
   }
 
   @Test
   void isDownWithoutADictionaryEither() {
     store.breakDown();
-    CheckHealth.Health health = new CheckHealth(store, FakeFlowDictionary.neverLoaded(), CLOCK).check();
+    CheckHealth.Health health =
+        new CheckHealth(store, FakeFlowDictionary.neverLoaded(), CLOCK).check();
     assertFalse(health.isUp());
     assertEquals(
-        new CheckHealth.DictionaryHealth("xiaoman", false, 0, Optional.empty(), Optional.empty(), List.of()), health.dictionary());
+        new CheckHealth.DictionaryHealth(
+            "xiaoman", false, 0, Optional.empty(), Optional.empty(), List.of()),
+        health.dictionary());
   }
 
   @Test
   void neverReportsANegativeAge() {
-    CheckHealth check = new CheckHealth(store, new FixedFlowDictionary(FixedFlowDictionary.builtIn(NOW.plusSeconds(30)).current().orElseThrow()), CLOCK);
+    CheckHealth check =
+        new CheckHealth(
+            store,
+            new FixedFlowDictionary(
+                FixedFlowDictionary.builtIn(NOW.plusSeconds(30)).current().orElseThrow()),
+            CLOCK);
     assertEquals(Optional.of(0L), check.check().dictionary().snapshotAgeSeconds());
   }
 }

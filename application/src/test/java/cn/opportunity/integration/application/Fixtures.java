@@ -18,8 +18,8 @@ final class Fixtures {
   static final String CODE = "OPP-20260401-001";
 
   /**
-   * Name/value pairs in the order sent: String → text, Long → number, BigDecimal → number, Boolean →
-   * bool, a SentValue as it is, null → JSON null.
+   * Name/value pairs in the order sent: String → text, Long → number, BigDecimal → number, Boolean
+   * → bool, a SentValue as it is, null → JSON null.
    */
   static SentFields sent(Object... pairs) {
     SentFields.Builder builder = SentFields.builder();

@@ -24,7 +24,9 @@ class GetOpportunityTest {
   final GetOpportunity useCase = new GetOpportunity(store);
 
   GetOpportunityTest() {
-    store.importAll(List.of(anOpportunity().code(CODE).build(), anOpportunity().code(LONGEST).build()), List.of());
+    store.importAll(
+        List.of(anOpportunity().code(CODE).build(), anOpportunity().code(LONGEST).build()),
+        List.of());
   }
 
   @ParameterizedTest
@@ -42,9 +44,11 @@ class GetOpportunityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"OPP-20260401-002", "opp-20260401-001", "OPP-20260401-00", "", "   ", "\u3000"})
+  @ValueSource(
+      strings = {"OPP-20260401-002", "opp-20260401-001", "OPP-20260401-00", "", "   ", "\u3000"})
   void answersNotFoundForUnknownOrBlankCodes(String code) {
-    OpportunityNotFoundException e = assertThrows(OpportunityNotFoundException.class, () -> useCase.byCode(code));
+    OpportunityNotFoundException e =
+        assertThrows(OpportunityNotFoundException.class, () -> useCase.byCode(code));
     assertEquals(Messages.NOT_FOUND, e.getMessage());
     assertEquals(code, e.code());
   }
@@ -52,7 +56,8 @@ class GetOpportunityTest {
   @Test
   void answersNotFoundForACodeTooLongToExist() {
     String tooLong = LONGEST + "L";
-    OpportunityNotFoundException e = assertThrows(OpportunityNotFoundException.class, () -> useCase.byCode(tooLong));
+    OpportunityNotFoundException e =
+        assertThrows(OpportunityNotFoundException.class, () -> useCase.byCode(tooLong));
     assertEquals(Messages.NOT_FOUND, e.getMessage());
     assertEquals(2, store.size());
   }

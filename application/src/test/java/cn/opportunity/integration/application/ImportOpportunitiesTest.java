@@ -31,11 +31,13 @@ import org.junit.jupiter.api.Test;
 class ImportOpportunitiesTest {
   final InMemoryOpportunityStore store = new InMemoryOpportunityStore();
   final ImportOpportunities useCase =
-      new ImportOpportunities(store, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
+      new ImportOpportunities(
+          store, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
 
   ImportOpportunitiesTest() {
     store.importAll(
-        List.of(anOpportunity().code("OLD-1").build(), anOpportunity().code("OLD-2").build()), List.of());
+        List.of(anOpportunity().code("OLD-1").build(), anOpportunity().code("OLD-2").build()),
+        List.of());
   }
 
   static ImportLine line(int number, Object... pairs) {
@@ -53,10 +55,14 @@ class ImportOpportunitiesTest {
     return useCase.run(lines, told::add);
   }
 
-  /** Runs an import that must be rejected; returns the bad lines it told, checking the exception's count and first. */
+  /**
+   * Runs an import that must be rejected; returns the bad lines it told, checking the exception's
+   * count and first.
+   */
   List<LineError> rejected(ImportOpportunities importer, List<ImportLine> lines) {
     told.clear();
-    ImportRejectedException e = assertThrows(ImportRejectedException.class, () -> importer.run(lines, told::add));
+    ImportRejectedException e =
+        assertThrows(ImportRejectedException.class, () -> importer.run(lines, told::add));
     assertEquals(told.size(), e.count());
     assertEquals(told.get(0), e.first());
     return List.copyOf(told);
@@ -71,9 +77,25 @@ class ImportOpportunitiesTest {
     ImportReport report =
         run(
             List.of(
-                line(1, "opportunityCode", "NEW-1", "opportunityName", "新商机", "finalCustomerName", "甲公司", "amount", "10"),
+                line(
+                    1,
+                    "opportunityCode",
+                    "NEW-1",
+                    "opportunityName",
+                    "新商机",
+                    "finalCustomerName",
+                    "甲公司",
+                    "amount",
+                    "10"),
                 line(2, "opportunityCode", "OLD-1", "opportunityName", "改名"),
-                line(3, "opportunityCode", "OLD-2", "opportunityName", "智慧园区二期", "stage", "negotiation")));
+                line(
+                    3,
+                    "opportunityCode",
+                    "OLD-2",
+                    "opportunityName",
+                    "智慧园区二期",
+                    "stage",
+                    "negotiation")));
     assertEquals(new ImportReport(3, 1, 1, 1), report);
     Opportunity created = stored("NEW-1");
     assertEquals(Optional.of("甲公司"), created.finalCustomerName());
@@ -104,8 +126,24 @@ class ImportOpportunitiesTest {
                 line(2, "opportunityCode", "NEW-2", "amount", "5"),
                 line(3, "opportunityCode", "OLD-1", "opportunityName", "改名"),
                 line(4, "opportunityName", "无编号"),
-                line(6, "opportunityCode", "NEW-3", "opportunityName", "x", "amount", "-1", "customerName", "乙"),
-                line(7, "opportunityCode", "OLD-1", "opportunityName", "x", "finalCustomerName", "别家"))));
+                line(
+                    6,
+                    "opportunityCode",
+                    "NEW-3",
+                    "opportunityName",
+                    "x",
+                    "amount",
+                    "-1",
+                    "customerName",
+                    "乙"),
+                line(
+                    7,
+                    "opportunityCode",
+                    "OLD-1",
+                    "opportunityName",
+                    "x",
+                    "finalCustomerName",
+                    "别家"))));
     assertEquals(2, store.size());
     assertSame(before, stored("OLD-1"));
   }
@@ -122,11 +160,27 @@ class ImportOpportunitiesTest {
     ImportReport report =
         run(
             List.of(
-                line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "source", "官网", "finalCustomerName", "甲"),
+                line(
+                    1,
+                    "opportunityCode",
+                    "NEW-1",
+                    "opportunityName",
+                    "一",
+                    "source",
+                    "官网",
+                    "finalCustomerName",
+                    "甲"),
                 line(2, "opportunityCode", " NEW-1 ", "opportunityName", "二", "stage", "won"),
                 line(3, "opportunityCode", "OLD-1", "opportunityName", "甲名", "amount", "1"),
                 line(4, "opportunityCode", "OLD-1", "opportunityName", "乙名"),
-                line(5, "opportunityCode", "NEW-1", "opportunityName", "二", "finalCustomerName", "甲")));
+                line(
+                    5,
+                    "opportunityCode",
+                    "NEW-1",
+                    "opportunityName",
+                    "二",
+                    "finalCustomerName",
+                    "甲")));
     assertEquals(new ImportReport(5, 1, 3, 1), report);
     Opportunity created = stored("NEW-1");
     assertEquals("二", created.details().opportunityName());
@@ -158,8 +212,22 @@ class ImportOpportunitiesTest {
         List.of(new LineError(2, "不支持更新商机的最终客户")),
         rejected(
             List.of(
-                line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "finalCustomerName", "甲"),
-                line(2, "opportunityCode", "NEW-1", "opportunityName", "二", "finalCustomerName", "乙"))));
+                line(
+                    1,
+                    "opportunityCode",
+                    "NEW-1",
+                    "opportunityName",
+                    "一",
+                    "finalCustomerName",
+                    "甲"),
+                line(
+                    2,
+                    "opportunityCode",
+                    "NEW-1",
+                    "opportunityName",
+                    "二",
+                    "finalCustomerName",
+                    "乙"))));
     assertEquals(2, store.size());
   }
 
@@ -170,7 +238,14 @@ class ImportOpportunitiesTest {
         rejected(
             List.of(
                 line(1, "opportunityCode", "NEW-1", "opportunityName", "一"),
-                line(2, "opportunityCode", "NEW-1", "opportunityName", "二", "finalCustomerName", "甲"))));
+                line(
+                    2,
+                    "opportunityCode",
+                    "NEW-1",
+                    "opportunityName",
+                    "二",
+                    "finalCustomerName",
+                    "甲"))));
     assertEquals(2, store.size());
   }
 
@@ -178,32 +253,67 @@ class ImportOpportunitiesTest {
   void acceptsTheStoredFinalCustomer() {
     assertEquals(
         new ImportReport(1, 0, 0, 1),
-        run(List.of(line(1, "opportunityCode", "OLD-1", "opportunityName", "智慧园区二期", "finalCustomerName", "华东电网有限公司"))));
+        run(
+            List.of(
+                line(
+                    1,
+                    "opportunityCode",
+                    "OLD-1",
+                    "opportunityName",
+                    "智慧园区二期",
+                    "finalCustomerName",
+                    "华东电网有限公司"))));
   }
 
   @Test
   void reportsAStageWithoutDictionaryAsABadLine() {
     ImportOpportunities withoutDictionary =
-        new ImportOpportunities(store, FakeFlowDictionary.neverLoaded(), new UpdatePolicy(SHANGHAI), CLOCK);
+        new ImportOpportunities(
+            store, FakeFlowDictionary.neverLoaded(), new UpdatePolicy(SHANGHAI), CLOCK);
     assertEquals(
         List.of(new LineError(1, "项目阶段字典暂不可用")),
-        rejected(withoutDictionary, List.of(line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "stage", "won"))));
+        rejected(
+            withoutDictionary,
+            List.of(line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "stage", "won"))));
     assertEquals(
         new ImportReport(1, 1, 0, 0),
-        withoutDictionary.run(List.of(line(1, "opportunityCode", "NEW-1", "opportunityName", "一")), told::add));
+        withoutDictionary.run(
+            List.of(line(1, "opportunityCode", "NEW-1", "opportunityName", "一")), told::add));
   }
 
   @Test
   void refusesAnotherFinalCustomerThanStored() {
-    store.importAll(List.of(anOpportunity().code("NOBODY-1").finalCustomerName(null).build()), List.of());
+    store.importAll(
+        List.of(anOpportunity().code("NOBODY-1").finalCustomerName(null).build()), List.of());
     Opportunity before = stored("OLD-1");
     assertEquals(
         List.of(new LineError(1, "不支持更新商机的最终客户"), new LineError(2, "不支持更新商机的最终客户")),
         rejected(
             List.of(
-                line(1, "opportunityCode", "OLD-1", "opportunityName", "改名", "finalCustomerName", "华东电网"),
-                line(2, "opportunityCode", "NOBODY-1", "opportunityName", "改名", "finalCustomerName", "新客户"),
-                line(3, "opportunityCode", "OLD-1", "opportunityName", "改名", "finalCustomerName", "华东电网有限公司"))));
+                line(
+                    1,
+                    "opportunityCode",
+                    "OLD-1",
+                    "opportunityName",
+                    "改名",
+                    "finalCustomerName",
+                    "华东电网"),
+                line(
+                    2,
+                    "opportunityCode",
+                    "NOBODY-1",
+                    "opportunityName",
+                    "改名",
+                    "finalCustomerName",
+                    "新客户"),
+                line(
+                    3,
+                    "opportunityCode",
+                    "OLD-1",
+                    "opportunityName",
+                    "改名",
+                    "finalCustomerName",
+                    "华东电网有限公司"))));
     assertSame(before, stored("OLD-1"));
     assertEquals(Optional.empty(), stored("NOBODY-1").finalCustomerName());
   }
@@ -212,7 +322,16 @@ class ImportOpportunitiesTest {
   void clearsOptionalTextAndKeepsFreeTextAsSent() {
     run(
         List.of(
-            line(1, "opportunityCode", "OLD-1", "opportunityName", " 改名 ", "projectLocation", "", "description", "  备注  ")));
+            line(
+                1,
+                "opportunityCode",
+                "OLD-1",
+                "opportunityName",
+                " 改名 ",
+                "projectLocation",
+                "",
+                "description",
+                "  备注  ")));
     Opportunity changed = stored("OLD-1");
     assertEquals(" 改名 ", changed.details().opportunityName());
     assertEquals(null, changed.details().projectLocation());
@@ -240,8 +359,19 @@ class ImportOpportunitiesTest {
         rejected(
             List.of(
                 line(
-                    3, "zzz", 1L, "status", "open", "stage", "nope", "opportunityName", "", "amount", "0.001",
-                    "opportunityCode", "NEW-1"))));
+                    3,
+                    "zzz",
+                    1L,
+                    "status",
+                    "open",
+                    "stage",
+                    "nope",
+                    "opportunityName",
+                    "",
+                    "amount",
+                    "0.001",
+                    "opportunityCode",
+                    "NEW-1"))));
   }
 
   /** Lines {@code 1..count} of {@code line(n)}. */
@@ -253,8 +383,12 @@ class ImportOpportunitiesTest {
 
   @Test
   void appliesLinesOfOneCodeInOrderAcrossChunks() {
-    int count = 2 * ImportOpportunities.CHUNK + 500;   // codes C-0 … C-999, each every 1,000 lines
-    ImportReport report = run(lines(count, n -> line(n, "opportunityCode", "C-" + (n % 1_000), "opportunityName", "名" + n)));
+    int count = 2 * ImportOpportunities.CHUNK + 500; // codes C-0 … C-999, each every 1,000 lines
+    ImportReport report =
+        run(
+            lines(
+                count,
+                n -> line(n, "opportunityCode", "C-" + (n % 1_000), "opportunityName", "名" + n)));
     assertEquals(new ImportReport(count, 1_000, count - 1_000, 0), report);
     assertEquals("名2500", stored("C-500").details().opportunityName());
     assertEquals(new Version(3), stored("C-500").version());
@@ -265,7 +399,8 @@ class ImportOpportunitiesTest {
   @Test
   void appliesEveryLineOfACodeRepeatedOnEveryLine() {
     int count = 3_000;
-    ImportReport report = run(lines(count, n -> line(n, "opportunityCode", "OLD-1", "opportunityName", "名" + n)));
+    ImportReport report =
+        run(lines(count, n -> line(n, "opportunityCode", "OLD-1", "opportunityName", "名" + n)));
     assertEquals(new ImportReport(count, 0, count, 0), report);
     assertEquals("名3000", stored("OLD-1").details().opportunityName());
     assertEquals(new Version(1 + count), stored("OLD-1").version());
@@ -276,15 +411,34 @@ class ImportOpportunitiesTest {
     int count = 5 * ImportOpportunities.CHUNK;
     int[] read = {0};
     List<Integer> readWhenTold = new ArrayList<>();
-    Iterable<ImportLine> source = () -> lines(count, n -> n % 700 == 0
-        ? new ImportLine.Unreadable(n, "坏行")
-        : line(n, "opportunityCode", "S-" + (n % 1_500), "opportunityName", "名" + n,
-            "finalCustomerName", n % 1_500 == 7 && n > 1_500 ? "别家" : "甲"))
-        .stream().peek(line -> read[0]++).iterator();
-    ImportRejectedException e = assertThrows(ImportRejectedException.class, () -> useCase.run(source, error -> {
-      told.add(error);
-      readWhenTold.add(read[0]);
-    }));
+    Iterable<ImportLine> source =
+        () ->
+            lines(
+                    count,
+                    n ->
+                        n % 700 == 0
+                            ? new ImportLine.Unreadable(n, "坏行")
+                            : line(
+                                n,
+                                "opportunityCode",
+                                "S-" + (n % 1_500),
+                                "opportunityName",
+                                "名" + n,
+                                "finalCustomerName",
+                                n % 1_500 == 7 && n > 1_500 ? "别家" : "甲"))
+                .stream()
+                .peek(line -> read[0]++)
+                .iterator();
+    ImportRejectedException e =
+        assertThrows(
+            ImportRejectedException.class,
+            () ->
+                useCase.run(
+                    source,
+                    error -> {
+                      told.add(error);
+                      readWhenTold.add(read[0]);
+                    }));
     List<LineError> expected = new ArrayList<>();
     for (int n = 1; n <= count; n++) {
       if (n % 700 == 0) expected.add(new LineError(n, "坏行"));
@@ -293,16 +447,27 @@ class ImportOpportunitiesTest {
     assertEquals(expected, told);
     assertEquals(new LineError(700, "坏行"), e.first());
     assertEquals(expected.size(), e.count());
-    assertTrue(readWhenTold.get(0) <= 2 * ImportOpportunities.CHUNK, "the first bad line was told after " + readWhenTold.get(0) + " lines");
+    assertTrue(
+        readWhenTold.get(0) <= 2 * ImportOpportunities.CHUNK,
+        "the first bad line was told after " + readWhenTold.get(0) + " lines");
   }
 
   @Test
   void importsNothingWhenTheLastOfManyLinesIsBad() {
     List<Opportunity> before = List.of(stored("OLD-1"), stored("OLD-2"));
     int count = 3 * ImportOpportunities.CHUNK;
-    List<ImportLine> lines = lines(count, n -> n == count
-        ? new ImportLine.Unreadable(n, "坏行")
-        : line(n, "opportunityCode", n % 2 == 0 ? "OLD-" + (1 + n % 4 / 2) : "NEW-" + n, "opportunityName", "名" + n));
+    List<ImportLine> lines =
+        lines(
+            count,
+            n ->
+                n == count
+                    ? new ImportLine.Unreadable(n, "坏行")
+                    : line(
+                        n,
+                        "opportunityCode",
+                        n % 2 == 0 ? "OLD-" + (1 + n % 4 / 2) : "NEW-" + n,
+                        "opportunityName",
+                        "名" + n));
     assertEquals(List.of(new LineError(count, "坏行")), rejected(lines));
     assertEquals(2, store.size());
     assertEquals(before, List.of(stored("OLD-1"), stored("OLD-2")));
@@ -313,7 +478,8 @@ class ImportOpportunitiesTest {
     RacingOpportunityStore racing = new RacingOpportunityStore(1);
     racing.delegate.importAll(List.of(anOpportunity().code("OLD-1").build()), List.of());
     ImportOpportunities importer =
-        new ImportOpportunities(racing, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
+        new ImportOpportunities(
+            racing, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
     ImportReport report =
         importer.run(
             List.of(
@@ -334,7 +500,8 @@ class ImportOpportunitiesTest {
     RacingOpportunityStore racing = new RacingOpportunityStore(ApplyIntegrationUpdate.ATTEMPTS);
     racing.delegate.importAll(List.of(anOpportunity().code("OLD-1").build()), List.of());
     ImportOpportunities importer =
-        new ImportOpportunities(racing, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
+        new ImportOpportunities(
+            racing, FakeFlowDictionary.loaded(NOW), new UpdatePolicy(SHANGHAI), CLOCK);
     assertThrows(
         StaleVersionException.class,
         () ->
@@ -344,7 +511,9 @@ class ImportOpportunitiesTest {
                     line(2, "opportunityCode", "NEW-1", "opportunityName", "新")),
                 told::add));
     assertEquals(1, racing.delegate.size());
-    assertEquals("智慧园区二期", racing.findByCode(new OpportunityCode("OLD-1")).orElseThrow().details().opportunityName());
+    assertEquals(
+        "智慧园区二期",
+        racing.findByCode(new OpportunityCode("OLD-1")).orElseThrow().details().opportunityName());
     assertEquals(ApplyIntegrationUpdate.ATTEMPTS, racing.writeAttempts);
   }
 

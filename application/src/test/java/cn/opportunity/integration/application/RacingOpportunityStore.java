@@ -15,9 +15,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * An in-memory store shared with a writer outside this service, which wins the race the first
- * {@code races} writes: just before each of them it sets {@code competitorName} to {@code 对手-N}
- * (a real change, so the version moves), and the write is refused as stale, as a store that
- * checks versions would refuse it.
+ * {@code races} writes: just before each of them it sets {@code competitorName} to {@code 对手-N} (a
+ * real change, so the version moves), and the write is refused as stale, as a store that checks
+ * versions would refuse it.
  */
 final class RacingOpportunityStore implements OpportunityStore {
   final InMemoryOpportunityStore delegate = new InMemoryOpportunityStore();
@@ -35,7 +35,8 @@ final class RacingOpportunityStore implements OpportunityStore {
 
   private void rivalWrites(OpportunityCode code) {
     String value = "对手-" + ++rivalWrites;
-    OpportunityPatch rival = OpportunityPatch.builder(code).set(OpportunityField.COMPETITOR_NAME, value).build();
+    OpportunityPatch rival =
+        OpportunityPatch.builder(code).set(OpportunityField.COMPETITOR_NAME, value).build();
     delegate.update(code, current -> current.apply(rival, Instant.EPOCH));
   }
 

@@ -56,14 +56,31 @@ public record AppConfig(
       Duration requestTimeout) {
     @Override
     public String toString() {
-      return "XiaomanSettings[baseUrl=" + baseUrl + ", clientId=" + clientId.orElse("-") + ", grantType=" + grantType
-          + ", username=" + username.orElse("-") + ", scope=" + scope + ", flowIds=" + flowIds
-          + ", refreshInterval=" + refreshInterval + ", connectTimeout=" + connectTimeout
-          + ", requestTimeout=" + requestTimeout + "]";
+      return "XiaomanSettings[baseUrl="
+          + baseUrl
+          + ", clientId="
+          + clientId.orElse("-")
+          + ", grantType="
+          + grantType
+          + ", username="
+          + username.orElse("-")
+          + ", scope="
+          + scope
+          + ", flowIds="
+          + flowIds
+          + ", refreshInterval="
+          + refreshInterval
+          + ", connectTimeout="
+          + connectTimeout
+          + ", requestTimeout="
+          + requestTimeout
+          + "]";
     }
   }
 
-  /** The configuration is wrong: {@link #problems()} names each variable and what is wrong with it. */
+  /**
+   * The configuration is wrong: {@link #problems()} names each variable and what is wrong with it.
+   */
   public static final class InvalidConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final List<String> problems;
@@ -78,22 +95,27 @@ public record AppConfig(
     }
   }
 
-  /** The server's configuration from {@code environment}, over the keys of {@code propertiesFile}. */
+  /**
+   * The server's configuration from {@code environment}, over the keys of {@code propertiesFile}.
+   */
   public static AppConfig load(Map<String, String> environment, Optional<Path> propertiesFile) {
     return from(merge(environment, propertiesFile), true);
   }
 
   /** Like {@link #load}, for commands that run no server: no secret is required. */
-  public static AppConfig loadWithoutSecrets(Map<String, String> environment, Optional<Path> propertiesFile) {
+  public static AppConfig loadWithoutSecrets(
+      Map<String, String> environment, Optional<Path> propertiesFile) {
     return from(merge(environment, propertiesFile), false);
   }
 
-  private static Map<String, String> merge(Map<String, String> environment, Optional<Path> propertiesFile) {
+  private static Map<String, String> merge(
+      Map<String, String> environment, Optional<Path> propertiesFile) {
     Map<String, String> values = new HashMap<>();
     propertiesFile.ifPresent(file -> values.putAll(readProperties(file)));
-    environment.forEach((key, value) -> {
-      if (key.startsWith("OPP_") || key.startsWith("XIAOMAN_")) values.put(key, value);
-    });
+    environment.forEach(
+        (key, value) -> {
+          if (key.startsWith("OPP_") || key.startsWith("XIAOMAN_")) values.put(key, value);
+        });
     return values;
   }
 
@@ -102,10 +124,13 @@ public record AppConfig(
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new InvalidConfigException(List.of("--config " + file + ": cannot be read (" + e.getMessage() + ")"));
+      throw new InvalidConfigException(
+          List.of("--config " + file + ": cannot be read (" + e.getMessage() + ")"));
     }
     Map<String, String> values = new HashMap<>();
-    properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
+    properties
+        .stringPropertyNames()
+        .forEach(name -> values.put(name, properties.getProperty(name)));
     return values;
   }
 
@@ -114,34 +139,45 @@ public record AppConfig(
     String host = reader.text("OPP_HTTP_HOST", "0.0.0.0");
     int port = reader.port("OPP_HTTP_PORT", 8080);
     String dbUrl = reader.text("OPP_DB_URL", DEFAULT_DB_URL);
-    if (!dbUrl.startsWith("jdbc:sqlite:")) reader.problem("OPP_DB_URL must be a jdbc:sqlite: URL, e.g. " + DEFAULT_DB_URL);
+    if (!dbUrl.startsWith("jdbc:sqlite:"))
+      reader.problem("OPP_DB_URL must be a jdbc:sqlite: URL, e.g. " + DEFAULT_DB_URL);
     List<String> secrets = reader.list("OPP_INTERNAL_SECRETS");
     if (secretsRequired && secrets.isEmpty())
-      reader.problem("OPP_INTERNAL_SECRETS is required: one or more comma-separated secrets of at least "
-          + MIN_SECRET_LENGTH + " characters");
+      reader.problem(
+          "OPP_INTERNAL_SECRETS is required: one or more comma-separated secrets of at least "
+              + MIN_SECRET_LENGTH
+              + " characters");
     for (int i = 0; i < secrets.size(); i++) {
       if (secrets.get(i).length() < MIN_SECRET_LENGTH)
-        reader.problem("OPP_INTERNAL_SECRETS: secret #" + (i + 1) + " is " + secrets.get(i).length()
-            + " characters long; each needs at least " + MIN_SECRET_LENGTH);
+        reader.problem(
+            "OPP_INTERNAL_SECRETS: secret #"
+                + (i + 1)
+                + " is "
+                + secrets.get(i).length()
+                + " characters long; each needs at least "
+                + MIN_SECRET_LENGTH);
     }
     ZoneId zone = reader.zone("OPP_TIMEZONE", "Asia/Shanghai");
     DictionarySource dictionary = reader.dictionarySource("OPP_DICTIONARY");
     Optional<Path> stagesFile = reader.optional("OPP_STAGES_FILE").map(Path::of);
-    stagesFile.ifPresent(file -> {
-      if (!Files.isReadable(file)) reader.problem("OPP_STAGES_FILE: " + file + " is not a readable file");
-    });
-    XiaomanSettings xiaoman = new XiaomanSettings(
-        reader.text("XIAOMAN_BASE_URL", "https://api-sandbox.xiaoman.cn"),
-        reader.optional("XIAOMAN_CLIENT_ID"),
-        reader.optional("XIAOMAN_CLIENT_SECRET"),
-        reader.text("XIAOMAN_GRANT_TYPE", "client_credentials"),
-        reader.optional("XIAOMAN_USERNAME"),
-        reader.optional("XIAOMAN_PASSWORD"),
-        reader.text("XIAOMAN_SCOPE", "opportunity"),
-        reader.list("XIAOMAN_FLOW_IDS"),
-        reader.duration("XIAOMAN_REFRESH_INTERVAL", Duration.ofMinutes(10)),
-        reader.duration("XIAOMAN_CONNECT_TIMEOUT", Duration.ofSeconds(3)),
-        reader.duration("XIAOMAN_REQUEST_TIMEOUT", Duration.ofSeconds(10)));
+    stagesFile.ifPresent(
+        file -> {
+          if (!Files.isReadable(file))
+            reader.problem("OPP_STAGES_FILE: " + file + " is not a readable file");
+        });
+    XiaomanSettings xiaoman =
+        new XiaomanSettings(
+            reader.text("XIAOMAN_BASE_URL", "https://api-sandbox.xiaoman.cn"),
+            reader.optional("XIAOMAN_CLIENT_ID"),
+            reader.optional("XIAOMAN_CLIENT_SECRET"),
+            reader.text("XIAOMAN_GRANT_TYPE", "client_credentials"),
+            reader.optional("XIAOMAN_USERNAME"),
+            reader.optional("XIAOMAN_PASSWORD"),
+            reader.text("XIAOMAN_SCOPE", "opportunity"),
+            reader.list("XIAOMAN_FLOW_IDS"),
+            reader.duration("XIAOMAN_REFRESH_INTERVAL", Duration.ofMinutes(10)),
+            reader.duration("XIAOMAN_CONNECT_TIMEOUT", Duration.ofSeconds(3)),
+            reader.duration("XIAOMAN_REQUEST_TIMEOUT", Duration.ofSeconds(10)));
     if (dictionary == DictionarySource.XIAOMAN) checkXiaoman(xiaoman, reader);
     reader.failIfAnyProblem();
     return new AppConfig(host, port, dbUrl, secrets, zone, dictionary, stagesFile, xiaoman);
@@ -152,35 +188,67 @@ public record AppConfig(
     if (!xiaoman.baseUrl().matches("https?://[^\\s/]+.*"))
       reader.problem("XIAOMAN_BASE_URL must be an http(s) URL, not '" + xiaoman.baseUrl() + "'");
     if (xiaoman.clientId().isEmpty())
-      reader.problem("XIAOMAN_CLIENT_ID is required with OPP_DICTIONARY=xiaoman (OKKI 企业管理 → 外部对接 → API对接)");
+      reader.problem(
+          "XIAOMAN_CLIENT_ID is required with OPP_DICTIONARY=xiaoman (OKKI 企业管理 → 外部对接 → API对接)");
     if (xiaoman.clientSecret().isEmpty())
-      reader.problem("XIAOMAN_CLIENT_SECRET is required with OPP_DICTIONARY=xiaoman (OKKI 企业管理 → 外部对接 → API对接)");
+      reader.problem(
+          "XIAOMAN_CLIENT_SECRET is required with OPP_DICTIONARY=xiaoman (OKKI 企业管理 → 外部对接 → API对接)");
     switch (xiaoman.grantType()) {
-      case "client_credentials" -> { }
+      case "client_credentials" -> {}
       case "password" -> {
         if (xiaoman.username().isEmpty() || xiaoman.password().isEmpty())
-          reader.problem("XIAOMAN_USERNAME and XIAOMAN_PASSWORD are required with XIAOMAN_GRANT_TYPE=password");
+          reader.problem(
+              "XIAOMAN_USERNAME and XIAOMAN_PASSWORD are required with XIAOMAN_GRANT_TYPE=password");
       }
-      default -> reader.problem("XIAOMAN_GRANT_TYPE must be client_credentials or password, not '" + xiaoman.grantType() + "'");
+      default ->
+          reader.problem(
+              "XIAOMAN_GRANT_TYPE must be client_credentials or password, not '"
+                  + xiaoman.grantType()
+                  + "'");
     }
   }
 
   /** The same configuration listening elsewhere. */
   public AppConfig withHttp(String host, int port) {
-    return new AppConfig(host, port, dbUrl, internalSecrets, timezone, dictionary, stagesFile, xiaoman);
+    return new AppConfig(
+        host, port, dbUrl, internalSecrets, timezone, dictionary, stagesFile, xiaoman);
   }
 
-  /** The demo's configuration: this one on {@code dbUrl}, with one secret and the built-in dictionary. */
+  /**
+   * The demo's configuration: this one on {@code dbUrl}, with one secret and the built-in
+   * dictionary.
+   */
   public AppConfig forDemo(String dbUrl, String secret) {
     return new AppConfig(
-        httpHost, httpPort, dbUrl, List.of(secret), timezone, DictionarySource.LOCAL, Optional.empty(), xiaoman);
+        httpHost,
+        httpPort,
+        dbUrl,
+        List.of(secret),
+        timezone,
+        DictionarySource.LOCAL,
+        Optional.empty(),
+        xiaoman);
   }
 
   @Override
   public String toString() {
-    return "AppConfig[http=" + httpHost + ":" + httpPort + ", db=" + dbUrl + ", secrets=" + internalSecrets.size()
-        + " configured, timezone=" + timezone + ", dictionary=" + dictionary + ", stagesFile="
-        + stagesFile.map(Path::toString).orElse("-") + ", " + xiaoman + "]";
+    return "AppConfig[http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", db="
+        + dbUrl
+        + ", secrets="
+        + internalSecrets.size()
+        + " configured, timezone="
+        + timezone
+        + ", dictionary="
+        + dictionary
+        + ", stagesFile="
+        + stagesFile.map(Path::toString).orElse("-")
+        + ", "
+        + xiaoman
+        + "]";
   }
 
   /** Reads typed values, collecting problems instead of failing on the first. */
@@ -202,7 +270,9 @@ public record AppConfig(
 
     List<String> list(String name) {
       return optional(name)
-          .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
+          .map(
+              v ->
+                  Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
           .orElse(List.of());
     }
 
@@ -250,7 +320,8 @@ public record AppConfig(
       } catch (DateTimeParseException e) {
         // reported below
       }
-      problem(name + " must be a positive ISO-8601 duration such as PT10M, not '" + raw.get() + "'");
+      problem(
+          name + " must be a positive ISO-8601 duration such as PT10M, not '" + raw.get() + "'");
       return fallback;
     }
 

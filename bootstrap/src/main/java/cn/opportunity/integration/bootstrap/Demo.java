@@ -25,7 +25,8 @@ final class Demo {
   static int run(Map<String, String> environment, Optional<Path> configFile, PrintStream out) {
     String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
     AppConfig config =
-        AppConfig.loadWithoutSecrets(environment, configFile).forDemo("jdbc:sqlite:" + DATABASE, secret);
+        AppConfig.loadWithoutSecrets(environment, configFile)
+            .forDemo("jdbc:sqlite:" + DATABASE, secret);
     freshSampleDatabase(config);
     Server server = Server.start(config, Clock.systemUTC());
     Main.stopOnShutdown(server);
@@ -41,7 +42,9 @@ final class Demo {
       }
       try (InputStream sample = Demo.class.getResourceAsStream(SAMPLE);
           Wiring wiring = new Wiring(config, Clock.systemUTC())) {
-        wiring.importOpportunities().run(JsonLines.read(sample), badLine -> {});   // a bad sample fails on the first
+        wiring
+            .importOpportunities()
+            .run(JsonLines.read(sample), badLine -> {}); // a bad sample fails on the first
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + DATABASE, e);
@@ -66,6 +69,7 @@ final class Demo {
 
         curl '%1$s/OPP-20260401-001' -H 'X-Internal-Secret: %2$s'
 
-        """.formatted(base, secret);
+        """
+        .formatted(base, secret);
   }
 }

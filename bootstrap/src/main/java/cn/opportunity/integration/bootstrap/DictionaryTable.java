@@ -20,15 +20,26 @@ final class DictionaryTable {
       return out.append('\n').toString();
     }
     DictionarySnapshot snapshot = dictionary.current().get();
-    out.append("Stage dictionary (source ").append(dictionary.source()).append(", loaded ")
-        .append(snapshot.loadedAt()).append("): ").append(snapshot.flows().size()).append(" flow(s), ")
-        .append(snapshot.enabledStageCount()).append(" enabled stage(s)\n");
+    out.append("Stage dictionary (source ")
+        .append(dictionary.source())
+        .append(", loaded ")
+        .append(snapshot.loadedAt())
+        .append("): ")
+        .append(snapshot.flows().size())
+        .append(" flow(s), ")
+        .append(snapshot.enabledStageCount())
+        .append(" enabled stage(s)\n");
     for (SalesFlow flow : snapshot.flows()) {
       out.append("\nFlow ").append(flow.id()).append("  ").append(flow.name()).append('\n');
       List<List<String>> rows = new ArrayList<>();
       rows.add(List.of("CODE", "NAME", "KIND", "ENABLED"));
       for (Stage stage : flow.stages()) {
-        rows.add(List.of(stage.code().value(), stage.name(), stage.kind().code(), stage.enabled() ? "yes" : "no"));
+        rows.add(
+            List.of(
+                stage.code().value(),
+                stage.name(),
+                stage.kind().code(),
+                stage.enabled() ? "yes" : "no"));
       }
       table(out, rows);
     }
@@ -52,7 +63,8 @@ final class DictionaryTable {
   private static void table(StringBuilder out, List<List<String>> rows) {
     int[] widths = new int[rows.get(0).size()];
     for (List<String> row : rows) {
-      for (int i = 0; i < row.size(); i++) widths[i] = Math.max(widths[i], displayWidth(row.get(i)));
+      for (int i = 0; i < row.size(); i++)
+        widths[i] = Math.max(widths[i], displayWidth(row.get(i)));
     }
     for (List<String> row : rows) {
       StringBuilder line = new StringBuilder("  ");

@@ -21,19 +21,25 @@ import java.util.function.LongSupplier;
  * lines are printed as they are told, above the live line.
  *
  * <p>The reading thread only notes its position ({@link #lineRead}, two volatile writes); a daemon
- * thread draws ({@link #tick}), so the line moves on while the store commits, and the import does not
- * wait for the terminal. Tests call {@link #tick} themselves, with their own clock.
+ * thread draws ({@link #tick}), so the line moves on while the store commits, and the import does
+ * not wait for the terminal. Tests call {@link #tick} themselves, with their own clock.
  */
 final class ImportProgress implements JsonLines.Progress, AutoCloseable {
   static final Duration REDRAW = Duration.ofMillis(250);
   static final Duration PLAIN_EVERY = Duration.ofSeconds(5);
+
   /** The rate and the time left are measured over about this much of the recent past. */
   static final Duration RATE_WINDOW = Duration.ofSeconds(5);
 
   private final PrintStream err;
   private final boolean terminal;
-  /** The terminal's columns: the live line is cut to one less, so that it never wraps (and {@code \r} redraws all of it). */
+
+  /**
+   * The terminal's columns: the live line is cut to one less, so that it never wraps (and {@code
+   * \r} redraws all of it).
+   */
   private final int width;
+
   private final long fileBytes;
   private final LongSupplier nanoTime;
   private final long started;
@@ -41,14 +47,22 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
   private volatile long linesRead;
   private volatile boolean ended;
   private int badLines;
+
   /** When the last plain line was printed; {@code started} while none was. */
   private long lastPlain;
+
   private boolean anyPlain;
+
   /** The width of the live line on screen, to blank it out; 0 when none is shown. */
   private int shownWidth;
+
   private boolean closed;
   private ScheduledExecutorService ticker;
-  /** Positions noted at each tick ({nanos, bytes, lines}): the oldest is the start of the rate's window. */
+
+  /**
+   * Positions noted at each tick ({nanos, bytes, lines}): the oldest is the start of the rate's
+   * window.
+   */
   private final ArrayDeque<long[]> samples = new ArrayDeque<>();
 
   /**
@@ -57,7 +71,8 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
    * @param fileBytes the size of the file, for the share done and the time left
    * @param nanoTime the clock, as {@link System#nanoTime}
    */
-  ImportProgress(PrintStream err, boolean terminal, int width, long fileBytes, LongSupplier nanoTime) {
+  ImportProgress(
+      PrintStream err, boolean terminal, int width, long fileBytes, LongSupplier nanoTime) {
     this.err = err;
     this.terminal = terminal;
     this.width = width;
@@ -79,12 +94,15 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
       // keep 80
     }
     ImportProgress progress = new ImportProgress(err, terminal, width, fileBytes, System::nanoTime);
-    progress.ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "import-progress");
-      thread.setDaemon(true);
-      return thread;
-    });
-    progress.ticker.scheduleWithFixedDelay(progress::tick, REDRAW.toMillis(), REDRAW.toMillis(), TimeUnit.MILLISECONDS);
+    progress.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "import-progress");
+              thread.setDaemon(true);
+              return thread;
+            });
+    progress.ticker.scheduleWithFixedDelay(
+        progress::tick, REDRAW.toMillis(), REDRAW.toMillis(), TimeUnit.MILLISECONDS);
     return progress;
   }
 
@@ -125,12 +143,16 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
     err.flush();
   }
 
-  /** Notes the position for the rate, then draws the live line, or prints a plain line when one is due. */
+  /**
+   * Notes the position for the rate, then draws the live line, or prints a plain line when one is
+   * due.
+   */
   synchronized void tick() {
     if (closed) return;
     long now = nanoTime.getAsLong();
     samples.addLast(new long[] {now, bytesRead, linesRead});
-    while (samples.size() > 1 && now - second(samples)[0] >= RATE_WINDOW.toNanos()) samples.removeFirst();
+    while (samples.size() > 1 && now - second(samples)[0] >= RATE_WINDOW.toNanos())
+      samples.removeFirst();
     if (terminal) drawLive();
     else if (nanoTime.getAsLong() - lastPlain >= PLAIN_EVERY.toNanos()) printPlain();
   }
@@ -154,7 +176,8 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
     String text = status();
     if (text.length() >= width) text = text.substring(0, width - 1);
     StringBuilder line = new StringBuilder("\r").append(text);
-    for (int i = text.length(); i < shownWidth; i++) line.append(' ');   // blank what a longer line left
+    for (int i = text.length(); i < shownWidth; i++)
+      line.append(' '); // blank what a longer line left
     err.print(line);
     err.flush();
     shownWidth = text.length();
@@ -185,17 +208,37 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
     long lines = linesRead;
     String bad = badLines == 0 ? "" : String.format(Locale.ROOT, " (%,d bad)", badLines);
     if (ended) {
-      return String.format(Locale.ROOT, "%s %,d lines%s, %s MB, %s so far",
-          badLines == 0 ? "committing" : "rolling back", lines, bad, megabytes(bytes), clock((now - started) / 1e9));
+      return String.format(
+          Locale.ROOT,
+          "%s %,d lines%s, %s MB, %s so far",
+          badLines == 0 ? "committing" : "rolling back",
+          lines,
+          bad,
+          megabytes(bytes),
+          clock((now - started) / 1e9));
     }
-    long[] from = samples.isEmpty() || samples.peekFirst()[0] == now ? new long[] {started, 0, 0} : samples.peekFirst();
+    long[] from =
+        samples.isEmpty() || samples.peekFirst()[0] == now
+            ? new long[] {started, 0, 0}
+            : samples.peekFirst();
     double seconds = Math.max(1e-9, (now - from[0]) / 1e9);
     double bytesPerSecond = (bytes - from[1]) / seconds;
     long percent = fileBytes <= 0 ? 100 : Math.min(100, bytes * 100 / fileBytes);
-    String left = bytesPerSecond <= 0 ? "" : ", " + clock(Math.max(0, fileBytes - bytes) / bytesPerSecond) + " left";
-    return String.format(Locale.ROOT, "%s %d%%%s%s, %,d lines, %,d lines/s, %s/%s MB",
-        badLines == 0 ? "importing" : "checking", percent, bad, left, lines, Math.round((lines - from[2]) / seconds),
-        megabytes(bytes), megabytes(fileBytes));
+    String left =
+        bytesPerSecond <= 0
+            ? ""
+            : ", " + clock(Math.max(0, fileBytes - bytes) / bytesPerSecond) + " left";
+    return String.format(
+        Locale.ROOT,
+        "%s %d%%%s%s, %,d lines, %,d lines/s, %s/%s MB",
+        badLines == 0 ? "importing" : "checking",
+        percent,
+        bad,
+        left,
+        lines,
+        Math.round((lines - from[2]) / seconds),
+        megabytes(bytes),
+        megabytes(fileBytes));
   }
 
   private static String megabytes(long bytes) {

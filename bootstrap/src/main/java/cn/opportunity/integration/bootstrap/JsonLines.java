@@ -26,13 +26,14 @@ final class JsonLines {
 
   /** Told where the reading is, from the reading thread: keep it cheap. */
   interface Progress {
-    Progress NONE = new Progress() {
-      @Override
-      public void lineRead(long bytes, long lines) {}
+    Progress NONE =
+        new Progress() {
+          @Override
+          public void lineRead(long bytes, long lines) {}
 
-      @Override
-      public void endOfFile() {}
-    };
+          @Override
+          public void endOfFile() {}
+        };
 
     /** After each line: the bytes read up to its end, and its number. */
     void lineRead(long bytes, long lines);
@@ -43,12 +44,13 @@ final class JsonLines {
 
   /**
    * The lines of {@code file}, read afresh on every iteration and never held all at once; an
-   * iteration that reaches the end closes the file. Read errors surface as {@link UncheckedIOException}.
+   * iteration that reaches the end closes the file. Read errors surface as {@link
+   * UncheckedIOException}.
    *
    * @throws IOException when the file cannot be opened now
    */
   static Iterable<ImportLine> of(Path file, Progress progress) throws IOException {
-    Files.newInputStream(file).close();   // a missing or unreadable file fails here, before any work
+    Files.newInputStream(file).close(); // a missing or unreadable file fails here, before any work
     return () -> {
       try {
         return new LineIterator(Files.newInputStream(file), progress);
@@ -77,8 +79,10 @@ final class JsonLines {
     private final byte[] buffer = new byte[1 << 16];
     private int position;
     private int limit;
+
     /** Bytes up to the end of the line last read. */
     private long bytes;
+
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
     private int number;
     private ImportLine next;
@@ -130,7 +134,10 @@ final class JsonLines {
       }
     }
 
-    /** Reads up to the next {@code \n} (dropped) into {@link #line}; false when the input ended first. */
+    /**
+     * Reads up to the next {@code \n} (dropped) into {@link #line}; false when the input ended
+     * first.
+     */
     private boolean readLine() throws IOException {
       while (true) {
         if (position == limit) {
@@ -153,7 +160,8 @@ final class JsonLines {
   }
 
   private static byte[] withoutCarriageReturn(byte[] bytes) {
-    if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') return Arrays.copyOf(bytes, bytes.length - 1);
+    if (bytes.length > 0 && bytes[bytes.length - 1] == '\r')
+      return Arrays.copyOf(bytes, bytes.length - 1);
     return bytes;
   }
 

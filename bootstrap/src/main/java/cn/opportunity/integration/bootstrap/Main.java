@@ -5,8 +5,8 @@ import cn.opportunity.integration.application.ImportRejectedException;
 import cn.opportunity.integration.application.ImportReport;
 import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,13 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The runnable jar: {@code serve} (the default), {@code demo}, {@code import FILE}, {@code dictionary}. */
+/**
+ * The runnable jar: {@code serve} (the default), {@code demo}, {@code import FILE}, {@code
+ * dictionary}.
+ */
 public final class Main {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
 
-  static final String USAGE_TEXT = """
+  static final String USAGE_TEXT =
+      """
       Usage: java -jar opportunity-integration.jar [COMMAND] [--config FILE] [--help]
 
       Commands:
@@ -41,22 +45,26 @@ public final class Main {
       OPP_INTERNAL_SECRETS, OPP_TIMEZONE, OPP_DICTIONARY, OPP_STAGES_FILE, XIAOMAN_*. See the README.
       """;
 
-  private static final Map<String, String> COMMAND_HELP = Map.of(
-      "serve", """
+  private static final Map<String, String> COMMAND_HELP =
+      Map.of(
+          "serve",
+              """
           Usage: java -jar opportunity-integration.jar serve [--config FILE]
 
           Runs the server: PUT /api/opportunities/integration/update, GET /api/opportunities/integration/{code},
           GET /health. Needs OPP_INTERNAL_SECRETS (comma-separated, each at least 32 characters).
           Stops gracefully on SIGTERM: finishes requests in flight, then closes the store.
           """,
-      "demo", """
+          "demo",
+              """
           Usage: java -jar opportunity-integration.jar demo [--config FILE]
 
           Deletes and refills data/demo.db with sample opportunities (OPP-20260401-001 among them), uses
           the built-in stage dictionary, generates a secret, prints it with a ready-to-paste curl, and
           runs the server on OPP_HTTP_HOST:OPP_HTTP_PORT (default 0.0.0.0:8080) until stopped.
           """,
-      "import", """
+          "import",
+              """
           Usage: java -jar opportunity-integration.jar import FILE [--config FILE]
 
           Loads opportunities from FILE, JSON Lines (UTF-8): one object a line with opportunityCode and
@@ -68,7 +76,8 @@ public final class Main {
           grow with it. Progress goes to standard error (a live line on a terminal, else a line every
           5 s); standard output gets the counts alone.
           """,
-      "dictionary", """
+          "dictionary",
+              """
           Usage: java -jar opportunity-integration.jar dictionary [--config FILE]
 
           Prints the stage dictionary of the configured source (OPP_DICTIONARY, OPP_STAGES_FILE): each
@@ -80,11 +89,19 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int status = run(args, System.getenv(), System.out, System.err, ImportProgress.standardErrorIsATerminal());
+    int status =
+        run(
+            args,
+            System.getenv(),
+            System.out,
+            System.err,
+            ImportProgress.standardErrorIsATerminal());
     if (status != OK) System.exit(status);
   }
 
-  /** {@link #run(String[], Map, PrintStream, PrintStream, boolean)} with {@code err} not a terminal. */
+  /**
+   * {@link #run(String[], Map, PrintStream, PrintStream, boolean)} with {@code err} not a terminal.
+   */
   static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     return run(args, environment, out, err, false);
   }
@@ -95,7 +112,12 @@ public final class Main {
    * @param errIsATerminal whether {@code err} is a terminal: {@code import} then shows its progress
    *     as a live line, else as a plain line every few seconds
    */
-  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err, boolean errIsATerminal) {
+  static int run(
+      String[] args,
+      Map<String, String> environment,
+      PrintStream out,
+      PrintStream err,
+      boolean errIsATerminal) {
     List<String> words = new ArrayList<>(List.of(args));
     Optional<Path> configFile;
     try {
@@ -122,9 +144,11 @@ public final class Main {
     try {
       return switch (command) {
         case "serve" -> expectNoMoreArguments(words, err) ? serve(environment, configFile) : USAGE;
-        case "demo" -> expectNoMoreArguments(words, err) ? Demo.run(environment, configFile, out) : USAGE;
+        case "demo" ->
+            expectNoMoreArguments(words, err) ? Demo.run(environment, configFile, out) : USAGE;
         case "import" -> importFile(words, environment, configFile, out, err, errIsATerminal);
-        case "dictionary" -> expectNoMoreArguments(words, err) ? dictionary(environment, configFile, out) : USAGE;
+        case "dictionary" ->
+            expectNoMoreArguments(words, err) ? dictionary(environment, configFile, out) : USAGE;
         default -> throw new IllegalStateException(command);
       };
     } catch (AppConfig.InvalidConfigException e) {
@@ -145,8 +169,13 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "graceful-stop"));
   }
 
-  private static int importFile(List<String> words, Map<String, String> environment, Optional<Path> configFile,
-      PrintStream out, PrintStream err, boolean errIsATerminal) {
+  private static int importFile(
+      List<String> words,
+      Map<String, String> environment,
+      Optional<Path> configFile,
+      PrintStream out,
+      PrintStream err,
+      boolean errIsATerminal) {
     if (words.size() != 1) {
       err.println("import needs exactly one FILE");
       err.print(COMMAND_HELP.get("import"));
@@ -157,18 +186,23 @@ public final class Main {
     long started = System.nanoTime();
     ImportReport report;
     try {
-      long size = Files.size(file);   // a missing file fails here, before the store is opened
+      long size = Files.size(file); // a missing file fails here, before the store is opened
       try (Wiring wiring = new Wiring(config, Clock.systemUTC())) {
-        ImportOpportunities importer = wiring.importOpportunities();   // opens the store, which logs it
-        try (ImportProgress progress = ImportProgress.start(err, errIsATerminal, size)) {   // gone before the store closes
+        ImportOpportunities importer =
+            wiring.importOpportunities(); // opens the store, which logs it
+        try (ImportProgress progress =
+            ImportProgress.start(err, errIsATerminal, size)) { // gone before the store closes
           report = importer.run(JsonLines.of(file, progress), progress::badLine);
         }
       }
     } catch (ImportRejectedException e) {
       err.println(e.count() + " bad line(s) in " + file + "; nothing was imported.");
       return FAILED;
-    } catch (StoreUnavailableException e) {   // full, read-only, failing: logged with its cause by the store
-      err.println("Cannot write to " + config.dbUrl() + " (" + e.reason() + "); nothing was imported.");
+    } catch (
+        StoreUnavailableException
+            e) { // full, read-only, failing: logged with its cause by the store
+      err.println(
+          "Cannot write to " + config.dbUrl() + " (" + e.reason() + "); nothing was imported.");
       return FAILED;
     } catch (NoSuchFileException e) {
       err.println("No such file: " + file);
@@ -177,17 +211,24 @@ public final class Main {
       err.println("Cannot read " + file + ": " + e.getMessage());
       return FAILED;
     } catch (UncheckedIOException e) {
-      err.println("Cannot read " + file + ": " + e.getCause().getMessage() + "; nothing was imported.");
+      err.println(
+          "Cannot read " + file + ": " + e.getCause().getMessage() + "; nothing was imported.");
       return FAILED;
     }
     out.printf(
         "Imported %s into %s: %d lines, %d inserted, %d updated, %d unchanged (%d ms)%n",
-        file, config.dbUrl(), report.lines(), report.inserted(), report.updated(), report.unchanged(),
+        file,
+        config.dbUrl(),
+        report.lines(),
+        report.inserted(),
+        report.updated(),
+        report.unchanged(),
         (System.nanoTime() - started) / 1_000_000);
     return OK;
   }
 
-  private static int dictionary(Map<String, String> environment, Optional<Path> configFile, PrintStream out) {
+  private static int dictionary(
+      Map<String, String> environment, Optional<Path> configFile, PrintStream out) {
     AppConfig config = AppConfig.loadWithoutSecrets(environment, configFile);
     try (Wiring wiring = new Wiring(config, Clock.systemUTC())) {
       out.print(DictionaryTable.render(wiring.dictionary()));

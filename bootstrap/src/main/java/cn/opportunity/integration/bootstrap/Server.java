@@ -28,14 +28,15 @@ public final class Server implements AutoCloseable {
 
   /** Opens the store, loads the dictionary and listens; says where in one log line. */
   public static Server start(AppConfig config, Clock clock) {
-    Thread preload = new Thread(HttpApi::preload, "preload-http");   // overlaps the store's opening
+    Thread preload = new Thread(HttpApi::preload, "preload-http"); // overlaps the store's opening
     preload.setDaemon(true);
     preload.start();
     return start(new Wiring(config, clock), config);
   }
 
   /** For fault-injection tests: the same server over a wrapped store. */
-  static Server start(AppConfig config, Clock clock, UnaryOperator<OpportunityStore> storeDecorator) {
+  static Server start(
+      AppConfig config, Clock clock, UnaryOperator<OpportunityStore> storeDecorator) {
     return start(new Wiring(config, clock, storeDecorator), config);
   }
 
@@ -46,7 +47,10 @@ public final class Server implements AutoCloseable {
       Server server = new Server(wiring, http, config);
       log.info(
           "Opportunity Integration listening on http://{}:{} (store {}, dictionary {}: {} stages)",
-          config.httpHost(), server.port(), config.dbUrl(), wiring.dictionary().source(),
+          config.httpHost(),
+          server.port(),
+          config.dbUrl(),
+          wiring.dictionary().source(),
           wiring.dictionary().current().map(s -> s.enabledStageCount()).orElse(0));
       return server;
     } catch (RuntimeException e) {
@@ -71,7 +75,8 @@ public final class Server implements AutoCloseable {
     log.info("stopping: no new requests, finishing those in flight");
     try {
       http.stop();
-    } catch (RuntimeException e) {   // Javalin: requests still running after the stop timeout were cut off
+    } catch (
+        RuntimeException e) { // Javalin: requests still running after the stop timeout were cut off
       log.warn("requests still running after the stop timeout were cut off: {}", e.toString());
     } finally {
       wiring.close();

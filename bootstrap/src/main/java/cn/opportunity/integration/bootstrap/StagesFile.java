@@ -54,11 +54,16 @@ final class StagesFile {
       } else {
         throw new IllegalArgumentException("it needs \"flows\" or \"stages\"");
       }
-      if (flows.stream().allMatch(flow -> flow.stages().isEmpty())) throw new IllegalArgumentException("it has no stage");
+      if (flows.stream().allMatch(flow -> flow.stages().isEmpty()))
+        throw new IllegalArgumentException("it has no stage");
       List<LostReason> lostReasons = new ArrayList<>();
       if (root.has("lostReasons")) {
         for (JsonNode reason : array(root, "lostReasons")) {
-          lostReasons.add(new LostReason(text(reason, "id"), text(reason, "name"), reason.path("enabled").asBoolean(true)));
+          lostReasons.add(
+              new LostReason(
+                  text(reason, "id"),
+                  text(reason, "name"),
+                  reason.path("enabled").asBoolean(true)));
         }
       }
       return new DictionarySnapshot(flows, lostReasons, loadedAt);
@@ -72,20 +77,28 @@ final class StagesFile {
     for (JsonNode stage : array(flow, "stages")) {
       String code = text(stage, "code");
       String kind = text(stage, "kind");
-      stages.add(new Stage(
-          new StageCode(code),
-          text(stage, "name"),
-          StageKind.ofCode(kind).orElseThrow(() ->
-              new IllegalArgumentException("stage " + code + ": kind must be in_progress, won or lost, not " + kind)),
-          stage.path("rank").asInt(stages.size() + 1),
-          stage.path("enabled").asBoolean(true)));
+      stages.add(
+          new Stage(
+              new StageCode(code),
+              text(stage, "name"),
+              StageKind.ofCode(kind)
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "stage "
+                                  + code
+                                  + ": kind must be in_progress, won or lost, not "
+                                  + kind)),
+              stage.path("rank").asInt(stages.size() + 1),
+              stage.path("enabled").asBoolean(true)));
     }
     return stages;
   }
 
   private static Iterable<JsonNode> array(JsonNode parent, String name) {
     JsonNode node = parent.get(name);
-    if (node == null || !node.isArray()) throw new IllegalArgumentException("\"" + name + "\" must be an array");
+    if (node == null || !node.isArray())
+      throw new IllegalArgumentException("\"" + name + "\" must be an array");
     return node;
   }
 
@@ -97,6 +110,7 @@ final class StagesFile {
   }
 
   private static AppConfig.InvalidConfigException invalid(Path file, String problem) {
-    return new AppConfig.InvalidConfigException(List.of("OPP_STAGES_FILE: " + file + ": " + problem));
+    return new AppConfig.InvalidConfigException(
+        List.of("OPP_STAGES_FILE: " + file + ": " + problem));
   }
 }

@@ -22,8 +22,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The object graph, written by hand: the one place that calls adapter constructors. Read it top to
- * bottom to know what the service is made of. The store is opened on first use and closed by
- * {@link #close()}.
+ * bottom to know what the service is made of. The store is opened on first use and closed by {@link
+ * #close()}.
  */
 final class Wiring implements AutoCloseable {
   /** The longest a start waits for Xiaoman before serving the saved snapshot (or none). */
@@ -40,36 +40,50 @@ final class Wiring implements AutoCloseable {
     this(config, clock, UnaryOperator.identity());
   }
 
-  /** @param storeDecorator wraps the store the use cases get: a seam for fault-injection tests */
+  /**
+   * @param storeDecorator wraps the store the use cases get: a seam for fault-injection tests
+   */
   Wiring(AppConfig config, Clock clock, UnaryOperator<OpportunityStore> storeDecorator) {
     this.config = config;
     this.clock = clock;
     this.storeDecorator = storeDecorator;
     this.policy = new UpdatePolicy(config.timezone());
-    this.dictionary = config.dictionary() == AppConfig.DictionarySource.XIAOMAN ? xiaomanDictionary() : localDictionary();
+    this.dictionary =
+        config.dictionary() == AppConfig.DictionarySource.XIAOMAN
+            ? xiaomanDictionary()
+            : localDictionary();
   }
 
   private FlowDictionary localDictionary() {
-    return config.stagesFile()
+    return config
+        .stagesFile()
         .map(file -> new FixedFlowDictionary(StagesFile.read(file, clock.instant())))
         .orElseGet(() -> FixedFlowDictionary.builtIn(clock.instant()));
   }
 
-  /** Xiaoman's live flows; the last good snapshot is kept in the store. Starts within a few seconds. */
+  /**
+   * Xiaoman's live flows; the last good snapshot is kept in the store. Starts within a few seconds.
+   */
   private FlowDictionary xiaomanDictionary() {
     AppConfig.XiaomanSettings settings = config.xiaoman();
-    XiaomanConfig xiaoman = new XiaomanConfig(
-        URI.create(settings.baseUrl()),
-        settings.clientId().orElseThrow(),
-        settings.clientSecret().orElseThrow(),
-        settings.grantType().equals("password") ? XiaomanConfig.GrantType.PASSWORD : XiaomanConfig.GrantType.CLIENT_CREDENTIALS,
-        settings.username(),
-        settings.password(),
-        settings.scope(),
-        settings.connectTimeout(),
-        settings.requestTimeout());
-    XiaomanFlowDictionary dictionary = new XiaomanFlowDictionary(
-        new XiaomanClient(xiaoman, clock), database().dictionarySnapshotStore(), settings.flowIds());
+    XiaomanConfig xiaoman =
+        new XiaomanConfig(
+            URI.create(settings.baseUrl()),
+            settings.clientId().orElseThrow(),
+            settings.clientSecret().orElseThrow(),
+            settings.grantType().equals("password")
+                ? XiaomanConfig.GrantType.PASSWORD
+                : XiaomanConfig.GrantType.CLIENT_CREDENTIALS,
+            settings.username(),
+            settings.password(),
+            settings.scope(),
+            settings.connectTimeout(),
+            settings.requestTimeout());
+    XiaomanFlowDictionary dictionary =
+        new XiaomanFlowDictionary(
+            new XiaomanClient(xiaoman, clock),
+            database().dictionarySnapshotStore(),
+            settings.flowIds());
     dictionary.start(XIAOMAN_START_BOUND, settings.refreshInterval());
     return dictionary;
   }

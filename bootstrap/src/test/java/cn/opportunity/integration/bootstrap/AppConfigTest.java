@@ -36,48 +36,80 @@ class AppConfigTest {
 
   @Test
   void acceptsSeveralSecretsForRotation() {
-    AppConfig config = AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET + " , " + OTHER_SECRET), Optional.empty());
+    AppConfig config =
+        AppConfig.load(
+            Map.of("OPP_INTERNAL_SECRETS", SECRET + " , " + OTHER_SECRET), Optional.empty());
     assertEquals(List.of(SECRET, OTHER_SECRET), config.internalSecrets());
   }
 
   @Test
   void refusesToStartWithoutASecret() {
     AppConfig.InvalidConfigException e =
-        assertThrows(AppConfig.InvalidConfigException.class, () -> AppConfig.load(Map.of(), Optional.empty()));
-    assertTrue(e.problems().get(0).startsWith("OPP_INTERNAL_SECRETS is required"), e.problems().toString());
+        assertThrows(
+            AppConfig.InvalidConfigException.class,
+            () -> AppConfig.load(Map.of(), Optional.empty()));
+    assertTrue(
+        e.problems().get(0).startsWith("OPP_INTERNAL_SECRETS is required"),
+        e.problems().toString());
   }
 
   @Test
   void refusesAShortSecretNamingTheVariableButNotTheSecret() {
     String shortSecret = TestSecrets.TOO_SHORT_INTERNAL;
-    AppConfig.InvalidConfigException e = assertThrows(
-        AppConfig.InvalidConfigException.class,
-        () -> AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET + "," + shortSecret), Optional.empty()));
-    assertEquals(List.of("OPP_INTERNAL_SECRETS: secret #2 is " + shortSecret.length() + " characters long; each needs at least 32"),
+    AppConfig.InvalidConfigException e =
+        assertThrows(
+            AppConfig.InvalidConfigException.class,
+            () ->
+                AppConfig.load(
+                    Map.of("OPP_INTERNAL_SECRETS", SECRET + "," + shortSecret), Optional.empty()));
+    assertEquals(
+        List.of(
+            "OPP_INTERNAL_SECRETS: secret #2 is "
+                + shortSecret.length()
+                + " characters long; each needs at least 32"),
         e.problems());
     assertFalse(e.getMessage().contains(shortSecret));
   }
 
   @Test
   void reportsEveryProblemAtOnce() {
-    AppConfig.InvalidConfigException e = assertThrows(
-        AppConfig.InvalidConfigException.class,
-        () -> AppConfig.load(
-            Map.of("OPP_HTTP_PORT", "eighty", "OPP_TIMEZONE", "Mars/Olympus", "OPP_DICTIONARY", "paper",
-                "OPP_DB_URL", "jdbc:h2:mem", "XIAOMAN_REFRESH_INTERVAL", "10 minutes"),
-            Optional.empty()));
+    AppConfig.InvalidConfigException e =
+        assertThrows(
+            AppConfig.InvalidConfigException.class,
+            () ->
+                AppConfig.load(
+                    Map.of(
+                        "OPP_HTTP_PORT",
+                        "eighty",
+                        "OPP_TIMEZONE",
+                        "Mars/Olympus",
+                        "OPP_DICTIONARY",
+                        "paper",
+                        "OPP_DB_URL",
+                        "jdbc:h2:mem",
+                        "XIAOMAN_REFRESH_INTERVAL",
+                        "10 minutes"),
+                    Optional.empty()));
     List<String> problems = e.problems();
     assertEquals(6, problems.size(), problems.toString());
-    for (String variable : List.of("OPP_HTTP_PORT", "OPP_TIMEZONE", "OPP_DICTIONARY", "OPP_DB_URL",
-        "OPP_INTERNAL_SECRETS", "XIAOMAN_REFRESH_INTERVAL")) {
-      assertTrue(problems.stream().anyMatch(p -> p.startsWith(variable)), variable + " in " + problems);
+    for (String variable :
+        List.of(
+            "OPP_HTTP_PORT",
+            "OPP_TIMEZONE",
+            "OPP_DICTIONARY",
+            "OPP_DB_URL",
+            "OPP_INTERNAL_SECRETS",
+            "XIAOMAN_REFRESH_INTERVAL")) {
+      assertTrue(
+          problems.stream().anyMatch(p -> p.startsWith(variable)), variable + " in " + problems);
     }
   }
 
   @Test
   void readsAPropertiesFileWhichTheEnvironmentOverrides(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("app.properties");
-    Files.writeString(file, "OPP_HTTP_PORT=9090\nOPP_TIMEZONE=UTC\nOPP_INTERNAL_SECRETS=" + SECRET + "\n");
+    Files.writeString(
+        file, "OPP_HTTP_PORT=9090\nOPP_TIMEZONE=UTC\nOPP_INTERNAL_SECRETS=" + SECRET + "\n");
     AppConfig config = AppConfig.load(Map.of("OPP_HTTP_PORT", "9191"), Optional.of(file));
     assertEquals(9191, config.httpPort());
     assertEquals(ZoneId.of("UTC"), config.timezone());
@@ -86,10 +118,16 @@ class AppConfigTest {
 
   @Test
   void neverShowsASecretWhenPrinted() {
-    AppConfig config = AppConfig.load(
-        Map.of("OPP_INTERNAL_SECRETS", SECRET, "XIAOMAN_CLIENT_SECRET", TestSecrets.XIAOMAN_CLIENT_SECRET,
-            "XIAOMAN_PASSWORD", TestSecrets.XIAOMAN_PASSWORD),
-        Optional.empty());
+    AppConfig config =
+        AppConfig.load(
+            Map.of(
+                "OPP_INTERNAL_SECRETS",
+                SECRET,
+                "XIAOMAN_CLIENT_SECRET",
+                TestSecrets.XIAOMAN_CLIENT_SECRET,
+                "XIAOMAN_PASSWORD",
+                TestSecrets.XIAOMAN_PASSWORD),
+            Optional.empty());
     String printed = config.toString();
     assertFalse(printed.contains(SECRET));
     assertFalse(printed.contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
@@ -98,21 +136,31 @@ class AppConfigTest {
 
   @Test
   void needsNoSecretForCommandsWithoutAServer() {
-    assertTrue(AppConfig.loadWithoutSecrets(Map.of(), Optional.empty()).internalSecrets().isEmpty());
+    assertTrue(
+        AppConfig.loadWithoutSecrets(Map.of(), Optional.empty()).internalSecrets().isEmpty());
   }
 
   @Test
   void refusesAStagesFileThatDoesNotExist(@TempDir Path dir) {
-    AppConfig.InvalidConfigException e = assertThrows(
-        AppConfig.InvalidConfigException.class,
-        () -> AppConfig.loadWithoutSecrets(Map.of("OPP_STAGES_FILE", dir.resolve("nope.json").toString()), Optional.empty()));
+    AppConfig.InvalidConfigException e =
+        assertThrows(
+            AppConfig.InvalidConfigException.class,
+            () ->
+                AppConfig.loadWithoutSecrets(
+                    Map.of("OPP_STAGES_FILE", dir.resolve("nope.json").toString()),
+                    Optional.empty()));
     assertTrue(e.problems().get(0).startsWith("OPP_STAGES_FILE"));
   }
 
   @Test
   void needsXiaomansCredentialsForTheXiaomanDictionary() {
-    AppConfig.InvalidConfigException e = assertThrows(AppConfig.InvalidConfigException.class,
-        () -> AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "xiaoman"), Optional.empty()));
+    AppConfig.InvalidConfigException e =
+        assertThrows(
+            AppConfig.InvalidConfigException.class,
+            () ->
+                AppConfig.load(
+                    Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "xiaoman"),
+                    Optional.empty()));
     assertEquals(2, e.problems().size(), e.problems().toString());
     assertTrue(e.problems().get(0).startsWith("XIAOMAN_CLIENT_ID is required"));
     assertTrue(e.problems().get(1).startsWith("XIAOMAN_CLIENT_SECRET is required"));
@@ -120,22 +168,55 @@ class AppConfigTest {
 
   @Test
   void needsAUserAndPasswordForThePasswordGrantAndKnowsNoOtherGrant() {
-    Map<String, String> base = Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "xiaoman",
-        "XIAOMAN_CLIENT_ID", "id", "XIAOMAN_CLIENT_SECRET", TestSecrets.XIAOMAN_CLIENT_SECRET, "XIAOMAN_GRANT_TYPE", "password");
-    AppConfig.InvalidConfigException e = assertThrows(AppConfig.InvalidConfigException.class, () -> AppConfig.load(base, Optional.empty()));
-    assertEquals(List.of("XIAOMAN_USERNAME and XIAOMAN_PASSWORD are required with XIAOMAN_GRANT_TYPE=password"), e.problems());
+    Map<String, String> base =
+        Map.of(
+            "OPP_INTERNAL_SECRETS",
+            SECRET,
+            "OPP_DICTIONARY",
+            "xiaoman",
+            "XIAOMAN_CLIENT_ID",
+            "id",
+            "XIAOMAN_CLIENT_SECRET",
+            TestSecrets.XIAOMAN_CLIENT_SECRET,
+            "XIAOMAN_GRANT_TYPE",
+            "password");
+    AppConfig.InvalidConfigException e =
+        assertThrows(
+            AppConfig.InvalidConfigException.class, () -> AppConfig.load(base, Optional.empty()));
+    assertEquals(
+        List.of(
+            "XIAOMAN_USERNAME and XIAOMAN_PASSWORD are required with XIAOMAN_GRANT_TYPE=password"),
+        e.problems());
     java.util.HashMap<String, String> other = new java.util.HashMap<>(base);
     other.put("XIAOMAN_GRANT_TYPE", "implicit");
-    e = assertThrows(AppConfig.InvalidConfigException.class, () -> AppConfig.load(other, Optional.empty()));
-    assertTrue(e.problems().get(0).startsWith("XIAOMAN_GRANT_TYPE must be"), e.problems().toString());
+    e =
+        assertThrows(
+            AppConfig.InvalidConfigException.class, () -> AppConfig.load(other, Optional.empty()));
+    assertTrue(
+        e.problems().get(0).startsWith("XIAOMAN_GRANT_TYPE must be"), e.problems().toString());
     assertFalse(e.getMessage().contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
   }
 
   @Test
   void readsTheXiaomanSettings() {
-    AppConfig config = AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DICTIONARY", "XIAOMAN",
-        "XIAOMAN_CLIENT_ID", "id", "XIAOMAN_CLIENT_SECRET", TestSecrets.XIAOMAN_CLIENT_SECRET, "XIAOMAN_FLOW_IDS", "1, 2",
-        "XIAOMAN_REFRESH_INTERVAL", "PT5M", "XIAOMAN_REQUEST_TIMEOUT", "PT2S"), Optional.empty());
+    AppConfig config =
+        AppConfig.load(
+            Map.of(
+                "OPP_INTERNAL_SECRETS",
+                SECRET,
+                "OPP_DICTIONARY",
+                "XIAOMAN",
+                "XIAOMAN_CLIENT_ID",
+                "id",
+                "XIAOMAN_CLIENT_SECRET",
+                TestSecrets.XIAOMAN_CLIENT_SECRET,
+                "XIAOMAN_FLOW_IDS",
+                "1, 2",
+                "XIAOMAN_REFRESH_INTERVAL",
+                "PT5M",
+                "XIAOMAN_REQUEST_TIMEOUT",
+                "PT2S"),
+            Optional.empty());
     assertEquals(AppConfig.DictionarySource.XIAOMAN, config.dictionary());
     assertEquals(List.of("1", "2"), config.xiaoman().flowIds());
     assertEquals(Duration.ofMinutes(5), config.xiaoman().refreshInterval());

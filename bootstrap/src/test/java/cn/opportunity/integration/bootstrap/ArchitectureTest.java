@@ -24,60 +24,88 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importMainClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .withImportOption(location -> !location.contains("-tests.jar"))   // fixture jars are test code
-        .importPackages(ROOT);
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(
+                location -> !location.contains("-tests.jar")) // fixture jars are test code
+            .importPackages(ROOT);
   }
 
   @Test
   void seesEveryModule() {
-    for (String module : new String[] {".domain", ".application", ".adapter.http", ".adapter.persistence", ".bootstrap"}) {
-      assertTrue(classes.containPackage(ROOT + module), "no classes of " + module + ": the rules would prove nothing");
+    for (String module :
+        new String[] {
+          ".domain", ".application", ".adapter.http", ".adapter.persistence", ".bootstrap"
+        }) {
+      assertTrue(
+          classes.containPackage(ROOT + module),
+          "no classes of " + module + ": the rules would prove nothing");
     }
   }
 
   @Test
   void ringsPointInwardAndAdaptersNeverSeeEachOther() {
-    ArchRule rings = onionArchitecture()
-        .domainModels(ROOT + ".domain..")
-        .applicationServices(ROOT + ".application..")
-        .adapter("http", ROOT + ".adapter.http..")
-        .adapter("persistence", ROOT + ".adapter.persistence..")
-        .adapter("xiaoman", ROOT + ".adapter.xiaoman..")
-        .withOptionalLayers(true)
-        .ignoreDependency(resideInAPackage(ROOT + ".bootstrap.."), alwaysTrue());
+    ArchRule rings =
+        onionArchitecture()
+            .domainModels(ROOT + ".domain..")
+            .applicationServices(ROOT + ".application..")
+            .adapter("http", ROOT + ".adapter.http..")
+            .adapter("persistence", ROOT + ".adapter.persistence..")
+            .adapter("xiaoman", ROOT + ".adapter.xiaoman..")
+            .withOptionalLayers(true)
+            .ignoreDependency(resideInAPackage(ROOT + ".bootstrap.."), alwaysTrue());
     rings.check(classes);
   }
 
   @Test
   void domainIsPlainJava() {
-    noClasses().that().resideInAPackage(ROOT + ".domain..")
-        .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".domain..", "java..")
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".domain..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(ROOT + ".domain..", "java..")
         .check(classes);
   }
 
   @Test
   void domainDependenciesPointOneWay() {
-    noClasses().that().resideInAPackage(ROOT + ".domain")
-        .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".domain.dictionary..", ROOT + ".domain.update..")
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".domain")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ROOT + ".domain.dictionary..", ROOT + ".domain.update..")
         .check(classes);
-    noClasses().that().resideInAPackage(ROOT + ".domain.dictionary..")
-        .should().dependOnClassesThat().resideInAPackage(ROOT + ".domain.update..")
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".domain.dictionary..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + ".domain.update..")
         .check(classes);
   }
 
   @Test
   void applicationSeesOnlyTheDomain() {
-    noClasses().that().resideInAPackage(ROOT + ".application..")
-        .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".application..", ROOT + ".domain..", "java..")
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".application..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(ROOT + ".application..", ROOT + ".domain..", "java..")
         .check(classes);
   }
 
   @Test
   void onlyBootstrapSeesBootstrap() {
-    noClasses().that().resideOutsideOfPackage(ROOT + ".bootstrap..")
-        .should().dependOnClassesThat().resideInAPackage(ROOT + ".bootstrap..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".bootstrap..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + ".bootstrap..")
         .check(classes);
   }
 

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Figure 6 of the reliability issue on the real service, configured as the jar is, for what {@code
- * HttpApiTest} does not already show (there, each answered 401 on its own: a missing, empty,
- * wrong, upper-cased, first- or last-byte-altered secret and the header sent twice; either secret
- * of a rotation; 429 after ten failures and its minute, on an injected clock): that all wrong
- * secrets get the very same bytes, what a padded secret does, a rotation through {@code
+ * HttpApiTest} does not already show (there, each answered 401 on its own: a missing, empty, wrong,
+ * upper-cased, first- or last-byte-altered secret and the header sent twice; either secret of a
+ * rotation; 429 after ten failures and its minute, on an injected clock): that all wrong secrets
+ * get the very same bytes, what a padded secret does, a rotation through {@code
  * OPP_INTERNAL_SECRETS} and a restart, a thousand failures from one address while a correct client
  * elsewhere works, and no start with a short secret.
  */
@@ -51,22 +51,29 @@ class AuthenticationTest {
     service.close();
   }
 
-  /** Nine wrong secrets (one fewer than the limit), each from the same address: byte for byte one answer. */
+  /**
+   * Nine wrong secrets (one fewer than the limit), each from the same address: byte for byte one
+   * answer.
+   */
   @Test
   void answersEveryWrongSecretWithTheSameBytes() {
-    List<String> secretLines = List.of(
-        "",                                                                           // missing
-        "X-Internal-Secret: \r\n",                                                    // empty
-        "X-Internal-Secret: wrong\r\n",
-        "X-Internal-Secret: " + SECRET.toUpperCase() + "\r\n",                        // case altered
-        "X-Internal-Secret: " + "E" + SECRET.substring(1) + "\r\n",                   // first byte
-        "X-Internal-Secret: " + SECRET.substring(0, SECRET.length() - 1) + "g\r\n",   // last byte
-        "X-Internal-Secret: " + SECRET + "\r\nX-Internal-Secret: " + SECRET + "\r\n", // twice
-        "X-Internal-Secret: " + SECRET + ", " + SECRET + "\r\n",                      // twice in one line
-        "X-Internal-Secret:  " + SECRET + "x \r\n");                                  // padded, and wrong
+    List<String> secretLines =
+        List.of(
+            "", // missing
+            "X-Internal-Secret: \r\n", // empty
+            "X-Internal-Secret: wrong\r\n",
+            "X-Internal-Secret: " + SECRET.toUpperCase() + "\r\n", // case altered
+            "X-Internal-Secret: " + "E" + SECRET.substring(1) + "\r\n", // first byte
+            "X-Internal-Secret: " + SECRET.substring(0, SECRET.length() - 1) + "g\r\n", // last byte
+            "X-Internal-Secret: " + SECRET + "\r\nX-Internal-Secret: " + SECRET + "\r\n", // twice
+            "X-Internal-Secret: " + SECRET + ", " + SECRET + "\r\n", // twice in one line
+            "X-Internal-Secret:  " + SECRET + "x \r\n"); // padded, and wrong
     List<String> answers = new ArrayList<>();
     for (String secretLine : secretLines) {
-      String answer = service.raw("127.0.0.1", put(secretLine, "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"x\"}"));
+      String answer =
+          service.raw(
+              "127.0.0.1",
+              put(secretLine, "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"x\"}"));
       assertRawEnvelope(answer, 401, AUTH_FAILED);
       answers.add(answer.replaceAll("(?im)^(date|x-request-id): .*\r\n", ""));
     }
@@ -81,11 +88,19 @@ class AuthenticationTest {
    */
   @Test
   void acceptsTheRightSecretPaddedOrUnderAnyCaseOfTheHeaderName() {
-    String answer = service.raw("127.0.0.1", put("X-Internal-Secret: \t " + SECRET + " \t\r\n",
-        "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"padded\"}"));
+    String answer =
+        service.raw(
+            "127.0.0.1",
+            put(
+                "X-Internal-Secret: \t " + SECRET + " \t\r\n",
+                "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"padded\"}"));
     assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
-    answer = service.raw("127.0.0.1", put("x-INTERNAL-secret: " + SECRET + "\r\n",
-        "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"lower\"}"));
+    answer =
+        service.raw(
+            "127.0.0.1",
+            put(
+                "x-INTERNAL-secret: " + SECRET + "\r\n",
+                "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"lower\"}"));
     assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
     assertEquals("lower", service.stored(CODE).get("source").asText());
   }
@@ -109,18 +124,21 @@ class AuthenticationTest {
   }
 
   /**
-   * 1,000 wrong secrets from 127.0.0.2: the first ten are 401, every later one 429 (the minute
-   * is not over). Meanwhile a client with the secret on 127.0.0.1 keeps getting 200.
+   * 1,000 wrong secrets from 127.0.0.2: the first ten are 401, every later one 429 (the minute is
+   * not over). Meanwhile a client with the secret on 127.0.0.1 keeps getting 200.
    */
   @Test
   void slowsDownOneFailingAddressWhileACorrectClientElsewhereSeesNoFailure() throws Exception {
-    CompletableFuture<List<String>> attack = CompletableFuture.supplyAsync(() -> {
-      List<String> answers = new ArrayList<>();
-      for (int i = 0; i < 1_000; i++) {
-        answers.add(service.raw("127.0.0.2", put("X-Internal-Secret: wrong-" + i + "\r\n", "{}")));
-      }
-      return answers;
-    });
+    CompletableFuture<List<String>> attack =
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<String> answers = new ArrayList<>();
+              for (int i = 0; i < 1_000; i++) {
+                answers.add(
+                    service.raw("127.0.0.2", put("X-Internal-Secret: wrong-" + i + "\r\n", "{}")));
+              }
+              return answers;
+            });
     int correct = 0;
     do {
       correct++;
@@ -147,22 +165,35 @@ class AuthenticationTest {
     service.environment.put("OPP_DB_URL", "jdbc:sqlite:" + database);
     ServiceHarness.CommandResult result = service.command("serve");
     assertEquals(Main.USAGE, result.status());
-    assertTrue(result.err().contains("OPP_INTERNAL_SECRETS: secret #1 is 31 characters long; each needs at least 32"),
+    assertTrue(
+        result
+            .err()
+            .contains(
+                "OPP_INTERNAL_SECRETS: secret #1 is 31 characters long; each needs at least 32"),
         result.err());
     assertFalse(result.err().contains(shortSecret), "the secret itself is never shown");
     assertFalse(Files.exists(database), "nothing is opened before the configuration is valid");
   }
 
   private static String put(String secretLine, String body) {
-    return "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\n" + secretLine + "Content-Type: application/json\r\nContent-Length: "
-        + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body;
+    return "PUT "
+        + UPDATE
+        + " HTTP/1.1\r\nHost: x\r\n"
+        + secretLine
+        + "Content-Type: application/json\r\nContent-Length: "
+        + body.getBytes(StandardCharsets.UTF_8).length
+        + "\r\nConnection: close\r\n\r\n"
+        + body;
   }
 
   private HttpResponse<String> putWith(String secret, String source) {
-    return service.send(HttpRequest.newBuilder(service.uri(UPDATE))
-        .header("Content-Type", "application/json")
-        .header("X-Internal-Secret", secret)
-        .PUT(HttpRequest.BodyPublishers.ofString(
-            "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"" + source + "\"}", StandardCharsets.UTF_8)));
+    return service.send(
+        HttpRequest.newBuilder(service.uri(UPDATE))
+            .header("Content-Type", "application/json")
+            .header("X-Internal-Secret", secret)
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"" + source + "\"}",
+                    StandardCharsets.UTF_8)));
   }
 }

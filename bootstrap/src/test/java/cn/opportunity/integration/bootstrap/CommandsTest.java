@@ -37,11 +37,15 @@ class CommandsTest {
   @Test
   void importsNewAndStoredOpportunitiesAndPrintsTheCounts() throws Exception {
     service.importLines("{\"opportunityCode\":\"A-1\",\"opportunityName\":\"甲\",\"amount\":1}");
-    ServiceHarness.CommandResult result = service.command("import", file(
-        "{\"opportunityCode\":\"A-1\",\"opportunityName\":\"甲\",\"amount\":2}",
-        "",
-        "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"finalCustomerName\":\"客户乙\",\"stage\":\"won\"}",
-        "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"status\":\"WON\"}").toString());
+    ServiceHarness.CommandResult result =
+        service.command(
+            "import",
+            file(
+                    "{\"opportunityCode\":\"A-1\",\"opportunityName\":\"甲\",\"amount\":2}",
+                    "",
+                    "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"finalCustomerName\":\"客户乙\",\"stage\":\"won\"}",
+                    "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"status\":\"WON\"}")
+                .toString());
     assertEquals(Main.OK, result.status(), result.err());
     assertTrue(result.out().contains("3 lines, 1 inserted, 2 updated, 0 unchanged"), result.out());
     service.start();
@@ -50,16 +54,20 @@ class CommandsTest {
     assertEquals("won", service.stored("B-2").get("stage").asText());
     assertEquals("won", service.stored("B-2").get("status").asText());
     assertEquals("客户乙", service.stored("B-2").get("finalCustomerName").asText());
-    assertEquals(2, service.stored("B-2").get("version").asInt());   // its second line changed it
+    assertEquals(2, service.stored("B-2").get("version").asInt()); // its second line changed it
   }
 
   @Test
   void reportsEveryBadLineAndImportsNothing() throws Exception {
-    ServiceHarness.CommandResult result = service.command("import", file(
-        "{\"opportunityCode\":\"C-1\",\"opportunityName\":\"丙\"}",
-        "{\"opportunityCode\":\"C-2\",\"amount\":0}",
-        "not json",
-        "{\"opportunityCode\":\"C-3\",\"opportunityName\":\"丁\",\"stage\":\"nowhere\",\"colour\":1}").toString());
+    ServiceHarness.CommandResult result =
+        service.command(
+            "import",
+            file(
+                    "{\"opportunityCode\":\"C-1\",\"opportunityName\":\"丙\"}",
+                    "{\"opportunityCode\":\"C-2\",\"amount\":0}",
+                    "not json",
+                    "{\"opportunityCode\":\"C-3\",\"opportunityName\":\"丁\",\"stage\":\"nowhere\",\"colour\":1}")
+                .toString());
     assertEquals(Main.FAILED, result.status());
     List<String> err = result.err().lines().toList();
     assertEquals(
@@ -68,23 +76,31 @@ class CommandsTest {
             "line 3: 不是有效的 JSON 对象",
             "line 4: 项目阶段无效: nowhere；不支持的字段: colour"),
         err.subList(0, 3));
-    assertTrue(err.get(3).startsWith("3 bad line(s) in ") && err.get(3).endsWith("; nothing was imported."), err.get(3));
+    assertTrue(
+        err.get(3).startsWith("3 bad line(s) in ")
+            && err.get(3).endsWith("; nothing was imported."),
+        err.get(3));
     service.start();
     assertEquals(404, service.get("C-1").statusCode());
   }
 
   @Test
   void refusesToChangeTheFinalCustomerOfAStoredOpportunity() throws Exception {
-    service.importLines("{\"opportunityCode\":\"D-1\",\"opportunityName\":\"戊\",\"finalCustomerName\":\"原客户\"}");
-    ServiceHarness.CommandResult result = service.command("import",
-        file("{\"opportunityCode\":\"D-1\",\"opportunityName\":\"戊\",\"finalCustomerName\":\"新客户\"}").toString());
+    service.importLines(
+        "{\"opportunityCode\":\"D-1\",\"opportunityName\":\"戊\",\"finalCustomerName\":\"原客户\"}");
+    ServiceHarness.CommandResult result =
+        service.command(
+            "import",
+            file("{\"opportunityCode\":\"D-1\",\"opportunityName\":\"戊\",\"finalCustomerName\":\"新客户\"}")
+                .toString());
     assertEquals(Main.FAILED, result.status());
     assertTrue(result.err().startsWith("line 1: 不支持更新商机的最终客户"), result.err());
   }
 
   @Test
   void saysWhenTheImportFileDoesNotExist() {
-    ServiceHarness.CommandResult result = service.command("import", dir.resolve("missing.jsonl").toString());
+    ServiceHarness.CommandResult result =
+        service.command("import", dir.resolve("missing.jsonl").toString());
     assertEquals(Main.FAILED, result.status());
     assertTrue(result.err().contains("No such file"), result.err());
   }
@@ -95,19 +111,35 @@ class CommandsTest {
     assertEquals(Main.OK, result.status(), result.err());
     assertTrue(result.out().contains("source local"), result.out());
     List<String> lines = result.out().lines().toList();
-    assertTrue(lines.contains("  CODE" + " ".repeat(11) + "NAME" + " ".repeat(6) + "KIND" + " ".repeat(9) + "ENABLED"), result.out());
-    assertTrue(lines.contains("  discovery" + " ".repeat(6) + "发现商机  in_progress  yes"), result.out());
-    assertTrue(lines.contains("  won" + " ".repeat(12) + "赢单" + " ".repeat(6) + "won" + " ".repeat(10) + "yes"), result.out());
+    assertTrue(
+        lines.contains(
+            "  CODE"
+                + " ".repeat(11)
+                + "NAME"
+                + " ".repeat(6)
+                + "KIND"
+                + " ".repeat(9)
+                + "ENABLED"),
+        result.out());
+    assertTrue(
+        lines.contains("  discovery" + " ".repeat(6) + "发现商机  in_progress  yes"), result.out());
+    assertTrue(
+        lines.contains(
+            "  won" + " ".repeat(12) + "赢单" + " ".repeat(6) + "won" + " ".repeat(10) + "yes"),
+        result.out());
   }
 
   @Test
   void printsTheUsageForHelp() {
     ServiceHarness.CommandResult result = service.command("--help");
     assertEquals(Main.OK, result.status());
-    assertTrue(result.out().startsWith("Usage: java -jar opportunity-integration.jar"), result.out());
+    assertTrue(
+        result.out().startsWith("Usage: java -jar opportunity-integration.jar"), result.out());
     ServiceHarness.CommandResult importHelp = service.command("import", "--help");
     assertEquals(Main.OK, importHelp.status());
-    assertTrue(importHelp.out().startsWith("Usage: java -jar opportunity-integration.jar import FILE"), importHelp.out());
+    assertTrue(
+        importHelp.out().startsWith("Usage: java -jar opportunity-integration.jar import FILE"),
+        importHelp.out());
   }
 
   @Test
@@ -124,6 +156,8 @@ class CommandsTest {
     ServiceHarness.CommandResult result = service.command("serve");
     assertEquals(Main.USAGE, result.status());
     assertTrue(result.err().contains("OPP_INTERNAL_SECRETS is required"), result.err());
-    assertFalse(Files.exists(dir.resolve("opportunities.db")), "nothing is created before the config is valid");
+    assertFalse(
+        Files.exists(dir.resolve("opportunities.db")),
+        "nothing is created before the config is valid");
   }
 }

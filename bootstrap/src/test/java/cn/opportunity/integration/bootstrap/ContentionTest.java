@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
  * real service over a real SQLite file. Every answer is 200 or the 503 busy envelope — never a 500,
  * never {@code SQLITE_BUSY} — and nothing acknowledged is lost: each cell holds its owner's last
  * acknowledged value, and each version grew by exactly the acknowledged updates. (64 writers × 50
- * updates, with no 5xx at all, is {@link LostUpdateTest}.) {@code -Dcontention.updates=N} for longer.
+ * updates, with no 5xx at all, is {@link LostUpdateTest}.) {@code -Dcontention.updates=N} for
+ * longer.
  */
 class ContentionTest {
   static final int WRITERS = 512;
@@ -24,20 +25,26 @@ class ContentionTest {
   void answers512WritersWith200OrBusyAndLosesNothingAcknowledged() throws Exception {
     List<String> codes = LostUpdateHarness.codes(WRITERS / LostUpdateHarness.FIELDS.size());
     try (ServiceHarness service = new ServiceHarness(dir)) {
-      service.importLines(codes.stream()
-          .map(code -> "{\"opportunityCode\":\"" + code + "\",\"opportunityName\":\"争用商机\"}")
-          .toArray(String[]::new));
+      service.importLines(
+          codes.stream()
+              .map(code -> "{\"opportunityCode\":\"" + code + "\",\"opportunityName\":\"争用商机\"}")
+              .toArray(String[]::new));
       service.start();
 
       LostUpdateHarness.Report report =
-          new LostUpdateHarness(service.uri("/"), ServiceHarness.SECRET, codes, UPDATES_PER_WRITER).run();
+          new LostUpdateHarness(service.uri("/"), ServiceHarness.SECRET, codes, UPDATES_PER_WRITER)
+              .run();
       System.out.println("512 writers: " + report);
 
-      assertEquals(report.serverErrors(), report.busy(), "every 5xx is the 503 busy envelope: " + report);
+      assertEquals(
+          report.serverErrors(), report.busy(), "every 5xx is the 503 busy envelope: " + report);
       assertEquals(0, report.otherFailures(), report.toString());
       assertEquals(List.of(), report.staleCells(), report.toString());
       assertEquals(List.of(), report.versionMismatches(), report.toString());
-      assertEquals((long) WRITERS * UPDATES_PER_WRITER, report.acknowledged() + report.busy(), report.toString());
+      assertEquals(
+          (long) WRITERS * UPDATES_PER_WRITER,
+          report.acknowledged() + report.busy(),
+          report.toString());
     }
   }
 }

@@ -41,6 +41,7 @@ class CrashIT {
   static final int CYCLES = Integer.getInteger("crash.cycles", 3);
   static final Duration READY_WITHIN = Duration.ofSeconds(10);
   static final String SECRET = TestSecrets.INTERNAL;
+
   /** The fields a request may set, 1–3 of them, each to a value that names (client, sequence). */
   static final List<String> FIELDS = List.of("description", "salesExpansionId", "competitorName");
 
@@ -48,10 +49,14 @@ class CrashIT {
 
   @TempDir Path dir;
 
-  /** What one client knows: per field the sequence last acknowledged, and the request maybe in flight. */
+  /**
+   * What one client knows: per field the sequence last acknowledged, and the request maybe in
+   * flight.
+   */
   static final class ClientLog {
-    final Map<String, Integer> acknowledged = new HashMap<>();   // field → sequence; absent: never set
-    volatile int inFlight;                                       // 0: none
+    final Map<String, Integer> acknowledged =
+        new HashMap<>(); // field → sequence; absent: never set
+    volatile int inFlight; // 0: none
     volatile List<String> inFlightFields = List.of();
     volatile String failure;
     volatile int acknowledgedThisCycle;
@@ -61,15 +66,25 @@ class CrashIT {
   @Test
   void keepsEveryAcknowledgedUpdateThroughKillNine() throws Exception {
     Path db = dir.resolve("crash.db");
-    Map<String, String> environment = Map.of(
-        "OPP_DB_URL", "jdbc:sqlite:" + db,
-        "OPP_INTERNAL_SECRETS", SECRET,
-        "OPP_HTTP_HOST", "127.0.0.1",
-        "OPP_HTTP_PORT", "0");
+    Map<String, String> environment =
+        Map.of(
+            "OPP_DB_URL",
+            "jdbc:sqlite:" + db,
+            "OPP_INTERNAL_SECRETS",
+            SECRET,
+            "OPP_HTTP_HOST",
+            "127.0.0.1",
+            "OPP_HTTP_PORT",
+            "0");
     Path seed = dir.resolve("seed.jsonl");
     List<String> lines = new ArrayList<>();
     for (int client = 0; client < CLIENTS; client++) {
-      lines.add("{\"opportunityCode\":\"CRASH-" + client + "\",\"opportunityName\":\"崩溃测试 " + client + "\"}");
+      lines.add(
+          "{\"opportunityCode\":\"CRASH-"
+              + client
+              + "\",\"opportunityName\":\"崩溃测试 "
+              + client
+              + "\"}");
     }
     Files.write(seed, lines, StandardCharsets.UTF_8);
     try (JarProcess importer = JarProcess.start(dir, environment, "import", seed.toString())) {
@@ -80,12 +95,14 @@ class CrashIT {
     ClientLog[] logs = new ClientLog[CLIENTS];
     for (int i = 0; i < CLIENTS; i++) logs[i] = new ClientLog();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    for (int cycle = 1; cycle <= CYCLES + 1; cycle++) {   // the last start only checks
+    for (int cycle = 1; cycle <= CYCLES + 1; cycle++) { // the last start only checks
       long started = System.nanoTime();
       try (JarProcess server = JarProcess.start(dir, environment)) {
         int port = server.awaitListening(Duration.ofSeconds(30));
         Duration ready = Duration.ofNanos(System.nanoTime() - started);
-        assertTrue(ready.compareTo(READY_WITHIN) <= 0, "restart " + cycle + " took " + ready + " to be ready");
+        assertTrue(
+            ready.compareTo(READY_WITHIN) <= 0,
+            "restart " + cycle + " took " + ready + " to be ready");
         assertIntact(db);
         verify(http, port, logs);
         if (cycle == CYCLES + 1) break;
@@ -95,14 +112,18 @@ class CrashIT {
           int client = i;
           logs[client].acknowledgedThisCycle = 0;
           Random own = new Random(random.nextLong());
-          Thread thread = new Thread(() -> write(http, port, client, own, logs[client], running), "client-" + client);
+          Thread thread =
+              new Thread(
+                  () -> write(http, port, client, own, logs[client], running), "client-" + client);
           thread.start();
           clients.add(thread);
         }
-        // Kill at a random 0.5–3 s, but not before 50 acknowledgements: a cycle that checks nothing proves nothing.
+        // Kill at a random 0.5–3 s, but not before 50 acknowledgements: a cycle that checks nothing
+        // proves nothing.
         long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500 + random.nextInt(2500));
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while ((System.nanoTime() < killAt || acknowledgedThisCycle(logs) < 50) && System.nanoTime() < giveUp) {
+        while ((System.nanoTime() < killAt || acknowledgedThisCycle(logs) < 50)
+            && System.nanoTime() < giveUp) {
           Thread.sleep(10);
         }
         server.kill();
@@ -110,7 +131,8 @@ class CrashIT {
         for (Thread thread : clients) thread.join(10_000);
         for (ClientLog log : logs) assertNull(log.failure, "a client was refused");
         int acknowledged = acknowledgedThisCycle(logs);
-        assertTrue(acknowledged >= 50, "only " + acknowledged + " acknowledged updates in cycle " + cycle);
+        assertTrue(
+            acknowledged >= 50, "only " + acknowledged + " acknowledged updates in cycle " + cycle);
       }
     }
   }
@@ -140,39 +162,51 @@ class CrashIT {
     };
   }
 
-  /** The sequence a stored field names, 0 when it was never set; fails when it is no value of this client. */
+  /**
+   * The sequence a stored field names, 0 when it was never set; fails when it is no value of this
+   * client.
+   */
   static int sequenceOf(JsonNode data, String field, int client) {
     JsonNode stored = data.get(field);
     if (stored.isNull()) return 0;
     Matcher digits = TRAILING_DIGITS.matcher(stored.asText());
     if (digits.find()) {
       long number = Long.parseLong(digits.group(1));
-      int sequence = (int) (field.equals("salesExpansionId") ? number - client * 1_000_000L : number);
+      int sequence =
+          (int) (field.equals("salesExpansionId") ? number - client * 1_000_000L : number);
       if (value(field, client, sequence).equals(stored.toString())) return sequence;
     }
-    throw new AssertionError("client " + client + ": " + field + " holds " + stored + ", not a value of this client");
+    throw new AssertionError(
+        "client " + client + ": " + field + " holds " + stored + ", not a value of this client");
   }
 
   /** Sends sequential partial updates of 1–3 fields, each carrying (client, sequence). */
-  private static void write(HttpClient http, int port, int client, Random random, ClientLog log, AtomicBoolean running) {
+  private static void write(
+      HttpClient http, int port, int client, Random random, ClientLog log, AtomicBoolean running) {
     while (running.get()) {
       int sequence = log.next++;
       List<String> fields = new ArrayList<>(FIELDS);
       Collections.shuffle(fields, random);
       fields = List.copyOf(fields.subList(0, 1 + random.nextInt(FIELDS.size())));
       StringBuilder body = new StringBuilder("{\"opportunityCode\":\"CRASH-" + client + "\"");
-      for (String field : fields) body.append(",\"").append(field).append("\":").append(value(field, client, sequence));
+      for (String field : fields)
+        body.append(",\"").append(field).append("\":").append(value(field, client, sequence));
       log.inFlightFields = fields;
       log.inFlight = sequence;
       try {
-        HttpResponse<String> response = http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/opportunities/integration/update"))
-                .header("Content-Type", "application/json")
-                .header("X-Internal-Secret", SECRET)
-                .timeout(Duration.ofSeconds(10))
-                .PUT(HttpRequest.BodyPublishers.ofString(body.append('}').toString(), StandardCharsets.UTF_8))
-                .build(),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + port + "/api/opportunities/integration/update"))
+                    .header("Content-Type", "application/json")
+                    .header("X-Internal-Secret", SECRET)
+                    .timeout(Duration.ofSeconds(10))
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofString(
+                            body.append('}').toString(), StandardCharsets.UTF_8))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != 200) {
           log.failure = response.statusCode() + " " + response.body();
           return;
@@ -195,21 +229,45 @@ class CrashIT {
    */
   private static void verify(HttpClient http, int port, ClientLog[] logs) throws Exception {
     for (int client = 0; client < CLIENTS; client++) {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/opportunities/integration/CRASH-" + client))
-              .header("X-Internal-Secret", SECRET).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + port
+                              + "/api/opportunities/integration/CRASH-"
+                              + client))
+                  .header("X-Internal-Secret", SECRET)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       assertEquals(200, response.statusCode(), response.body());
       JsonNode data = ServiceHarness.json(response.body()).get("data");
       ClientLog log = logs[client];
       Map<String, Integer> stored = new HashMap<>();
       for (String field : FIELDS) stored.put(field, sequenceOf(data, field, client));
-      boolean inFlightApplied = log.inFlight != 0 && stored.get(log.inFlightFields.get(0)) == log.inFlight;
+      boolean inFlightApplied =
+          log.inFlight != 0 && stored.get(log.inFlightFields.get(0)) == log.inFlight;
       for (String field : FIELDS) {
-        int expected = inFlightApplied && log.inFlightFields.contains(field) ? log.inFlight : log.acknowledged.getOrDefault(field, 0);
-        assertEquals(expected, stored.get(field), "client " + client + ", " + field + ": acknowledged "
-            + log.acknowledged + ", in flight " + log.inFlight + " " + log.inFlightFields + " (applied: " + inFlightApplied
-            + "); an older value is a lost update, a part of the request in flight a torn one");
+        int expected =
+            inFlightApplied && log.inFlightFields.contains(field)
+                ? log.inFlight
+                : log.acknowledged.getOrDefault(field, 0);
+        assertEquals(
+            expected,
+            stored.get(field),
+            "client "
+                + client
+                + ", "
+                + field
+                + ": acknowledged "
+                + log.acknowledged
+                + ", in flight "
+                + log.inFlight
+                + " "
+                + log.inFlightFields
+                + " (applied: "
+                + inFlightApplied
+                + "); an older value is a lost update, a part of the request in flight a torn one");
       }
       log.acknowledged.putAll(stored);
       log.acknowledged.values().removeIf(sequence -> sequence == 0);

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EndToEndTest {
   static final String CODE = "OPP-20260401-001";
-  static final String SEED_BODY = """
+  static final String SEED_BODY =
+      """
       {"opportunityCode": "OPP-20260401-001", "stage": "won", "status": "won", "confidencePct": "A",
        "amount": 2800000, "expectedCloseDate": "2026-04-30", "description": "外部系统回写成交结果"}""";
 
@@ -36,7 +37,9 @@ class EndToEndTest {
   void startWithOneOpportunity() throws Exception {
     service = new ServiceHarness(dir);
     service.importLines(
-        "{\"opportunityCode\":\"" + CODE + "\",\"opportunityName\":\"智慧园区二期\",\"finalCustomerName\":\"上海临港\","
+        "{\"opportunityCode\":\""
+            + CODE
+            + "\",\"opportunityName\":\"智慧园区二期\",\"finalCustomerName\":\"上海临港\","
             + "\"amount\":1500000,\"stage\":\"negotiation\",\"status\":\"active\",\"projectLocation\":\"上海\"}");
     service.start();
   }
@@ -52,7 +55,9 @@ class EndToEndTest {
     assertEquals(200, response.statusCode());
     JsonNode body = ServiceHarness.json(response.body());
     JsonNode stored = service.stored(CODE);
-    assertEquals("{\"code\":\"0\",\"msg\":\"success\",\"data\":" + stored.get("id").asLong() + "}", response.body());
+    assertEquals(
+        "{\"code\":\"0\",\"msg\":\"success\",\"data\":" + stored.get("id").asLong() + "}",
+        response.body());
     assertEquals("0", body.get("code").asText());
     assertEquals("won", stored.get("stage").asText());
     assertEquals("won", stored.get("status").asText());
@@ -68,10 +73,34 @@ class EndToEndTest {
   @Test
   void showsEveryFieldOnGetWithNullForUnset() {
     JsonNode stored = service.stored(CODE);
-    for (String name : List.of("id", "opportunityCode", "opportunityName", "projectLocation", "operatorName", "amount",
-        "expectedCloseDate", "confidencePct", "stage", "opportunityType", "productType", "source", "salesExpansionId",
-        "channelExpansionId", "preSalesId", "preSalesName", "competitorName", "archived", "pushedToOms", "omsPushTime",
-        "status", "description", "finalCustomerName", "createdAt", "updatedAt", "version")) {
+    for (String name :
+        List.of(
+            "id",
+            "opportunityCode",
+            "opportunityName",
+            "projectLocation",
+            "operatorName",
+            "amount",
+            "expectedCloseDate",
+            "confidencePct",
+            "stage",
+            "opportunityType",
+            "productType",
+            "source",
+            "salesExpansionId",
+            "channelExpansionId",
+            "preSalesId",
+            "preSalesName",
+            "competitorName",
+            "archived",
+            "pushedToOms",
+            "omsPushTime",
+            "status",
+            "description",
+            "finalCustomerName",
+            "createdAt",
+            "updatedAt",
+            "version")) {
       assertTrue(stored.has(name), name + " in " + stored);
     }
     assertTrue(stored.get("operatorName").isNull());
@@ -93,25 +122,55 @@ class EndToEndTest {
         Arguments.of("{\"stage\":\"won\"}", 400, "opportunityCode 不能为空"),
         Arguments.of("{\"opportunityCode\":\"  \",\"stage\":\"won\"}", 400, "opportunityCode 不能为空"),
         Arguments.of("{\"opportunityCode\":\"" + CODE + "\"}", 400, "至少传入一个需要更新的字段"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"amount\":null}", 400, "至少传入一个需要更新的字段"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"opportunityName\":\" \"}", 400, "商机名称不能为空"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"amount\":0}", 400, "商机金额必须大于 0"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"amount\":1.234}", 400, "商机金额最多保留两位小数"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"expectedCloseDate\":\"2026-02-30\"}", 400, "预计结单日期格式应为 YYYY-MM-DD"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"confidencePct\":\"D\"}", 400, "项目把握度仅支持A、B、C"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"closing\"}", 400, "项目阶段无效: closing"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"salesExpansionId\":0}", 400, "销售拓展 ID 必须大于 0"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"channelExpansionId\":-1}", 400, "渠道拓展 ID 必须大于 0"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"preSalesId\":\"0\"}", 400, "售前 ID 必须大于 0"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"omsPushTime\":\"yesterday\"}", 400, "推送 OMS 时间格式无效: yesterday"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"status\":\"open\"}", 400, "商机状态仅支持 active、closed、won、lost"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"finalCustomerName\":\"别家\"}", 400, "不支持更新商机的最终客户"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"colour\":\"red\"}", 400, "不支持的字段: colour"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"source\":\"a\",\"source\":\"b\"}", 400, "字段重复: source"),
-        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"archived\":\"yes\"}", 400, "字段类型错误: archived"),
         Arguments.of(
-            "{\"opportunityCode\":\"" + CODE + "\",\"status\":\"open\",\"amount\":-1,\"stage\":\"x\",\"confidencePct\":\"Z\"}",
-            400, "商机金额必须大于 0；项目把握度仅支持A、B、C；项目阶段无效: x；商机状态仅支持 active、closed、won、lost"),
+            "{\"opportunityCode\":\"" + CODE + "\",\"amount\":null}", 400, "至少传入一个需要更新的字段"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"opportunityName\":\" \"}", 400, "商机名称不能为空"),
+        Arguments.of("{\"opportunityCode\":\"" + CODE + "\",\"amount\":0}", 400, "商机金额必须大于 0"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"amount\":1.234}", 400, "商机金额最多保留两位小数"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"expectedCloseDate\":\"2026-02-30\"}",
+            400,
+            "预计结单日期格式应为 YYYY-MM-DD"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"confidencePct\":\"D\"}", 400, "项目把握度仅支持A、B、C"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"closing\"}", 400, "项目阶段无效: closing"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"salesExpansionId\":0}", 400, "销售拓展 ID 必须大于 0"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"channelExpansionId\":-1}",
+            400,
+            "渠道拓展 ID 必须大于 0"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"preSalesId\":\"0\"}", 400, "售前 ID 必须大于 0"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"omsPushTime\":\"yesterday\"}",
+            400,
+            "推送 OMS 时间格式无效: yesterday"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"status\":\"open\"}",
+            400,
+            "商机状态仅支持 active、closed、won、lost"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"finalCustomerName\":\"别家\"}",
+            400,
+            "不支持更新商机的最终客户"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"colour\":\"red\"}", 400, "不支持的字段: colour"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"a\",\"source\":\"b\"}",
+            400,
+            "字段重复: source"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"archived\":\"yes\"}", 400, "字段类型错误: archived"),
+        Arguments.of(
+            "{\"opportunityCode\":\""
+                + CODE
+                + "\",\"status\":\"open\",\"amount\":-1,\"stage\":\"x\",\"confidencePct\":\"Z\"}",
+            400,
+            "商机金额必须大于 0；项目把握度仅支持A、B、C；项目阶段无效: x；商机状态仅支持 active、closed、won、lost"),
         Arguments.of("{\"opportunityCode\":\"OPP-NOPE\",\"stage\":\"won\"}", 404, "商机不存在"),
         Arguments.of("[1,2]", 400, "请求体不是有效的 JSON 对象"),
         Arguments.of("{\"opportunityCode\":", 400, "请求体不是有效的 JSON 对象"));
@@ -129,21 +188,24 @@ class EndToEndTest {
 
   @Test
   void checksTheSecretFirstThenTheContentTypeThenTheSizeThenTheJson() {
-    HttpRequest.Builder noSecretWrongType = HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
-        .header("Content-Type", "text/plain")
-        .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(70_000)));
+    HttpRequest.Builder noSecretWrongType =
+        HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
+            .header("Content-Type", "text/plain")
+            .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(70_000)));
     assertRefusal(service.send(noSecretWrongType), 401, "内部接口鉴权失败");
 
-    HttpRequest.Builder wrongTypeTooLarge = HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
-        .header("Content-Type", "text/plain")
-        .header("X-Internal-Secret", ServiceHarness.SECRET)
-        .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(70_000)));
+    HttpRequest.Builder wrongTypeTooLarge =
+        HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
+            .header("Content-Type", "text/plain")
+            .header("X-Internal-Secret", ServiceHarness.SECRET)
+            .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(70_000)));
     assertRefusal(service.send(wrongTypeTooLarge), 415, "Content-Type 必须为 application/json");
 
-    HttpRequest.Builder tooLargeNotJson = HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
-        .header("Content-Type", "application/json; charset=utf-8")
-        .header("X-Internal-Secret", ServiceHarness.SECRET)
-        .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(65_537)));
+    HttpRequest.Builder tooLargeNotJson =
+        HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
+            .header("Content-Type", "application/json; charset=utf-8")
+            .header("X-Internal-Secret", ServiceHarness.SECRET)
+            .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(65_537)));
     assertRefusal(service.send(tooLargeNotJson), 413, "请求体过大");
   }
 
@@ -163,7 +225,8 @@ class EndToEndTest {
 
   @Test
   void reportsHealth() {
-    HttpResponse<String> response = service.send(HttpRequest.newBuilder(service.uri("/health")).GET());
+    HttpResponse<String> response =
+        service.send(HttpRequest.newBuilder(service.uri("/health")).GET());
     assertEquals(200, response.statusCode());
     JsonNode health = ServiceHarness.json(response.body());
     assertEquals("UP", health.get("status").asText());
@@ -178,18 +241,27 @@ class EndToEndTest {
   void acceptsAStageOfAStagesFileByCodeAndByUniqueName() throws Exception {
     service.stop();
     Path stages = dir.resolve("stages.json");
-    Files.writeString(stages, """
+    Files.writeString(
+        stages,
+        """
         {"stages": [{"code": "s1", "name": "初步接触", "kind": "in_progress"},
                     {"code": "s2", "name": "签约", "kind": "won"},
-                    {"code": "s3", "name": "停用阶段", "kind": "lost", "enabled": false}]}""", StandardCharsets.UTF_8);
+                    {"code": "s3", "name": "停用阶段", "kind": "lost", "enabled": false}]}""",
+        StandardCharsets.UTF_8);
     service.environment.put("OPP_STAGES_FILE", stages.toString());
     service.start();
-    assertEquals(200, service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"签约\"}").statusCode());
+    assertEquals(
+        200, service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"签约\"}").statusCode());
     assertEquals("s2", service.stored(CODE).get("stage").asText());
-    assertEquals(200, service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\" s1 \"}").statusCode());
+    assertEquals(
+        200, service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\" s1 \"}").statusCode());
     assertEquals("s1", service.stored(CODE).get("stage").asText());
-    assertRefusal(service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"s3\"}"), 400, "项目阶段无效: s3");
-    assertRefusal(service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"won\"}"), 400, "项目阶段无效: won");
+    assertRefusal(
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"s3\"}"), 400, "项目阶段无效: s3");
+    assertRefusal(
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"won\"}"),
+        400,
+        "项目阶段无效: won");
   }
 
   private static void assertRefusal(HttpResponse<String> response, int status, String message) {
@@ -199,6 +271,10 @@ class EndToEndTest {
   }
 
   private static JsonNode envelope(String message) {
-    return ServiceHarness.JSON.createObjectNode().put("code", "-1").put("msg", message).putNull("data");
+    return ServiceHarness.JSON
+        .createObjectNode()
+        .put("code", "-1")
+        .put("msg", message)
+        .putNull("data");
   }
 }

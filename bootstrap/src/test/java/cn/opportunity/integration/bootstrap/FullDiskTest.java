@@ -23,13 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service over a store that fills up and gets room again, end to end over HTTP on a real SQLite
- * file. Full on demand without root or a special file system: the URL's {@code max_page_count} keeps
- * the file at its size when the service opens it, a ballast table takes 64 of its pages, and emptying
- * the ballast through another connection gives them back, as deleting a file does on a full disk.
+ * file. Full on demand without root or a special file system: the URL's {@code max_page_count}
+ * keeps the file at its size when the service opens it, a ballast table takes 64 of its pages, and
+ * emptying the ballast through another connection gives them back, as deleting a file does on a
+ * full disk.
  */
 class FullDiskTest {
   static final String CODE = "DISK-1";
   static final String BUSY = "{\"code\":\"-1\",\"msg\":\"系统繁忙，请稍后重试\",\"data\":null}";
+
   /** 2,000 characters of 3 UTF-8 bytes each: the row needs new (overflow) pages. */
   static final String LONG_TEXT = "满".repeat(2_000);
 
@@ -61,7 +63,8 @@ class FullDiskTest {
   }
 
   @Test
-  void answers503AndShowsTheFullStoreInHealthWithOneLoggedTraceThenRecoversByItself() throws Exception {
+  void answers503AndShowsTheFullStoreInHealthWithOneLoggedTraceThenRecoversByItself()
+      throws Exception {
     service = new ServiceHarness(dir);
     service.importLines("{\"opportunityCode\":\"" + CODE + "\",\"opportunityName\":\"满盘测试\"}");
     long pages;
@@ -93,9 +96,10 @@ class FullDiskTest {
       assertEquals(1, unchanged.get("version").asInt(), "nothing was stored");
       assertTrue(unchanged.get("description").isNull());
 
-      try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file() + "?busy_timeout=5000");
+      try (Connection connection =
+              DriverManager.getConnection("jdbc:sqlite:" + file() + "?busy_timeout=5000");
           Statement sql = connection.createStatement()) {
-        sql.execute("DELETE FROM ballast");   // room again, while the service runs
+        sql.execute("DELETE FROM ballast"); // room again, while the service runs
       }
       HttpResponse<String> accepted = service.put(update(LONG_TEXT));
       assertEquals(200, accepted.statusCode(), accepted.body());
@@ -103,16 +107,20 @@ class FullDiskTest {
       assertEquals(200, up.statusCode(), up.body());
       JsonNode upBody = ServiceHarness.json(up.body());
       assertEquals("UP", upBody.get("status").asText());
-      assertEquals("{\"status\":\"UP\"}", upBody.get("store").toString(), "no reason once writes succeed");
+      assertEquals(
+          "{\"status\":\"UP\"}", upBody.get("store").toString(), "no reason once writes succeed");
       captured.awaitLineContaining("store: writes succeed again after 50 failed write(s) over PT");
       log = captured.text();
       stackTraces = captured.stackTraces();
     }
     assertEquals(LONG_TEXT, service.stored(CODE).get("description").asText());
     assertEquals(2, service.stored(CODE).get("version").asInt());
-    assertEquals(1, log.split("store: writes failing \\(database or disk is full\\)", -1).length - 1, log);
+    assertEquals(
+        1, log.split("store: writes failing \\(database or disk is full\\)", -1).length - 1, log);
     assertEquals(1, stackTraces, "one stack trace for 50 failed updates:\n" + log);
-    assertFalse(log.contains("] ERROR cn.opportunity.integration.adapter.http"), "no error per request:\n" + log);
+    assertFalse(
+        log.contains("] ERROR cn.opportunity.integration.adapter.http"),
+        "no error per request:\n" + log);
 
     service.stop();
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file());
@@ -133,13 +141,23 @@ class FullDiskTest {
       pages = single(sql, "PRAGMA page_count");
     }
     Path lines = dir.resolve("many.jsonl");
-    Files.write(lines, IntStream.range(0, 100)
-        .mapToObj(i -> "{\"opportunityCode\":\"IMP-" + i + "\",\"opportunityName\":\"导入\",\"description\":\"" + LONG_TEXT + "\"}")
-        .toList(), StandardCharsets.UTF_8);
+    Files.write(
+        lines,
+        IntStream.range(0, 100)
+            .mapToObj(
+                i ->
+                    "{\"opportunityCode\":\"IMP-"
+                        + i
+                        + "\",\"opportunityName\":\"导入\",\"description\":\""
+                        + LONG_TEXT
+                        + "\"}")
+            .toList(),
+        StandardCharsets.UTF_8);
     service.environment.put("OPP_DB_URL", "jdbc:sqlite:" + file() + "?max_page_count=" + pages);
     ServiceHarness.CommandResult result = service.command("import", lines.toString());
     assertEquals(Main.FAILED, result.status(), result.err());
-    assertTrue(result.err().contains("(database or disk is full); nothing was imported."), result.err());
+    assertTrue(
+        result.err().contains("(database or disk is full); nothing was imported."), result.err());
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file());
         Statement sql = connection.createStatement()) {
       assertEquals(1, single(sql, "SELECT COUNT(*) FROM opportunity"));

@@ -45,15 +45,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Figure 4 of the reliability issue over real HTTP: the real service ({@link ServiceHarness}: the
  * jar's wiring, a real SQLite file, loopback) gets the seeded hostile bodies of {@link
- * HostileBodies} (10,000 by default, {@code -Dfuzz.httpCases=…}; {@code -Dfuzz.seed=…} replays)
- * and every JSONTestSuite file. One request at a time, so that each answer can be held against the
+ * HostileBodies} (10,000 by default, {@code -Dfuzz.httpCases=…}; {@code -Dfuzz.seed=…} replays) and
+ * every JSONTestSuite file. One request at a time, so that each answer can be held against the
  * table. Oracles: no 5xx; every answer but a 200 is exactly the envelope with a Chinese message;
  * the SHA-256 of the {@code opportunity} table, read through its own JDBC connection, is the same
  * after every refusal; an accepted body changes only its opportunity's row, and there only the
  * columns it sent plus {@code version} (by one) and {@code updated_at}; every answer within 2 s.
  */
 class HostileInputOverHttpTest {
-  static final List<String> CODES = List.of("OPP-20260401-001", "OPP-20260401-002", "OPP-20260401-003");
+  static final List<String> CODES =
+      List.of("OPP-20260401-001", "OPP-20260401-002", "OPP-20260401-003");
   static final int CASES = HostileBodies.cases("fuzz.httpCases", 10_000);
   static final Duration LATENCY_BOUND = Duration.ofSeconds(2);
   static final Set<Integer> EXPECTED_STATUSES = Set.of(200, 400, 404, 413);
@@ -69,9 +70,13 @@ class HostileInputOverHttpTest {
   void startWithThreeOpportunities() throws Exception {
     service = new ServiceHarness(dir);
     service.importLines(
-        "{\"opportunityCode\":\"" + CODES.get(0) + "\",\"opportunityName\":\"智慧园区二期\",\"finalCustomerName\":\"上海临港\","
+        "{\"opportunityCode\":\""
+            + CODES.get(0)
+            + "\",\"opportunityName\":\"智慧园区二期\",\"finalCustomerName\":\"上海临港\","
             + "\"amount\":1500000,\"stage\":\"negotiation\",\"status\":\"active\",\"projectLocation\":\"上海\"}",
-        "{\"opportunityCode\":\"" + CODES.get(1) + "\",\"opportunityName\":\"全字段商机 😀\",\"projectLocation\":\"北京\","
+        "{\"opportunityCode\":\""
+            + CODES.get(1)
+            + "\",\"opportunityName\":\"全字段商机 😀\",\"projectLocation\":\"北京\","
             + "\"operatorName\":\"甲\",\"amount\":\"99999999999999.99\",\"expectedCloseDate\":\"2027-02-28\","
             + "\"confidencePct\":\"c\",\"stage\":\"bidding\",\"opportunityType\":\"新建\",\"productType\":\"软件\","
             + "\"source\":\"招标网\",\"salesExpansionId\":9223372036854775807,\"channelExpansionId\":1,\"preSalesId\":42,"
@@ -98,7 +103,7 @@ class HostileInputOverHttpTest {
     for (int i = 0; i < CASES; i++) {
       HostileBodies.Body body = bodies.next();
       Supplier<String> where = () -> body.describe(seed);
-      List<Map<String, Object>> before = after;                           // one request at a time
+      List<Map<String, Object>> before = after; // one request at a time
       HttpResponse<String> response = send(body.bytes(), body.index() % 10 == 0, where);
       after = rows();
       if (response.statusCode() == 200) {
@@ -106,12 +111,22 @@ class HostileInputOverHttpTest {
         accepted++;
       } else {
         List<Map<String, Object>> now = after;
-        assertEquals(digest(before), digest(now), () -> where.get() + ": refused with " + response.statusCode()
-            + ", yet the table changed:\n" + before + "\n" + now);
+        assertEquals(
+            digest(before),
+            digest(now),
+            () ->
+                where.get()
+                    + ": refused with "
+                    + response.statusCode()
+                    + ", yet the table changed:\n"
+                    + before
+                    + "\n"
+                    + now);
       }
     }
     System.out.println("HostileInputOverHttpTest: " + accepted + " of " + CASES + " accepted");
-    assertTrue(accepted > CASES / 20, "the generator must reach the store too: " + accepted + " accepted");
+    assertTrue(
+        accepted > CASES / 20, "the generator must reach the store too: " + accepted + " accepted");
   }
 
   /**
@@ -121,7 +136,8 @@ class HostileInputOverHttpTest {
   @Test
   void refusesEveryJsonTestSuiteFileWithTheEnvelopeAndChangesNothing() throws Exception {
     Optional<List<Path>> corpus = HostileBodies.jsonTestSuite();
-    Assumptions.assumeTrue(corpus.isPresent(),
+    Assumptions.assumeTrue(
+        corpus.isPresent(),
         "JSONTestSuite not found beside the repository (shared/fixtures/jsontestsuite/test_parsing): skipped");
     String digest = digest(rows());
     for (Path file : corpus.get()) {
@@ -132,7 +148,8 @@ class HostileInputOverHttpTest {
       if (bytes.length > MAX_BODY_BYTES) assertEquals(413, response.statusCode(), name);
       else assertEquals(400, response.statusCode(), name);
       if (name.startsWith("n_") && bytes.length <= MAX_BODY_BYTES)
-        assertEquals("请求体不是有效的 JSON 对象", ServiceHarness.json(response.body()).get("msg").asText(), name);
+        assertEquals(
+            "请求体不是有效的 JSON 对象", ServiceHarness.json(response.body()).get("msg").asText(), name);
       assertEquals(digest, digest(rows()), name + " changed the table");
     }
   }
@@ -141,12 +158,14 @@ class HostileInputOverHttpTest {
 
   /** Sends a body (chunked: without a Content-Length), checks the answer's shape and time. */
   private HttpResponse<String> send(byte[] body, boolean chunked, Supplier<String> where) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
-        .header("Content-Type", "application/json")
-        .header("X-Internal-Secret", ServiceHarness.SECRET)
-        .PUT(chunked
-            ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
-            : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
+            .header("Content-Type", "application/json")
+            .header("X-Internal-Secret", ServiceHarness.SECRET)
+            .PUT(
+                chunked
+                    ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     long start = System.nanoTime();
     HttpResponse<String> response;
     try {
@@ -155,10 +174,16 @@ class HostileInputOverHttpTest {
       throw new AssertionError(where.get() + ": " + e.getMessage(), e.getCause());
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    assertTrue(took.compareTo(LATENCY_BOUND) < 0, () -> where.get() + ": answered in " + took.toMillis() + " ms");
+    assertTrue(
+        took.compareTo(LATENCY_BOUND) < 0,
+        () -> where.get() + ": answered in " + took.toMillis() + " ms");
     int status = response.statusCode();
-    assertTrue(EXPECTED_STATUSES.contains(status), () -> where.get() + ": status " + status + " " + response.body());
-    assertTrue(response.headers().firstValue("X-Request-Id").isPresent(), () -> where.get() + ": no X-Request-Id");
+    assertTrue(
+        EXPECTED_STATUSES.contains(status),
+        () -> where.get() + ": status " + status + " " + response.body());
+    assertTrue(
+        response.headers().firstValue("X-Request-Id").isPresent(),
+        () -> where.get() + ": no X-Request-Id");
     if (status != 200) assertEnvelope(response, where);
     return response;
   }
@@ -171,16 +196,27 @@ class HostileInputOverHttpTest {
     Supplier<String> says = () -> where.get() + ": not the envelope: " + response.body();
     assertEquals(List.of("code", "msg", "data"), names, says);
     assertEquals("-1", body.get("code").textValue(), says);
-    assertTrue(body.get("msg").isTextual() && CJK.matcher(body.get("msg").textValue()).find(), says);
+    assertTrue(
+        body.get("msg").isTextual() && CJK.matcher(body.get("msg").textValue()).find(), says);
     assertTrue(body.get("data").isNull(), says);
   }
 
-  /** Only the named opportunity's row changed, in the columns sent, the version by one, and the time. */
-  private void checkAccepted(byte[] bytes, HttpResponse<String> response, List<Map<String, Object>> before,
-      List<Map<String, Object>> after, Supplier<String> where) {
+  /**
+   * Only the named opportunity's row changed, in the columns sent, the version by one, and the
+   * time.
+   */
+  private void checkAccepted(
+      byte[] bytes,
+      HttpResponse<String> response,
+      List<Map<String, Object>> before,
+      List<Map<String, Object>> after,
+      Supplier<String> where) {
     SentFields sent = reader.read(bytes);
-    String code = OpportunityCode.parse(((SentValue.Text) sent.get(OpportunityField.CODE_NAME).orElseThrow()).value())
-        .orElseThrow().value();
+    String code =
+        OpportunityCode.parse(
+                ((SentValue.Text) sent.get(OpportunityField.CODE_NAME).orElseThrow()).value())
+            .orElseThrow()
+            .value();
     assertEquals(before.size(), after.size(), where);
     Map<String, Object> was = null;
     Map<String, Object> now = null;
@@ -193,15 +229,21 @@ class HostileInputOverHttpTest {
       }
     }
     if (was == null) fail(() -> where.get() + ": accepted for " + code + ", which is not stored");
-    assertEquals("{\"code\":\"0\",\"msg\":\"success\",\"data\":" + was.get("id") + "}", response.body(), where);
+    assertEquals(
+        "{\"code\":\"0\",\"msg\":\"success\",\"data\":" + was.get("id") + "}",
+        response.body(),
+        where);
     Set<String> sentColumns = new HashSet<>();
     for (String name : sent.names()) sentColumns.add(column(name));
     boolean changed = false;
     for (String column : was.keySet()) {
-      if (Objects.equals(was.get(column), now.get(column)) || column.equals("version") || column.equals("updated_at"))
-        continue;
+      if (Objects.equals(was.get(column), now.get(column))
+          || column.equals("version")
+          || column.equals("updated_at")) continue;
       String changedColumn = column;
-      assertTrue(sentColumns.contains(column), () -> where.get() + ": " + changedColumn + " not sent, but changed");
+      assertTrue(
+          sentColumns.contains(column),
+          () -> where.get() + ": " + changedColumn + " not sent, but changed");
       changed = true;
     }
     long version = ((Number) was.get("version")).longValue();
@@ -209,7 +251,10 @@ class HostileInputOverHttpTest {
     assertEquals(changed, !was.get("updated_at").equals(now.get("updated_at")), where);
   }
 
-  /** The table's column of a request's member: {@code amount} is kept in cents, the rest in snake case. */
+  /**
+   * The table's column of a request's member: {@code amount} is kept in cents, the rest in snake
+   * case.
+   */
   private static String column(String member) {
     if (member.equals("amount")) return "amount_cents";
     return member.replaceAll("([A-Z])", "_$1").toLowerCase();
@@ -224,7 +269,8 @@ class HostileInputOverHttpTest {
       ResultSetMetaData columns = result.getMetaData();
       while (result.next()) {
         Map<String, Object> row = new LinkedHashMap<>();
-        for (int c = 1; c <= columns.getColumnCount(); c++) row.put(columns.getColumnName(c), result.getObject(c));
+        for (int c = 1; c <= columns.getColumnCount(); c++)
+          row.put(columns.getColumnName(c), result.getObject(c));
         rows.add(row);
       }
     }
@@ -237,7 +283,10 @@ class HostileInputOverHttpTest {
     for (Map<String, Object> row : rows) {
       for (Map.Entry<String, Object> column : row.entrySet()) {
         Object value = column.getValue();
-        String text = value == null ? "null" : value.getClass().getSimpleName() + ":" + value.toString().length() + ":" + value;
+        String text =
+            value == null
+                ? "null"
+                : value.getClass().getSimpleName() + ":" + value.toString().length() + ":" + value;
         sha256.update((column.getKey() + "=" + text + "\u0000").getBytes(StandardCharsets.UTF_8));
       }
       sha256.update((byte) '\n');

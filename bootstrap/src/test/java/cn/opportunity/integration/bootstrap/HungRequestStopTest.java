@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,16 +42,27 @@ class HungRequestStopTest {
     ServiceHarness harness = new ServiceHarness(dir);
     harness.importLines("{\"opportunityCode\":\"HUNG-1\",\"opportunityName\":\"挂起\"}");
     AppConfig config = AppConfig.load(harness.environment, Optional.empty());
-    Server server = Server.start(config, Clock.systemUTC(), store -> new HangingStore(store, entered, release));
+    Server server =
+        Server.start(config, Clock.systemUTC(), store -> new HangingStore(store, entered, release));
     CompletableFuture<HttpResponse<String>> hung;
     long started;
     try {
-      hung = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
-                  URI.create("http://127.0.0.1:" + server.port() + "/api/opportunities/integration/update"))
-              .header("Content-Type", "application/json").header("X-Internal-Secret", ServiceHarness.SECRET)
-              .PUT(HttpRequest.BodyPublishers.ofString("{\"opportunityCode\":\"HUNG-1\",\"description\":\"半截\"}",
-                  StandardCharsets.UTF_8)).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      hung =
+          HttpClient.newHttpClient()
+              .sendAsync(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + server.port()
+                                  + "/api/opportunities/integration/update"))
+                      .header("Content-Type", "application/json")
+                      .header("X-Internal-Secret", ServiceHarness.SECRET)
+                      .PUT(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"opportunityCode\":\"HUNG-1\",\"description\":\"半截\"}",
+                              StandardCharsets.UTF_8))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       assertTrue(entered.await(10, TimeUnit.SECONDS), "the request reached its transaction");
       started = System.nanoTime();
     } finally {
@@ -61,23 +71,26 @@ class HungRequestStopTest {
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertTrue(tookMillis < 15_000, "the stop took " + tookMillis + " ms");
 
-    release.countDown();   // the change returns after all: its transaction must not commit
+    release.countDown(); // the change returns after all: its transaction must not commit
     try {
       HttpResponse<String> answer = hung.get(10, TimeUnit.SECONDS);
       assertNotEquals(200, answer.statusCode(), answer.body());
     } catch (java.util.concurrent.ExecutionException connectionClosed) {
       // the server closed the connection: also no acknowledgement
     }
-    Thread.sleep(500);   // give an abandoned transaction every chance to commit wrongly
-    try (SqliteDatabase reopened = SqliteDatabase.open(config.dbUrl())) {   // quick_check if a -wal was left
-      Opportunity stored = reopened.opportunityStore().findByCode(new OpportunityCode("HUNG-1")).orElseThrow();
+    Thread.sleep(500); // give an abandoned transaction every chance to commit wrongly
+    try (SqliteDatabase reopened =
+        SqliteDatabase.open(config.dbUrl())) { // quick_check if a -wal was left
+      Opportunity stored =
+          reopened.opportunityStore().findByCode(new OpportunityCode("HUNG-1")).orElseThrow();
       assertEquals(Version.FIRST, stored.version());
       assertEquals(null, stored.details().description());
     }
   }
 
   /** Hands every change to the real store wrapped in a wait that ignores interrupts. */
-  private record HangingStore(OpportunityStore inner, CountDownLatch entered, CountDownLatch release)
+  private record HangingStore(
+      OpportunityStore inner, CountDownLatch entered, CountDownLatch release)
       implements OpportunityStore {
     @Override
     public Optional<Opportunity> findByCode(OpportunityCode code) {
@@ -89,9 +102,13 @@ class HungRequestStopTest {
       return inner.update(code, hung(change));
     }
 
-    /** The path the HTTP adapter takes: no request thread waits, the writer hangs in its transaction. */
+    /**
+     * The path the HTTP adapter takes: no request thread waits, the writer hangs in its
+     * transaction.
+     */
     @Override
-    public CompletionStage<Opportunity> updateLater(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    public CompletionStage<Opportunity> updateLater(
+        OpportunityCode code, UnaryOperator<Opportunity> change) {
       return inner.updateLater(code, hung(change));
     }
 

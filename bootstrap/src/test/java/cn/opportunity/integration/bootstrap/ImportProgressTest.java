@@ -42,7 +42,7 @@ class ImportProgressTest {
     assertEquals("\r" + first, written());
     at(3);
     progress.lineRead(500_000, 5_000);
-    progress.tick();   // the rate over the window since the tick before: 200 kB/s, 2,000 lines/s
+    progress.tick(); // the rate over the window since the tick before: 200 kB/s, 2,000 lines/s
     String second = "importing 50%, 0:03 left, 5,000 lines, 2,000 lines/s, 0.5/1.0 MB";
     assertEquals("\r" + second, written());
     progress.badLine(new LineError(4_321, "不是有效的 JSON 对象"));
@@ -57,14 +57,17 @@ class ImportProgressTest {
     progress.endOfFile();
     String last = "rolling back 10,000 lines (1 bad), 1.0 MB, 0:05 so far";
     assertEquals("\r" + last + " ".repeat(shown.length() - last.length()), written());
-    progress.close();   // blanks what is left of the live line, and draws no more
+    progress.close(); // blanks what is left of the live line, and draws no more
     assertEquals("\r" + " ".repeat(last.length()) + "\r", written());
     progress.tick();
     progress.close();
     assertEquals("", written());
   }
 
-  /** Ticks every 0.25 s from {@code from} to {@code to}, the lines read growing evenly to {@code lines}. */
+  /**
+   * Ticks every 0.25 s from {@code from} to {@code to}, the lines read growing evenly to {@code
+   * lines}.
+   */
   void ticks(ImportProgress progress, double from, double to, long linesAtFrom, long lines) {
     for (double t = from; t <= to + 1e-9; t += 0.25) {
       at(t);
@@ -77,14 +80,16 @@ class ImportProgressTest {
   @Test
   void printsAPlainLineEveryFiveSecondsWhenNotATerminal() {
     ImportProgress progress = progress(false);
-    ticks(progress, 0.25, 4.75, 0, 0);   // the store opens: nothing read yet
+    ticks(progress, 0.25, 4.75, 0, 0); // the store opens: nothing read yet
     assertEquals("", written());
     ticks(progress, 5, 5, 2_000, 2_000);
-    assertEquals("import: importing 20%, 0:19 left, 2,000 lines, 421 lines/s, 0.2/1.0 MB\n", written());
+    assertEquals(
+        "import: importing 20%, 0:19 left, 2,000 lines, 421 lines/s, 0.2/1.0 MB\n", written());
     ticks(progress, 5.25, 9.75, 2_200, 5_800);
     assertEquals("", written());
-    ticks(progress, 10, 10, 6_000, 6_000);   // the rate of the last 5 s, not since the start
-    assertEquals("import: importing 60%, 0:05 left, 6,000 lines, 800 lines/s, 0.6/1.0 MB\n", written());
+    ticks(progress, 10, 10, 6_000, 6_000); // the rate of the last 5 s, not since the start
+    assertEquals(
+        "import: importing 60%, 0:05 left, 6,000 lines, 800 lines/s, 0.6/1.0 MB\n", written());
     progress.badLine(new LineError(9, "坏行"));
     assertEquals("line 9: 坏行\n", written());
     at(11);
@@ -102,7 +107,9 @@ class ImportProgressTest {
     at(1);
     progress.lineRead(100_000, 1_000);
     progress.tick();
-    assertEquals("\r" + "importing 10%, 0:09 left, 1,000 lines, 1,000 lines/s, 0.1/1.0 MB".substring(0, 39), written());
+    assertEquals(
+        "\r" + "importing 10%, 0:09 left, 1,000 lines, 1,000 lines/s, 0.1/1.0 MB".substring(0, 39),
+        written());
   }
 
   @Test

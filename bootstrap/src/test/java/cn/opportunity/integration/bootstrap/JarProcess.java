@@ -26,32 +26,43 @@ final class JarProcess implements AutoCloseable {
 
   static Path jar() {
     String path = System.getProperty("opportunity.jar");
-    if (path == null) throw new IllegalStateException("run by failsafe: -Dopportunity.jar is not set");
+    if (path == null)
+      throw new IllegalStateException("run by failsafe: -Dopportunity.jar is not set");
     Path jar = Path.of(path);
-    if (!Files.isRegularFile(jar)) throw new IllegalStateException("no jar at " + jar + ": run mvn package first");
+    if (!Files.isRegularFile(jar))
+      throw new IllegalStateException("no jar at " + jar + ": run mvn package first");
     return jar;
   }
 
   /** Where the children's output is kept: {@code target/jar-output} when run by failsafe. */
   static Path outputDirectory() {
     String path = System.getProperty("opportunity.jarOutput");
-    if (path == null) throw new IllegalStateException("run by failsafe: -Dopportunity.jarOutput is not set");
+    if (path == null)
+      throw new IllegalStateException("run by failsafe: -Dopportunity.jarOutput is not set");
     return Path.of(path);
   }
 
   /** Starts {@code java -jar opportunity-integration.jar args} in {@code workingDir}. */
-  static JarProcess start(Path workingDir, Map<String, String> environment, String... args) throws IOException {
+  static JarProcess start(Path workingDir, Map<String, String> environment, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
-    // A file, not a pipe: Process.destroy() closes pipes, and the shutdown's log lines would be lost.
+    // A file, not a pipe: Process.destroy() closes pipes, and the shutdown's log lines would be
+    // lost.
     // Kept after the test, with the build's other captured output, for SecretHygieneIT to read.
     Path log = Files.createTempFile(Files.createDirectories(outputDirectory()), "jar-", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().keySet().removeIf(key -> key.startsWith("OPP_") || key.startsWith("XIAOMAN_"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workingDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder
+        .environment()
+        .keySet()
+        .removeIf(key -> key.startsWith("OPP_") || key.startsWith("XIAOMAN_"));
     builder.environment().putAll(environment);
     return new JarProcess(builder.start(), log);
   }
@@ -62,7 +73,8 @@ final class JarProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       Matcher matcher = LISTENING.matcher(output());
       if (matcher.find()) return Integer.parseInt(matcher.group(1));
-      if (!process.isAlive()) throw new AssertionError("the jar exited with " + process.exitValue() + ":\n" + output());
+      if (!process.isAlive())
+        throw new AssertionError("the jar exited with " + process.exitValue() + ":\n" + output());
       Thread.sleep(20);
     }
     throw new AssertionError("not listening after " + timeout + ":\n" + output());
@@ -72,7 +84,8 @@ final class JarProcess implements AutoCloseable {
   void awaitOutput(String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!output().contains(text)) {
-      if (System.nanoTime() > deadline) throw new AssertionError("no '" + text + "' after " + timeout + ":\n" + output());
+      if (System.nanoTime() > deadline)
+        throw new AssertionError("no '" + text + "' after " + timeout + ":\n" + output());
       Thread.sleep(20);
     }
   }

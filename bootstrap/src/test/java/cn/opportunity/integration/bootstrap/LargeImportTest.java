@@ -41,7 +41,12 @@ class LargeImportTest {
     service = new ServiceHarness(dir);
     List<String> stored = new ArrayList<>();
     for (int i = 0; i < STORED; i++)
-      stored.add("{\"opportunityCode\":\"STORED-" + i + "\",\"opportunityName\":\"存量" + i + "\",\"finalCustomerName\":\"客户S\"}");
+      stored.add(
+          "{\"opportunityCode\":\"STORED-"
+              + i
+              + "\",\"opportunityName\":\"存量"
+              + i
+              + "\",\"finalCustomerName\":\"客户S\"}");
     service.importLines(stored.toArray(String[]::new));
   }
 
@@ -53,9 +58,17 @@ class LargeImportTest {
   /** Every tenth line updates a stored opportunity; the others write BIG-(n mod 6,007). */
   static String line(int n) {
     if (n % 10 == 0)
-      return "{\"opportunityCode\":\"STORED-" + (n / 10 % STORED) + "\",\"opportunityName\":\"存量\",\"description\":\"第 " + n
+      return "{\"opportunityCode\":\"STORED-"
+          + (n / 10 % STORED)
+          + "\",\"opportunityName\":\"存量\",\"description\":\"第 "
+          + n
           + " 行\",\"finalCustomerName\":\"客户S\"}";
-    return "{\"opportunityCode\":\"BIG-" + (n % REPEAT_EVERY) + "\",\"opportunityName\":\"名" + n + "\",\"amount\":" + n
+    return "{\"opportunityCode\":\"BIG-"
+        + (n % REPEAT_EVERY)
+        + "\",\"opportunityName\":\"名"
+        + n
+        + "\",\"amount\":"
+        + n
         + ",\"stage\":\"negotiation\",\"finalCustomerName\":\"客户B\"}";
   }
 
@@ -73,7 +86,8 @@ class LargeImportTest {
 
   @Test
   void importsEveryLineOfAFileOfManyChunksInOrder() throws Exception {
-    ServiceHarness.CommandResult result = service.command("import", file(goodLines(LINES)).toString());
+    ServiceHarness.CommandResult result =
+        service.command("import", file(goodLines(LINES)).toString());
     assertEquals(Main.OK, result.status(), result.err());
     Map<String, Integer> linesOfCode = new HashMap<>();
     Map<String, Integer> lastLineOfCode = new HashMap<>();
@@ -84,13 +98,23 @@ class LargeImportTest {
       lastLineOfCode.put(code, n);
     }
     int inserted = linesOfCode.size();
-    assertTrue(result.out().contains(LINES + " lines, " + inserted + " inserted, " + (LINES - inserted) + " updated, 0 unchanged"),
+    assertTrue(
+        result
+            .out()
+            .contains(
+                LINES
+                    + " lines, "
+                    + inserted
+                    + " inserted, "
+                    + (LINES - inserted)
+                    + " updated, 0 unchanged"),
         result.out());
     service.start();
     for (String code : List.of("BIG-1", "BIG-6006", "BIG-4000", "BIG-5")) {
       JsonNode stored = service.stored(code);
       assertEquals("名" + lastLineOfCode.get(code), stored.get("opportunityName").asText(), code);
-      assertEquals(linesOfCode.get(code), stored.get("version").asInt(), code);   // one version per line
+      assertEquals(
+          linesOfCode.get(code), stored.get("version").asInt(), code); // one version per line
       assertEquals("客户B", stored.get("finalCustomerName").asText(), code);
     }
     JsonNode updated = service.stored("STORED-7");
@@ -101,14 +125,19 @@ class LargeImportTest {
   @Test
   void importsNothingWhenTheLastLineIsBadAndSaysWhichLine() throws Exception {
     List<String> lines = goodLines(LINES - 1);
-    // BIG-5 was created by line 5, in the first chunk, for 客户B: the last line needs that state to be refused
-    lines.add("{\"opportunityCode\":\"BIG-5\",\"opportunityName\":\"名\",\"finalCustomerName\":\"别的客户\"}");
+    // BIG-5 was created by line 5, in the first chunk, for 客户B: the last line needs that state to
+    // be refused
+    lines.add(
+        "{\"opportunityCode\":\"BIG-5\",\"opportunityName\":\"名\",\"finalCustomerName\":\"别的客户\"}");
     Table before = Table.read(dir.resolve("opportunities.db"));
     ServiceHarness.CommandResult result = service.command("import", file(lines).toString());
     assertEquals(Main.FAILED, result.status(), result.err());
     List<String> err = result.err().lines().toList();
     assertEquals("line " + LINES + ": 不支持更新商机的最终客户", err.get(0));
-    assertTrue(err.get(1).startsWith("1 bad line(s) in ") && err.get(1).endsWith("; nothing was imported."), err.get(1));
+    assertTrue(
+        err.get(1).startsWith("1 bad line(s) in ")
+            && err.get(1).endsWith("; nothing was imported."),
+        err.get(1));
     Table after = Table.read(dir.resolve("opportunities.db"));
     assertEquals(STORED, after.rows().size());
     assertEquals(before.sequence(), after.sequence());
@@ -119,17 +148,22 @@ class LargeImportTest {
   record Table(List<Map<String, Object>> rows, List<Map<String, Object>> sequence) {
     static Table read(Path db) throws SQLException {
       try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-        return new Table(rows(connection, "SELECT * FROM opportunity ORDER BY id"), rows(connection, "SELECT * FROM sqlite_sequence"));
+        return new Table(
+            rows(connection, "SELECT * FROM opportunity ORDER BY id"),
+            rows(connection, "SELECT * FROM sqlite_sequence"));
       }
     }
 
-    private static List<Map<String, Object>> rows(Connection connection, String query) throws SQLException {
+    private static List<Map<String, Object>> rows(Connection connection, String query)
+        throws SQLException {
       List<Map<String, Object>> rows = new ArrayList<>();
-      try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(query)) {
+      try (Statement statement = connection.createStatement();
+          ResultSet result = statement.executeQuery(query)) {
         ResultSetMetaData columns = result.getMetaData();
         while (result.next()) {
           Map<String, Object> row = new LinkedHashMap<>();
-          for (int c = 1; c <= columns.getColumnCount(); c++) row.put(columns.getColumnName(c), result.getObject(c));
+          for (int c = 1; c <= columns.getColumnCount(); c++)
+            row.put(columns.getColumnName(c), result.getObject(c));
           rows.add(row);
         }
       }

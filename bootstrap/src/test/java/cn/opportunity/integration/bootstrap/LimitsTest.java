@@ -28,8 +28,12 @@ class LimitsTest {
   static final String CODE = "OPP-20260401-001";
   static final String UPDATE = "/api/opportunities/integration/update";
   static final Duration QUICKLY = Duration.ofSeconds(1);
-  static final String HEAD = "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\nX-Internal-Secret: " + ServiceHarness.SECRET
-      + "\r\nContent-Type: application/json\r\nConnection: close\r\n";
+  static final String HEAD =
+      "PUT "
+          + UPDATE
+          + " HTTP/1.1\r\nHost: x\r\nX-Internal-Secret: "
+          + ServiceHarness.SECRET
+          + "\r\nContent-Type: application/json\r\nConnection: close\r\n";
 
   @TempDir Path dir;
   ServiceHarness service;
@@ -49,11 +53,13 @@ class LimitsTest {
   @Test
   void answersA9KiBHeaderWith431Quickly() {
     StringBuilder manySmall = new StringBuilder();
-    for (int i = 0; i < 180; i++) manySmall.append("X-Small-").append(i).append(": ").append("s".repeat(40)).append("\r\n");
+    for (int i = 0; i < 180; i++)
+      manySmall.append("X-Small-").append(i).append(": ").append("s".repeat(40)).append("\r\n");
     String[] requests = {
-        HEAD + "X-Big: " + "a".repeat(9 * 1024) + "\r\nContent-Length: 0\r\n\r\n",
-        HEAD + manySmall + "Content-Length: 0\r\n\r\n",                            // 9 KiB in 180 headers
-        "GET /health HTTP/1.1\r\nHost: x\r\nCookie: " + "c".repeat(9 * 1024) + "\r\n\r\n"};
+      HEAD + "X-Big: " + "a".repeat(9 * 1024) + "\r\nContent-Length: 0\r\n\r\n",
+      HEAD + manySmall + "Content-Length: 0\r\n\r\n", // 9 KiB in 180 headers
+      "GET /health HTTP/1.1\r\nHost: x\r\nCookie: " + "c".repeat(9 * 1024) + "\r\n\r\n"
+    };
     for (String request : requests) {
       long start = System.nanoTime();
       String answer = service.raw("127.0.0.1", request);
@@ -70,24 +76,27 @@ class LimitsTest {
     String update = "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"x\"}";
     Map<String, Integer> requests = new LinkedHashMap<>();
     requests.put("GARBAGE\r\n\r\n", 400);
-    requests.put("PUT /a b c HTTP/1.1\r\nHost: x\r\n\r\n", 400);                              // spaces in the target
-    requests.put("PUT " + UPDATE + " HTTP/1.1\r\n\r\n", 400);                                 // no Host
+    requests.put("PUT /a b c HTTP/1.1\r\nHost: x\r\n\r\n", 400); // spaces in the target
+    requests.put("PUT " + UPDATE + " HTTP/1.1\r\n\r\n", 400); // no Host
     requests.put("PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400);
     requests.put(HEAD + "no colon here\r\n\r\n", 400);
-    requests.put(HEAD + "X-Folded: a\r\n  b\r\n\r\n", 400);                                    // obsolete line folding
+    requests.put(HEAD + "X-Folded: a\r\n  b\r\n\r\n", 400); // obsolete line folding
     requests.put(HEAD + "X-\u0000: a\r\n\r\n", 400);
     requests.put(HEAD + "Content-Length: abc\r\n\r\n", 400);
     requests.put(HEAD + "Content-Length: -1\r\n\r\n", 400);
     requests.put(HEAD + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400);
-    requests.put(HEAD + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);   // smuggling
+    requests.put(
+        HEAD + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        400); // smuggling
     requests.put(HEAD + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n" + update + "\r\n0\r\n\r\n", 400);
-    requests.put(HEAD + "Content-Length: 500\r\n\r\n" + update, 400);                          // cut off
+    requests.put(HEAD + "Content-Length: 500\r\n\r\n" + update, 400); // cut off
     for (Map.Entry<String, Integer> request : requests.entrySet()) {
       String answer = service.raw("127.0.0.1", request.getKey());
       try {
         assertRawEnvelope(answer, request.getValue(), "请求无效");
       } catch (AssertionError e) {
-        throw new AssertionError("for " + request.getKey().replace("\r\n", "|") + ": " + e.getMessage(), e);
+        throw new AssertionError(
+            "for " + request.getKey().replace("\r\n", "|") + ": " + e.getMessage(), e);
       }
     }
     assertEquals(1, service.stored(CODE).get("version").asInt(), "nothing was changed");
@@ -99,17 +108,23 @@ class LimitsTest {
    */
   @Test
   void answersUnsupportedHttpVersionsWithTheEnvelope() {
-    assertRawEnvelope(service.raw("127.0.0.1", "PUT " + UPDATE + " HTTP/2.0\r\nHost: x\r\n\r\n"), 426, "请求无效");
-    assertRawEnvelope(service.raw("127.0.0.1", "PUT " + UPDATE + "\r\n\r\n"), 505, "系统繁忙，请稍后重试");  // HTTP/0.9
+    assertRawEnvelope(
+        service.raw("127.0.0.1", "PUT " + UPDATE + " HTTP/2.0\r\nHost: x\r\n\r\n"), 426, "请求无效");
+    assertRawEnvelope(
+        service.raw("127.0.0.1", "PUT " + UPDATE + "\r\n\r\n"), 505, "系统繁忙，请稍后重试"); // HTTP/0.9
   }
 
   @Test
   void answersAnOverlongUriWith414() {
-    assertRawEnvelope(service.raw("127.0.0.1", "PUT /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"),
-        414, "请求地址过长");
+    assertRawEnvelope(
+        service.raw("127.0.0.1", "PUT /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"),
+        414,
+        "请求地址过长");
   }
 
-  /** A Content-Length over the limit is refused at once: the server does not wait for a terabyte. */
+  /**
+   * A Content-Length over the limit is refused at once: the server does not wait for a terabyte.
+   */
   @Test
   void refusesAHugeAnnouncedBodyWithoutWaitingForIt() {
     long start = System.nanoTime();
@@ -119,7 +134,10 @@ class LimitsTest {
     assertTrue(took.compareTo(QUICKLY) < 0, "answered in " + took.toMillis() + " ms");
   }
 
-  /** A value nested 31 deep (32 levels with the body) is read, and refused as a value; deeper is not JSON to us. */
+  /**
+   * A value nested 31 deep (32 levels with the body) is read, and refused as a value; deeper is not
+   * JSON to us.
+   */
   @Test
   void readsNestingUpTo32LevelsAndRefusesDeeperAsMalformed() {
     assertRefused(service.put(nested(31)), 400, "字段类型错误: description");
@@ -128,13 +146,18 @@ class LimitsTest {
     assertEquals(1, service.stored(CODE).get("version").asInt());
   }
 
-  /** 100,000 levels are 200 KB: over the size limit, with or without Content-Length, sent whole by the client. */
+  /**
+   * 100,000 levels are 200 KB: over the size limit, with or without Content-Length, sent whole by
+   * the client.
+   */
   @Test
   void refusesNesting100000DeepAsTooLarge() {
     byte[] deep = nested(100_000).getBytes(StandardCharsets.UTF_8);
     assertTrue(deep.length > 64 * 1024);
     HttpRequest.Builder sized = update().PUT(HttpRequest.BodyPublishers.ofByteArray(deep));
-    HttpRequest.Builder chunked = update().PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(deep)));
+    HttpRequest.Builder chunked =
+        update()
+            .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(deep)));
     assertRefused(service.send(sized), 413, "请求体过大");
     assertRefused(service.send(chunked), 413, "请求体过大");
     assertEquals(1, service.stored(CODE).get("version").asInt());
@@ -148,12 +171,22 @@ class LimitsTest {
 
   /** An update whose {@code description} is {@code depth} arrays deep. */
   private static String nested(int depth) {
-    return "{\"opportunityCode\":\"" + CODE + "\",\"description\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+    return "{\"opportunityCode\":\""
+        + CODE
+        + "\",\"description\":"
+        + "[".repeat(depth)
+        + "]".repeat(depth)
+        + "}";
   }
 
   private static void assertRefused(HttpResponse<String> response, int status, String message) {
     assertEquals(status, response.statusCode(), response.body());
-    JsonNode expected = ServiceHarness.JSON.createObjectNode().put("code", "-1").put("msg", message).putNull("data");
+    JsonNode expected =
+        ServiceHarness.JSON
+            .createObjectNode()
+            .put("code", "-1")
+            .put("msg", message)
+            .putNull("data");
     assertEquals(expected, ServiceHarness.json(response.body()));
   }
 }

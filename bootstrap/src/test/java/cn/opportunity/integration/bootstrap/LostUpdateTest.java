@@ -44,18 +44,21 @@ class LostUpdateTest {
   @Test
   void losesNoUpdateOf64ClientsEachWritingItsOwnCell(@TempDir Path dir) throws Exception {
     try (ServiceHarness service = new ServiceHarness(dir)) {
-      service.importLines(LostUpdateHarness.CODES.stream()
-          .map(code -> "{\"opportunityCode\":\"" + code + "\",\"opportunityName\":\"并发商机\"}")
-          .toArray(String[]::new));
+      service.importLines(
+          LostUpdateHarness.CODES.stream()
+              .map(code -> "{\"opportunityCode\":\"" + code + "\",\"opportunityName\":\"并发商机\"}")
+              .toArray(String[]::new));
       service.start();
 
-      LostUpdateHarness.Report report = new LostUpdateHarness(service.uri("/"), ServiceHarness.SECRET).run();
+      LostUpdateHarness.Report report =
+          new LostUpdateHarness(service.uri("/"), ServiceHarness.SECRET).run();
       System.out.println("real service: " + report);
 
       assertEquals(List.of(), report.staleCells(), report.toString());
       assertEquals(List.of(), report.versionMismatches(), report.toString());
       assertEquals(0, report.serverErrors(), report.toString());
-      assertEquals(64L * LostUpdateHarness.UPDATES_PER_CLIENT, report.acknowledged(), report.toString());
+      assertEquals(
+          64L * LostUpdateHarness.UPDATES_PER_CLIENT, report.acknowledged(), report.toString());
       assertTrue(report.took().compareTo(Duration.ofSeconds(30)) <= 0, report.toString());
     }
   }
@@ -64,25 +67,35 @@ class LostUpdateTest {
   @Test
   void reportsLostUpdatesOfANaiveReadModifyWriteStore() throws Exception {
     NaiveOpportunityStore store = new NaiveOpportunityStore();
-    store.importAll(LostUpdateHarness.CODES.stream()
-        .map(code -> Opportunities.aBareOpportunity().code(code).build()).toList(), List.of());
+    store.importAll(
+        LostUpdateHarness.CODES.stream()
+            .map(code -> Opportunities.aBareOpportunity().code(code).build())
+            .toList(),
+        List.of());
     Clock clock = Clock.systemUTC();
     FakeFlowDictionary dictionary = FakeFlowDictionary.loaded(clock.instant());
-    Javalin app = HttpApi.create(
-        HttpApiConfig.of(List.of(TestSecrets.INTERNAL)),
-        new ApplyIntegrationUpdate(store, dictionary, new UpdatePolicy(ZoneId.of("Asia/Shanghai")), clock),
-        new GetOpportunity(store),
-        new CheckHealth(store, dictionary, clock));
+    Javalin app =
+        HttpApi.create(
+            HttpApiConfig.of(List.of(TestSecrets.INTERNAL)),
+            new ApplyIntegrationUpdate(
+                store, dictionary, new UpdatePolicy(ZoneId.of("Asia/Shanghai")), clock),
+            new GetOpportunity(store),
+            new CheckHealth(store, dictionary, clock));
     app.start("127.0.0.1", 0);
     try {
       LostUpdateHarness.Report report =
-          new LostUpdateHarness(URI.create("http://127.0.0.1:" + app.port() + "/"), TestSecrets.INTERNAL).run();
+          new LostUpdateHarness(
+                  URI.create("http://127.0.0.1:" + app.port() + "/"), TestSecrets.INTERNAL)
+              .run();
       System.out.println("naive store: " + report);
 
-      assertEquals(64L * LostUpdateHarness.UPDATES_PER_CLIENT, report.acknowledged(), report.toString());
+      assertEquals(
+          64L * LostUpdateHarness.UPDATES_PER_CLIENT, report.acknowledged(), report.toString());
       assertTrue(report.lostUpdates() >= 1, "the harness saw no lost update: " + report);
-      // Each of its two checks sees them on its own (seen: 19–37 stale cells, ~1,500 missing versions a run).
-      assertTrue(report.missingVersions() >= 1, "no acknowledged update without a version: " + report);
+      // Each of its two checks sees them on its own (seen: 19–37 stale cells, ~1,500 missing
+      // versions a run).
+      assertTrue(
+          report.missingVersions() >= 1, "no acknowledged update without a version: " + report);
       assertTrue(report.staleCells().size() >= 1, "no cell with an older value: " + report);
     } finally {
       app.stop();
@@ -105,11 +118,12 @@ class LostUpdateTest {
 
     @Override
     public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
-      Opportunity read = findByCode(code).orElseThrow(() -> new OpportunityNotFoundException(code.value()));
+      Opportunity read =
+          findByCode(code).orElseThrow(() -> new OpportunityNotFoundException(code.value()));
       Opportunity changed = change.apply(read);
       if (changed.equals(read)) return read;
       try {
-        Thread.sleep(1);                    // the window in which other writers read the same state
+        Thread.sleep(1); // the window in which other writers read the same state
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -120,7 +134,9 @@ class LostUpdateTest {
     @Override
     public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
       for (NewOpportunity opportunity : created)
-        byCode.put(opportunity.code(), Opportunity.created(new OpportunityId(lastId.incrementAndGet()), opportunity));
+        byCode.put(
+            opportunity.code(),
+            Opportunity.created(new OpportunityId(lastId.incrementAndGet()), opportunity));
       for (Opportunity opportunity : updated) byCode.put(opportunity.code(), opportunity);
     }
 

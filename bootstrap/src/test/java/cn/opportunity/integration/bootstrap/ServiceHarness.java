@@ -32,14 +32,16 @@ import java.util.Optional;
 /** The real service on a random loopback port over a real SQLite file, and a client for it. */
 final class ServiceHarness implements AutoCloseable {
   static final String SECRET = TestSecrets.INTERNAL;
-  static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)        // amounts exactly as written
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .build();
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // amounts exactly as written
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
 
   final Path dir;
   final Map<String, String> environment = new HashMap<>();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Server server;
 
   ServiceHarness(Path dir) {
@@ -56,9 +58,14 @@ final class ServiceHarness implements AutoCloseable {
   CommandResult command(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Main.run(args, environment, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new CommandResult(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int status =
+        Main.run(
+            args,
+            environment,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new CommandResult(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Imports JSON lines through the {@code import} command; fails the test if it fails. */
@@ -84,19 +91,25 @@ final class ServiceHarness implements AutoCloseable {
   }
 
   HttpResponse<String> put(String body) {
-    return send(HttpRequest.newBuilder(uri("/api/opportunities/integration/update"))
-        .header("Content-Type", "application/json")
-        .header("X-Internal-Secret", SECRET)
-        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    return send(
+        HttpRequest.newBuilder(uri("/api/opportunities/integration/update"))
+            .header("Content-Type", "application/json")
+            .header("X-Internal-Secret", SECRET)
+            .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
   }
 
   HttpResponse<String> get(String code) {
-    return send(HttpRequest.newBuilder(uri("/api/opportunities/integration/" + code)).header("X-Internal-Secret", SECRET).GET());
+    return send(
+        HttpRequest.newBuilder(uri("/api/opportunities/integration/" + code))
+            .header("X-Internal-Secret", SECRET)
+            .GET());
   }
 
   HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return client.send(
+          request.timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AssertionError("request failed", e);
     } catch (InterruptedException e) {
@@ -136,10 +149,14 @@ final class ServiceHarness implements AutoCloseable {
   static void assertRawEnvelope(String answer, int status, String message) {
     assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
     String head = answer.substring(0, answer.indexOf("\r\n\r\n") + 2).toLowerCase();
-    assertTrue(head.contains("\r\ncontent-type: application/json;") && head.contains("charset=utf-8\r\n"), answer);
+    assertTrue(
+        head.contains("\r\ncontent-type: application/json;") && head.contains("charset=utf-8\r\n"),
+        answer);
     assertTrue(head.contains("\r\nx-request-id: "), answer);
-    assertEquals("{\"code\":\"-1\",\"msg\":\"" + message + "\",\"data\":null}",
-        answer.substring(answer.indexOf("\r\n\r\n") + 4), answer);
+    assertEquals(
+        "{\"code\":\"-1\",\"msg\":\"" + message + "\",\"data\":null}",
+        answer.substring(answer.indexOf("\r\n\r\n") + 4),
+        answer);
   }
 
   /** The {@code data} of a successful GET of {@code code}. */

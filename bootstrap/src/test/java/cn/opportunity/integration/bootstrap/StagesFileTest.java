@@ -31,12 +31,16 @@ class StagesFileTest {
 
   @Test
   void readsFlowsStagesAndLostReasons() throws Exception {
-    DictionarySnapshot snapshot = StagesFile.read(file("""
+    DictionarySnapshot snapshot =
+        StagesFile.read(
+            file(
+                """
         {"flows": [{"id": "projects", "name": "项目型销售", "stages": [
            {"code": "P10", "name": "立项", "kind": "in_progress"},
            {"code": "P90", "name": "中标", "kind": "won", "rank": 9},
            {"code": "P99", "name": "未中标", "kind": "lost", "enabled": false}]}],
-         "lostReasons": [{"id": "price", "name": "价格"}]}"""), NOW);
+         "lostReasons": [{"id": "price", "name": "价格"}]}"""),
+            NOW);
     assertEquals(1, snapshot.flows().size());
     assertEquals(2, snapshot.enabledStageCount());
     assertEquals(StageKind.WON, snapshot.resolveStage("中标").orElseThrow().kind());
@@ -49,37 +53,55 @@ class StagesFileTest {
 
   @Test
   void readsAListOfStagesAsOneFlow() throws Exception {
-    DictionarySnapshot snapshot = StagesFile.read(file("{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}]}"), NOW);
+    DictionarySnapshot snapshot =
+        StagesFile.read(
+            file("{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}]}"), NOW);
     assertEquals("default", snapshot.flows().get(0).id());
     assertTrue(snapshot.resolveStage("a").isPresent());
   }
 
-  /** A file filled from a spreadsheet: no-break spaces around codes, names and kinds are trimmed, not inside. */
+  /**
+   * A file filled from a spreadsheet: no-break spaces around codes, names and kinds are trimmed,
+   * not inside.
+   */
   @Test
   void trimsNoBreakSpacesAroundCodesNamesAndKinds() throws Exception {
-    DictionarySnapshot snapshot = StagesFile.read(
-        file("{\"stages\":[{\"code\":\"\u00A0a\uFEFF\",\"name\":\"\u202F甲\u00A0乙\u00A0\",\"kind\":\"won\u2007\"}]}"), NOW);
+    DictionarySnapshot snapshot =
+        StagesFile.read(
+            file(
+                "{\"stages\":[{\"code\":\"\u00A0a\uFEFF\",\"name\":\"\u202F甲\u00A0乙\u00A0\",\"kind\":\"won\u2007\"}]}"),
+            NOW);
     Stage a = snapshot.resolveStage("a").orElseThrow();
     assertEquals("甲\u00A0乙", a.name());
     assertEquals(StageKind.WON, a.kind());
     assertEquals(Optional.of(a), snapshot.resolveStage("甲\u00A0乙"));
-    Path blankName = file("{\"stages\":[{\"code\":\"a\",\"name\":\"\u00A0\u2007\",\"kind\":\"won\"}]}");
+    Path blankName =
+        file("{\"stages\":[{\"code\":\"a\",\"name\":\"\u00A0\u2007\",\"kind\":\"won\"}]}");
     AppConfig.InvalidConfigException e =
         assertThrows(AppConfig.InvalidConfigException.class, () -> StagesFile.read(blankName, NOW));
-    assertEquals(List.of("OPP_STAGES_FILE: " + blankName + ": every entry needs a non-blank \"name\""), e.problems());
+    assertEquals(
+        List.of("OPP_STAGES_FILE: " + blankName + ": every entry needs a non-blank \"name\""),
+        e.problems());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "not json", "[]", "{}", "{\"stages\":[]}", "{\"stages\":{}}",
-      "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"maybe\"}]}",
-      "{\"stages\":[{\"code\":\"\",\"name\":\"甲\",\"kind\":\"won\"}]}",
-      "{\"stages\":[{\"code\":\"a\",\"kind\":\"won\"}]}",
-      "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"},{\"code\":\"a\",\"name\":\"乙\",\"kind\":\"lost\"}]}"})
+  @ValueSource(
+      strings = {
+        "not json",
+        "[]",
+        "{}",
+        "{\"stages\":[]}",
+        "{\"stages\":{}}",
+        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"maybe\"}]}",
+        "{\"stages\":[{\"code\":\"\",\"name\":\"甲\",\"kind\":\"won\"}]}",
+        "{\"stages\":[{\"code\":\"a\",\"kind\":\"won\"}]}",
+        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"},{\"code\":\"a\",\"name\":\"乙\",\"kind\":\"lost\"}]}"
+      })
   void refusesABadFileNamingTheVariable(String json) throws Exception {
     Path file = file(json);
     AppConfig.InvalidConfigException e =
         assertThrows(AppConfig.InvalidConfigException.class, () -> StagesFile.read(file, NOW));
-    assertTrue(e.problems().get(0).startsWith("OPP_STAGES_FILE: " + file + ": "), e.problems().toString());
+    assertTrue(
+        e.problems().get(0).startsWith("OPP_STAGES_FILE: " + file + ": "), e.problems().toString());
   }
 }

@@ -41,9 +41,16 @@ class StalledClientsIT {
 
   @Test
   void stalledAndDrippingBodiesNeitherDelayTheirRefusalsNorOtherCallers() throws Exception {
-    Map<String, String> environment = Map.of(
-        "OPP_DB_URL", "jdbc:sqlite:" + dir.resolve("stalled.db"), "OPP_INTERNAL_SECRETS", SECRET,
-        "OPP_HTTP_HOST", "127.0.0.1", "OPP_HTTP_PORT", "0");
+    Map<String, String> environment =
+        Map.of(
+            "OPP_DB_URL",
+            "jdbc:sqlite:" + dir.resolve("stalled.db"),
+            "OPP_INTERNAL_SECRETS",
+            SECRET,
+            "OPP_HTTP_HOST",
+            "127.0.0.1",
+            "OPP_HTTP_PORT",
+            "0");
     Path seed = dir.resolve("seed.jsonl");
     Files.writeString(seed, "{\"opportunityCode\":\"STALL-1\",\"opportunityName\":\"慢客户\"}\n");
     try (JarProcess importer = JarProcess.start(dir, environment, "import", seed.toString())) {
@@ -63,14 +70,20 @@ class StalledClientsIT {
         socket.getOutputStream().flush();
         Answer answer = Answer.read(socket);
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
-        assertTrue(answer.status == 401 || answer.status == 429, "stalled client " + i + ": " + answer);
-        assertTrue(tookMillis < ANSWER_BOUND_MILLIS, "stalled client " + i + " waited " + tookMillis + " ms");
-        assertEquals(-1, socket.getInputStream().read(), "the server ends the connection after the answer");
+        assertTrue(
+            answer.status == 401 || answer.status == 429, "stalled client " + i + ": " + answer);
+        assertTrue(
+            tookMillis < ANSWER_BOUND_MILLIS,
+            "stalled client " + i + " waited " + tookMillis + " ms");
+        assertEquals(
+            -1, socket.getInputStream().read(), "the server ends the connection after the answer");
       }
 
       // 200 authenticated ones (from an address the failures above did not slow down) that drip
       // their body, a byte a second, from a thread of their own.
-      byte[] body = "{\"opportunityCode\":\"STALL-1\",\"description\":\"drip\"}".getBytes(StandardCharsets.UTF_8);
+      byte[] body =
+          "{\"opportunityCode\":\"STALL-1\",\"description\":\"drip\"}"
+              .getBytes(StandardCharsets.UTF_8);
       List<Socket> dripping = new ArrayList<>();
       for (int i = 0; i < DRIPPING; i++) {
         Socket socket = connect("127.0.0.3", port);
@@ -85,9 +98,14 @@ class StalledClientsIT {
 
       // Meanwhile, from another address: health and updates answer within the bound.
       for (int i = 0; i < 20; i++) {
-        assertAnswersInTime("127.0.0.2", port, ("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII), 200);
-        byte[] update = ("{\"opportunityCode\":\"STALL-1\",\"source\":\"round-" + i + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertAnswersInTime(
+            "127.0.0.2",
+            port,
+            ("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII),
+            200);
+        byte[] update =
+            ("{\"opportunityCode\":\"STALL-1\",\"source\":\"round-" + i + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.write(head(SECRET, update.length));
         request.write(update);
@@ -109,8 +127,14 @@ class StalledClientsIT {
 
   /** A PUT's headers; {@code announced} bytes of body follow (or do not). */
   private static byte[] head(String secret, int announced) {
-    return ("PUT " + UPDATE + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + "X-Internal-Secret: " + secret + "\r\nContent-Length: " + announced + "\r\n\r\n")
+    return ("PUT "
+            + UPDATE
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "X-Internal-Secret: "
+            + secret
+            + "\r\nContent-Length: "
+            + announced
+            + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -122,7 +146,8 @@ class StalledClientsIT {
     return socket;
   }
 
-  private static void assertAnswersInTime(String from, int port, byte[] request, int status) throws IOException {
+  private static void assertAnswersInTime(String from, int port, byte[] request, int status)
+      throws IOException {
     try (Socket socket = connect(from, port)) {
       long sent = System.nanoTime();
       socket.getOutputStream().write(request);
@@ -130,7 +155,8 @@ class StalledClientsIT {
       Answer answer = Answer.read(socket);
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
       assertEquals(status, answer.status, answer.toString());
-      assertTrue(tookMillis < ANSWER_BOUND_MILLIS, "answered after " + tookMillis + " ms: " + answer);
+      assertTrue(
+          tookMillis < ANSWER_BOUND_MILLIS, "answered after " + tookMillis + " ms: " + answer);
     }
   }
 
@@ -165,12 +191,14 @@ class StalledClientsIT {
           head.write(b);
         }
       } catch (SocketTimeoutException e) {
-        throw new AssertionError("no answer within " + socket.getSoTimeout() + " ms; got: " + head, e);
+        throw new AssertionError(
+            "no answer within " + socket.getSoTimeout() + " ms; got: " + head, e);
       }
       String text = head.toString(StandardCharsets.ISO_8859_1);
       int length = 0;
       for (String line : text.split("\r\n")) {
-        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+          length = Integer.parseInt(line.substring(15).trim());
       }
       String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
       return new Answer(Integer.parseInt(text.substring(9, 12)), text, body);

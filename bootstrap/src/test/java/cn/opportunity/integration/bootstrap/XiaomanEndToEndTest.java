@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** OPP_DICTIONARY=xiaoman end to end: stages of the live flows through the real endpoint, and outages. */
+/**
+ * OPP_DICTIONARY=xiaoman end to end: stages of the live flows through the real endpoint, and
+ * outages.
+ */
 class XiaomanEndToEndTest {
   static final String CODE = "OPP-X-1";
   @TempDir Path dir;
@@ -28,7 +31,10 @@ class XiaomanEndToEndTest {
   void startWithXiaoman() throws Exception {
     xiaoman = new FakeXiaomanServer();
     service = new ServiceHarness(dir);
-    service.importLines("{\"opportunityCode\":\"" + CODE + "\",\"opportunityName\":\"小满商机\"}");  // local: saves no snapshot
+    service.importLines(
+        "{\"opportunityCode\":\""
+            + CODE
+            + "\",\"opportunityName\":\"小满商机\"}"); // local: saves no snapshot
     service.environment.put("OPP_DICTIONARY", "xiaoman");
     service.environment.put("XIAOMAN_BASE_URL", xiaoman.baseUrl().toString());
     service.environment.put("XIAOMAN_CLIENT_ID", FakeXiaomanServer.CLIENT_ID);
@@ -49,7 +55,8 @@ class XiaomanEndToEndTest {
   }
 
   private JsonNode health() {
-    return ServiceHarness.json(service.send(HttpRequest.newBuilder(service.uri("/health")).GET()).body());
+    return ServiceHarness.json(
+        service.send(HttpRequest.newBuilder(service.uri("/health")).GET()).body());
   }
 
   @Test
@@ -58,8 +65,10 @@ class XiaomanEndToEndTest {
     assertEquals(200, put("\"stage\":\"1101060278\""));
     assertEquals("1101060278", service.stored(CODE).get("stage").asText());
     assertEquals(200, put("\"stage\":\"样品\""));
-    assertEquals("1101060276", service.stored(CODE).get("stage").asText(), "stored as the stage's id");
-    HttpResponse<String> refused = service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"negotiation\"}");
+    assertEquals(
+        "1101060276", service.stored(CODE).get("stage").asText(), "stored as the stage's id");
+    HttpResponse<String> refused =
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"negotiation\"}");
     assertEquals(400, refused.statusCode());
     assertTrue(refused.body().contains("项目阶段无效: negotiation"), refused.body());
     JsonNode health = health();
@@ -72,15 +81,19 @@ class XiaomanEndToEndTest {
   void refusesStagesWith503ButTakesOtherUpdatesWhenXiaomanWasNeverReached() {
     xiaoman.close();
     service.start();
-    HttpResponse<String> unavailable = service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"1101060278\"}");
+    HttpResponse<String> unavailable =
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"1101060278\"}");
     assertEquals(503, unavailable.statusCode());
     assertEquals("{\"code\":\"-1\",\"msg\":\"项目阶段字典暂不可用\",\"data\":null}", unavailable.body());
     assertEquals(200, put("\"status\":\"won\""));
     JsonNode health = health();
-    assertEquals(200, service.send(HttpRequest.newBuilder(service.uri("/health")).GET()).statusCode());
+    assertEquals(
+        200, service.send(HttpRequest.newBuilder(service.uri("/health")).GET()).statusCode());
     assertFalse(health.at("/dictionary/loaded").asBoolean());
     assertTrue(health.at("/dictionary/snapshotAgeSeconds").isNull());
-    assertTrue(health.at("/dictionary/lastError").asText().contains("cannot reach Xiaoman"), health.toString());
+    assertTrue(
+        health.at("/dictionary/lastError").asText().contains("cannot reach Xiaoman"),
+        health.toString());
   }
 
   @Test
@@ -103,7 +116,9 @@ class XiaomanEndToEndTest {
     assertEquals(Main.OK, result.status(), result.err());
     assertTrue(result.out().contains("source xiaoman"), result.out());
     assertTrue(result.out().contains("Flow 1101060263  2019第四季度"), result.out());
-    assertTrue(result.out().lines().anyMatch(line -> line.matches("\\s+1101060278\\s+赢单\\s+won\\s+yes")), result.out());
+    assertTrue(
+        result.out().lines().anyMatch(line -> line.matches("\\s+1101060278\\s+赢单\\s+won\\s+yes")),
+        result.out());
     assertTrue(result.out().contains("产品质量"), result.out());
     assertFalse(result.out().contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
   }
@@ -119,8 +134,12 @@ class XiaomanEndToEndTest {
     service.start();
     assertEquals(200, put("\"stage\":\"1101060278\""));
     assertEquals(200, put("\"stage\":\"30714996261\""));
-    HttpResponse<String> refused = service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"33762727431\"}");
-    assertEquals(400, refused.statusCode(), "test1 has no stages: what a made-up one would be called does not exist");
+    HttpResponse<String> refused =
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"33762727431\"}");
+    assertEquals(
+        400,
+        refused.statusCode(),
+        "test1 has no stages: what a made-up one would be called does not exist");
     assertEquals("{\"code\":\"-1\",\"msg\":\"项目阶段无效: 33762727431\",\"data\":null}", refused.body());
     JsonNode health = health();
     assertTrue(health.at("/dictionary/loaded").asBoolean());
@@ -137,7 +156,10 @@ class XiaomanEndToEndTest {
     service.start();
     JsonNode afterRestart = health();
     assertFalse(afterRestart.at("/dictionary/lastError").isNull(), "Xiaoman is down");
-    assertEquals(health.at("/dictionary/skipped"), afterRestart.at("/dictionary/skipped"), "the saved snapshot names them too");
+    assertEquals(
+        health.at("/dictionary/skipped"),
+        afterRestart.at("/dictionary/skipped"),
+        "the saved snapshot names them too");
     assertEquals(200, put("\"stage\":\"样品\""));
   }
 
@@ -147,7 +169,9 @@ class XiaomanEndToEndTest {
     ServiceHarness.CommandResult result = service.command("dictionary");
     assertEquals(Main.OK, result.status(), result.err());
     assertTrue(result.out().contains("2 flow(s), 10 enabled stage(s)"), result.out());
-    assertTrue(result.out().contains("\nSkipped (7)\n  flow 3376272743 (test1): no stages\n"), result.out());
+    assertTrue(
+        result.out().contains("\nSkipped (7)\n  flow 3376272743 (test1): no stages\n"),
+        result.out());
   }
 
   @Test

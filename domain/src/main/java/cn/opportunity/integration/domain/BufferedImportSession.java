@@ -18,12 +18,18 @@ import java.util.function.Function;
  */
 final class BufferedImportSession implements OpportunityStore.ImportSession {
   private final OpportunityStore store;
+
   /** The last state this session wrote of each opportunity, in the order first written. */
   private final Map<OpportunityCode, Opportunity> written = new LinkedHashMap<>();
+
   /** The codes of {@link #written} that this session created; the others were stored before. */
   private final Set<OpportunityCode> created = new HashSet<>();
-  /** For an opportunity stored before: the version of its first write, one ahead of the stored one. */
+
+  /**
+   * For an opportunity stored before: the version of its first write, one ahead of the stored one.
+   */
   private final Map<OpportunityCode, Version> firstWritten = new HashMap<>();
+
   private long provisionalId = Long.MAX_VALUE;
 
   private BufferedImportSession(OpportunityStore store) {
@@ -39,7 +45,8 @@ final class BufferedImportSession implements OpportunityStore.ImportSession {
 
   @Override
   public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
-    List<OpportunityCode> unwritten = codes.stream().filter(code -> !written.containsKey(code)).distinct().toList();
+    List<OpportunityCode> unwritten =
+        codes.stream().filter(code -> !written.containsKey(code)).distinct().toList();
     Map<OpportunityCode, Opportunity> found = new HashMap<>(store.findAllByCode(unwritten));
     for (OpportunityCode code : codes) {
       Opportunity mine = written.get(code);
@@ -48,7 +55,10 @@ final class BufferedImportSession implements OpportunityStore.ImportSession {
     return found;
   }
 
-  /** Checks the whole write before it keeps any of it, so that a refused write leaves nothing behind. */
+  /**
+   * Checks the whole write before it keeps any of it, so that a refused write leaves nothing
+   * behind.
+   */
   @Override
   public void write(List<NewOpportunity> createdNow, List<Opportunity> updated) {
     for (NewOpportunity opportunity : createdNow) {
@@ -57,16 +67,25 @@ final class BufferedImportSession implements OpportunityStore.ImportSession {
     }
     for (Opportunity opportunity : updated) {
       Opportunity mine = written.get(opportunity.code());
-      if (mine != null && (!opportunity.id().equals(mine.id()) || !opportunity.version().equals(mine.version().next())))
+      if (mine != null
+          && (!opportunity.id().equals(mine.id())
+              || !opportunity.version().equals(mine.version().next())))
         throw new StaleVersionException(
-            "opportunity " + opportunity.code() + " is at version " + mine.version() + ", not before " + opportunity.version());
+            "opportunity "
+                + opportunity.code()
+                + " is at version "
+                + mine.version()
+                + ", not before "
+                + opportunity.version());
     }
     for (NewOpportunity opportunity : createdNow) {
-      written.put(opportunity.code(), Opportunity.created(new OpportunityId(provisionalId--), opportunity));
+      written.put(
+          opportunity.code(), Opportunity.created(new OpportunityId(provisionalId--), opportunity));
       created.add(opportunity.code());
     }
     for (Opportunity opportunity : updated) {
-      if (!created.contains(opportunity.code())) firstWritten.putIfAbsent(opportunity.code(), opportunity.version());
+      if (!created.contains(opportunity.code()))
+        firstWritten.putIfAbsent(opportunity.code(), opportunity.version());
       written.put(opportunity.code(), opportunity);
     }
   }
@@ -77,10 +96,19 @@ final class BufferedImportSession implements OpportunityStore.ImportSession {
     List<Opportunity> updates = new ArrayList<>();
     for (Opportunity last : written.values()) {
       if (created.contains(last.code())) {
-        inserts.add(new NewOpportunity(last.code(), last.finalCustomerName(), last.details(), last.createdAt()));
+        inserts.add(
+            new NewOpportunity(
+                last.code(), last.finalCustomerName(), last.details(), last.createdAt()));
       } else {
-        updates.add(Opportunity.restore(last.id(), last.code(), last.finalCustomerName().orElse(null), last.details(),
-            last.createdAt(), last.updatedAt(), firstWritten.get(last.code())));
+        updates.add(
+            Opportunity.restore(
+                last.id(),
+                last.code(),
+                last.finalCustomerName().orElse(null),
+                last.details(),
+                last.createdAt(),
+                last.updatedAt(),
+                firstWritten.get(last.code())));
       }
     }
     if (!inserts.isEmpty() || !updates.isEmpty()) store.importAll(inserts, updates);

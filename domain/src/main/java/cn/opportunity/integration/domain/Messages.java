@@ -12,8 +12,10 @@ public final class Messages {
   public static final String NAME_REQUIRED = "商机名称不能为空";
   public static final String AMOUNT_NOT_POSITIVE = "商机金额必须大于 0";
   public static final String AMOUNT_TOO_MANY_DECIMALS = "商机金额最多保留两位小数";
+
   /** The contract names the limit (< 10^15) but no message; this one says which limit. */
   public static final String AMOUNT_TOO_LARGE = "商机金额必须小于 10^15";
+
   public static final String DATE_FORMAT = "预计结单日期格式应为 YYYY-MM-DD";
   public static final String CONFIDENCE_INVALID = "项目把握度仅支持A、B、C";
   public static final String STATUS_INVALID = "商机状态仅支持 active、closed、won、lost";
@@ -44,7 +46,9 @@ public final class Messages {
     return "字段类型错误: " + name;
   }
 
-  /** The contract sets lengths but no message; this one follows the pattern of its field messages. */
+  /**
+   * The contract sets lengths but no message; this one follows the pattern of its field messages.
+   */
   public static String tooLong(String name, int maxLength) {
     return "字段过长: " + name + "（最多 " + maxLength + " 个字符）";
   }

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The aggregate: a deal with a customer (商机), found by its {@link OpportunityCode}. Immutable:
- * {@link #apply} returns the next state. Its final customer never changes; its version grows by
- * one with every change of at least one value, and {@code updatedAt} never goes back.
+ * {@link #apply} returns the next state. Its final customer never changes; its version grows by one
+ * with every change of at least one value, and {@code updatedAt} never goes back.
  */
 public final class Opportunity {
   private final OpportunityId id;
@@ -34,10 +34,13 @@ public final class Opportunity {
     this.updatedAt = Objects.requireNonNull(updatedAt);
     this.version = Objects.requireNonNull(version);
     if (updatedAt.isBefore(createdAt))
-      throw new IllegalArgumentException("updatedAt " + updatedAt + " is before createdAt " + createdAt);
+      throw new IllegalArgumentException(
+          "updatedAt " + updatedAt + " is before createdAt " + createdAt);
   }
 
-  /** The one door for stored state: what a store read back. {@code finalCustomerName} may be null. */
+  /**
+   * The one door for stored state: what a store read back. {@code finalCustomerName} may be null.
+   */
   public static Opportunity restore(
       OpportunityId id,
       OpportunityCode code,
@@ -122,6 +125,14 @@ public final class Opportunity {
 
   @Override
   public String toString() {
-    return "Opportunity[id=" + id + ", code=" + code + ", version=" + version + ", " + details + "]";
+    return "Opportunity[id="
+        + id
+        + ", code="
+        + code
+        + ", version="
+        + version
+        + ", "
+        + details
+        + "]";
   }
 }

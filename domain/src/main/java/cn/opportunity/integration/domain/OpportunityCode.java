@@ -8,10 +8,13 @@ public record OpportunityCode(String value) {
 
   public OpportunityCode {
     value = Text.trim(value);
-    if (!isValid(value)) throw new IllegalArgumentException("not a valid opportunity code: " + value);
+    if (!isValid(value))
+      throw new IllegalArgumentException("not a valid opportunity code: " + value);
   }
 
-  /** The code for raw input, when it is one: surrounding white space ({@link Text#trim}) is ignored. */
+  /**
+   * The code for raw input, when it is one: surrounding white space ({@link Text#trim}) is ignored.
+   */
   public static Optional<OpportunityCode> parse(String raw) {
     String stripped = Text.trim(raw);
     return isValid(stripped) ? Optional.of(new OpportunityCode(stripped)) : Optional.empty();

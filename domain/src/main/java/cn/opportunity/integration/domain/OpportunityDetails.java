@@ -5,7 +5,8 @@ import java.time.LocalDate;
 
 /**
  * Every changeable field of an opportunity, in the order of the contract's table. A component is
- * {@code null} when the field was never set (or was cleared); {@code opportunityName} is always set.
+ * {@code null} when the field was never set (or was cleared); {@code opportunityName} is always
+ * set.
  */
 public record OpportunityDetails(
     String opportunityName,

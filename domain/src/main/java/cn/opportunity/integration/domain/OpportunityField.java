@@ -11,26 +11,88 @@ import java.util.function.Function;
  * first and is not one of them). Iteration order is the order of violation messages.
  */
 public enum OpportunityField {
-  OPPORTUNITY_NAME("opportunityName", String.class, OpportunityDetails::opportunityName, (b, v) -> b.opportunityName((String) v)),
-  PROJECT_LOCATION("projectLocation", String.class, OpportunityDetails::projectLocation, (b, v) -> b.projectLocation((String) v)),
-  OPERATOR_NAME("operatorName", String.class, OpportunityDetails::operatorName, (b, v) -> b.operatorName((String) v)),
+  OPPORTUNITY_NAME(
+      "opportunityName",
+      String.class,
+      OpportunityDetails::opportunityName,
+      (b, v) -> b.opportunityName((String) v)),
+  PROJECT_LOCATION(
+      "projectLocation",
+      String.class,
+      OpportunityDetails::projectLocation,
+      (b, v) -> b.projectLocation((String) v)),
+  OPERATOR_NAME(
+      "operatorName",
+      String.class,
+      OpportunityDetails::operatorName,
+      (b, v) -> b.operatorName((String) v)),
   AMOUNT("amount", Amount.class, OpportunityDetails::amount, (b, v) -> b.amount((Amount) v)),
-  EXPECTED_CLOSE_DATE("expectedCloseDate", LocalDate.class, OpportunityDetails::expectedCloseDate, (b, v) -> b.expectedCloseDate((LocalDate) v)),
-  CONFIDENCE_PCT("confidencePct", Confidence.class, OpportunityDetails::confidencePct, (b, v) -> b.confidencePct((Confidence) v)),
+  EXPECTED_CLOSE_DATE(
+      "expectedCloseDate",
+      LocalDate.class,
+      OpportunityDetails::expectedCloseDate,
+      (b, v) -> b.expectedCloseDate((LocalDate) v)),
+  CONFIDENCE_PCT(
+      "confidencePct",
+      Confidence.class,
+      OpportunityDetails::confidencePct,
+      (b, v) -> b.confidencePct((Confidence) v)),
   STAGE("stage", StageCode.class, OpportunityDetails::stage, (b, v) -> b.stage((StageCode) v)),
-  OPPORTUNITY_TYPE("opportunityType", String.class, OpportunityDetails::opportunityType, (b, v) -> b.opportunityType((String) v)),
-  PRODUCT_TYPE("productType", String.class, OpportunityDetails::productType, (b, v) -> b.productType((String) v)),
+  OPPORTUNITY_TYPE(
+      "opportunityType",
+      String.class,
+      OpportunityDetails::opportunityType,
+      (b, v) -> b.opportunityType((String) v)),
+  PRODUCT_TYPE(
+      "productType",
+      String.class,
+      OpportunityDetails::productType,
+      (b, v) -> b.productType((String) v)),
   SOURCE("source", String.class, OpportunityDetails::source, (b, v) -> b.source((String) v)),
-  SALES_EXPANSION_ID("salesExpansionId", Long.class, OpportunityDetails::salesExpansionId, (b, v) -> b.salesExpansionId((Long) v)),
-  CHANNEL_EXPANSION_ID("channelExpansionId", Long.class, OpportunityDetails::channelExpansionId, (b, v) -> b.channelExpansionId((Long) v)),
-  PRE_SALES_ID("preSalesId", Long.class, OpportunityDetails::preSalesId, (b, v) -> b.preSalesId((Long) v)),
-  PRE_SALES_NAME("preSalesName", String.class, OpportunityDetails::preSalesName, (b, v) -> b.preSalesName((String) v)),
-  COMPETITOR_NAME("competitorName", String.class, OpportunityDetails::competitorName, (b, v) -> b.competitorName((String) v)),
-  ARCHIVED("archived", Boolean.class, OpportunityDetails::archived, (b, v) -> b.archived((Boolean) v)),
-  PUSHED_TO_OMS("pushedToOms", Boolean.class, OpportunityDetails::pushedToOms, (b, v) -> b.pushedToOms((Boolean) v)),
-  OMS_PUSH_TIME("omsPushTime", Instant.class, OpportunityDetails::omsPushTime, (b, v) -> b.omsPushTime((Instant) v)),
-  STATUS("status", OpportunityStatus.class, OpportunityDetails::status, (b, v) -> b.status((OpportunityStatus) v)),
-  DESCRIPTION("description", String.class, OpportunityDetails::description, (b, v) -> b.description((String) v));
+  SALES_EXPANSION_ID(
+      "salesExpansionId",
+      Long.class,
+      OpportunityDetails::salesExpansionId,
+      (b, v) -> b.salesExpansionId((Long) v)),
+  CHANNEL_EXPANSION_ID(
+      "channelExpansionId",
+      Long.class,
+      OpportunityDetails::channelExpansionId,
+      (b, v) -> b.channelExpansionId((Long) v)),
+  PRE_SALES_ID(
+      "preSalesId", Long.class, OpportunityDetails::preSalesId, (b, v) -> b.preSalesId((Long) v)),
+  PRE_SALES_NAME(
+      "preSalesName",
+      String.class,
+      OpportunityDetails::preSalesName,
+      (b, v) -> b.preSalesName((String) v)),
+  COMPETITOR_NAME(
+      "competitorName",
+      String.class,
+      OpportunityDetails::competitorName,
+      (b, v) -> b.competitorName((String) v)),
+  ARCHIVED(
+      "archived", Boolean.class, OpportunityDetails::archived, (b, v) -> b.archived((Boolean) v)),
+  PUSHED_TO_OMS(
+      "pushedToOms",
+      Boolean.class,
+      OpportunityDetails::pushedToOms,
+      (b, v) -> b.pushedToOms((Boolean) v)),
+  OMS_PUSH_TIME(
+      "omsPushTime",
+      Instant.class,
+      OpportunityDetails::omsPushTime,
+      (b, v) -> b.omsPushTime((Instant) v)),
+  STATUS(
+      "status",
+      OpportunityStatus.class,
+      OpportunityDetails::status,
+      (b, v) -> b.status((OpportunityStatus) v)),
+  DESCRIPTION(
+      "description",
+      String.class,
+      OpportunityDetails::description,
+      (b, v) -> b.description((String) v));
 
   /** The name of the opportunity code in requests, import lines and answers. */
   public static final String CODE_NAME = "opportunityCode";
@@ -82,7 +144,8 @@ public enum OpportunityField {
    * The field's value in {@code details} in the contract's canonical form, as plain Java for a JSON
    * writer: text as {@code String}; the amount as a {@code BigDecimal} of scale 2; ids as {@code
    * Long}; flags as {@code Boolean}; the stage's code; confidence upper-case; status lower-case;
-   * the date as {@code YYYY-MM-DD}; the push time as an ISO-8601 instant; {@code null} when not set.
+   * the date as {@code YYYY-MM-DD}; the push time as an ISO-8601 instant; {@code null} when not
+   * set.
    */
   public Object canonicalValueIn(OpportunityDetails details) {
     return canonical(valueIn(details));
@@ -96,7 +159,10 @@ public enum OpportunityField {
     if (value instanceof StageCode stage) return stage.value();
     if (value instanceof Confidence confidence) return confidence.code();
     if (value instanceof OpportunityStatus status) return status.code();
-    if (value == null || value instanceof String || value instanceof Long || value instanceof Boolean) return value;
+    if (value == null
+        || value instanceof String
+        || value instanceof Long
+        || value instanceof Boolean) return value;
     throw new IllegalArgumentException("no canonical form for " + value.getClass());
   }
 }

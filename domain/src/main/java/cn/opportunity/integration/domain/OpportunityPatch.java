@@ -41,7 +41,9 @@ public final class OpportunityPatch {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof OpportunityPatch patch && code.equals(patch.code) && changes.equals(patch.changes);
+    return other instanceof OpportunityPatch patch
+        && code.equals(patch.code)
+        && changes.equals(patch.changes);
   }
 
   @Override
@@ -62,7 +64,9 @@ public final class OpportunityPatch {
       this.code = Objects.requireNonNull(code);
     }
 
-    /** Sets {@code field} to {@code value} (of the field's type), or clears it with {@code null}. */
+    /**
+     * Sets {@code field} to {@code value} (of the field's type), or clears it with {@code null}.
+     */
     public Builder set(OpportunityField field, Object value) {
       changes.put(field, value == null ? null : field.type().cast(value));
       return this;

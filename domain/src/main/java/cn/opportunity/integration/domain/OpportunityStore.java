@@ -20,18 +20,20 @@ public interface OpportunityStore {
 
   /**
    * The stored opportunities among {@code codes}, by code; codes not stored are absent. For bulk
-   * work (import): a database store answers many codes in a few queries; this default asks one by one.
+   * work (import): a database store answers many codes in a few queries; this default asks one by
+   * one.
    */
   default Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
-    for (OpportunityCode code : codes) findByCode(code).ifPresent(opportunity -> found.put(code, opportunity));
+    for (OpportunityCode code : codes)
+      findByCode(code).ifPresent(opportunity -> found.put(code, opportunity));
     return found;
   }
 
   /**
-   * Atomically: reads the opportunity with {@code code}, gives it to {@code change}, and stores what
-   * it returns when that differs, durably, before returning. No concurrent change is lost: changes
-   * of one opportunity run one after the other, each on the state the previous one left.
+   * Atomically: reads the opportunity with {@code code}, gives it to {@code change}, and stores
+   * what it returns when that differs, durably, before returning. No concurrent change is lost:
+   * changes of one opportunity run one after the other, each on the state the previous one left.
    *
    * <p>{@code change} returns its argument (nothing to store) or its next version, as {@link
    * Opportunity#apply} does; it may throw a {@link DomainException}, which leaves nothing changed.
@@ -49,11 +51,12 @@ public interface OpportunityStore {
   /**
    * {@link #update}, answered later: the stage completes with what {@code update} would return, or
    * exceptionally with what it would throw. A store that batches writes completes it from a thread
-   * of its own once the change is durable, so that no caller's thread waits (the SQLite store's group
-   * commit does; the HTTP adapter answers through it). This default runs {@code update} at once, in
-   * the caller's thread.
+   * of its own once the change is durable, so that no caller's thread waits (the SQLite store's
+   * group commit does; the HTTP adapter answers through it). This default runs {@code update} at
+   * once, in the caller's thread.
    */
-  default CompletionStage<Opportunity> updateLater(OpportunityCode code, UnaryOperator<Opportunity> change) {
+  default CompletionStage<Opportunity> updateLater(
+      OpportunityCode code, UnaryOperator<Opportunity> change) {
     try {
       return CompletableFuture.completedFuture(update(code, change));
     } catch (RuntimeException e) {
@@ -62,8 +65,8 @@ public interface OpportunityStore {
   }
 
   /**
-   * In one transaction, inserts {@code created} and stores {@code updated} (each the next version of
-   * what was read): all or nothing, durably.
+   * In one transaction, inserts {@code created} and stores {@code updated} (each the next version
+   * of what was read): all or nothing, durably.
    *
    * @throws StaleVersionException when an updated opportunity changed since it was read, or a
    *     created code exists meanwhile; nothing is written then
@@ -79,31 +82,35 @@ public interface OpportunityStore {
    * import command streams a file through one session, a thousand lines at a time, so that a store
    * that keeps its transaction open (the SQLite store does) holds no more than that in memory.
    *
-   * <p>This default keeps the session's writes in memory and stores them with one {@link #importAll}
-   * once {@code work} returns, so memory grows with the work; reads of opportunities the session did
-   * not write come from the store as it is meanwhile (if one changed before the end, {@code
-   * importAll} refuses it as stale); and an opportunity written several times is stored once, in
-   * its last state, one version ahead of what was stored (a created one at version 1).
+   * <p>This default keeps the session's writes in memory and stores them with one {@link
+   * #importAll} once {@code work} returns, so memory grows with the work; reads of opportunities
+   * the session did not write come from the store as it is meanwhile (if one changed before the
+   * end, {@code importAll} refuses it as stale); and an opportunity written several times is stored
+   * once, in its last state, one version ahead of what was stored (a created one at version 1).
    *
-   * @throws StaleVersionException when a write found an opportunity changed or a created code taken;
-   *     nothing is stored then
+   * @throws StaleVersionException when a write found an opportunity changed or a created code
+   *     taken; nothing is stored then
    */
   default <T> T importInTransaction(Function<ImportSession, T> work) {
     return BufferedImportSession.run(this, work);
   }
 
-  /** What the work of {@link #importInTransaction} reads and writes through, inside its transaction. */
+  /**
+   * What the work of {@link #importInTransaction} reads and writes through, inside its transaction.
+   */
   interface ImportSession {
     /** As {@link OpportunityStore#findAllByCode}, seeing what this session wrote. */
     Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes);
 
     /**
      * As {@link OpportunityStore#importAll}, inside this session's transaction: inserts {@code
-     * created} and stores {@code updated}, each exactly one version ahead of what this session reads
-     * for it. Later reads of the session see them; the store keeps them only if the work returns.
+     * created} and stores {@code updated}, each exactly one version ahead of what this session
+     * reads for it. Later reads of the session see them; the store keeps them only if the work
+     * returns.
      *
-     * @throws StaleVersionException when an updated opportunity is not one version ahead of what the
-     *     session reads, or a created code is taken (a store may find it only when the work returns)
+     * @throws StaleVersionException when an updated opportunity is not one version ahead of what
+     *     the session reads, or a created code is taken (a store may find it only when the work
+     *     returns)
      */
     void write(List<NewOpportunity> created, List<Opportunity> updated);
   }

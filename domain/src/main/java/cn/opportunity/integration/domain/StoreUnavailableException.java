@@ -11,7 +11,8 @@ public final class StoreUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /**
-   * @param reason a few English words without paths or secrets, e.g. {@code database or disk is full}
+   * @param reason a few English words without paths or secrets, e.g. {@code database or disk is
+   *     full}
    * @param cause the store's own failure, for its log
    */
   public StoreUnavailableException(String reason, Throwable cause) {

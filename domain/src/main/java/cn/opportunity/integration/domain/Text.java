@@ -1,8 +1,8 @@
 package cn.opportunity.integration.domain;
 
 /**
- * How the contract treats text: it counts in Unicode characters (code points), so 一 and 😀 are
- * one each; and where it trims (codes and checked values), it trims Unicode white space.
+ * How the contract treats text: it counts in Unicode characters (code points), so 一 and 😀 are one
+ * each; and where it trims (codes and checked values), it trims Unicode white space.
  */
 public final class Text {
   private Text() {}
@@ -25,16 +25,18 @@ public final class Text {
     return text.substring(start, end);
   }
 
-  /** Whether {@code text} is empty once {@linkplain #trim trimmed}: to a reader, nothing is written. */
+  /**
+   * Whether {@code text} is empty once {@linkplain #trim trimmed}: to a reader, nothing is written.
+   */
   public static boolean isBlank(String text) {
     return trim(text).isEmpty();
   }
 
   /** Every such character is in the Basic Multilingual Plane, so one {@code char} is enough. */
   static boolean isWhiteSpace(char c) {
-    return Character.isWhitespace(c)    // U+0009–U+000D, U+001C–U+001F and the breaking spaces
-        || Character.isSpaceChar(c)     // the Unicode space separators, no-break ones included
-        || c == '\u0085'                // NEXT LINE
+    return Character.isWhitespace(c) // U+0009–U+000D, U+001C–U+001F and the breaking spaces
+        || Character.isSpaceChar(c) // the Unicode space separators, no-break ones included
+        || c == '\u0085' // NEXT LINE
         || c == '\uFEFF';
   }
 }

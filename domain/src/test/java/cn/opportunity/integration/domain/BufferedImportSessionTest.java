@@ -56,15 +56,24 @@ class BufferedImportSessionTest extends OpportunityStoreContract {
     NewOpportunity fresh = anOpportunity().code("BUF-2").build();
     List<OpportunityCode> both = List.of(stored.code(), fresh.code());
     ((StoreWithoutTransactions) store).importAllSizes.clear();
-    store.importInTransaction(session -> {
-      session.write(List.of(fresh), List.of(stored.apply(patch("BUF-1", OpportunityField.SOURCE, "一"), LATER)));
-      Map<OpportunityCode, Opportunity> seen = session.findAllByCode(both);
-      session.write(List.of(), List.of(
-          seen.get(stored.code()).apply(patch("BUF-1", OpportunityField.SOURCE, "二"), LATER),
-          seen.get(fresh.code()).apply(patch("BUF-2", OpportunityField.SOURCE, "三"), LATER)));
-      assertTrue(store.findByCode(fresh.code()).isEmpty(), "nothing reaches the store before the work returns");
-      return null;
-    });
+    store.importInTransaction(
+        session -> {
+          session.write(
+              List.of(fresh),
+              List.of(stored.apply(patch("BUF-1", OpportunityField.SOURCE, "一"), LATER)));
+          Map<OpportunityCode, Opportunity> seen = session.findAllByCode(both);
+          session.write(
+              List.of(),
+              List.of(
+                  seen.get(stored.code())
+                      .apply(patch("BUF-1", OpportunityField.SOURCE, "二"), LATER),
+                  seen.get(fresh.code())
+                      .apply(patch("BUF-2", OpportunityField.SOURCE, "三"), LATER)));
+          assertTrue(
+              store.findByCode(fresh.code()).isEmpty(),
+              "nothing reaches the store before the work returns");
+          return null;
+        });
     assertEquals(List.of(2), ((StoreWithoutTransactions) store).importAllSizes);
     Opportunity first = store.findByCode(stored.code()).orElseThrow();
     assertEquals("二", first.details().source());

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import cn.opportunity.integration.domain.testing.Opportunities;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +37,13 @@ class OpportunityTest {
   void returnsTheSameInstanceWhenNothingChanges() {
     Opportunity o = stored();
     assertSame(o, o.apply(OpportunityPatch.builder(CODE).build(), T0.plusSeconds(60)));
-    assertSame(o, o.apply(patch(OpportunityField.STATUS, OpportunityStatus.ACTIVE), T0.plusSeconds(60)));
-    assertSame(o, o.apply(patch(OpportunityField.AMOUNT, new Amount(new BigDecimal("1500000.0"))), T0.plusSeconds(60)));
+    assertSame(
+        o, o.apply(patch(OpportunityField.STATUS, OpportunityStatus.ACTIVE), T0.plusSeconds(60)));
+    assertSame(
+        o,
+        o.apply(
+            patch(OpportunityField.AMOUNT, new Amount(new BigDecimal("1500000.0"))),
+            T0.plusSeconds(60)));
   }
 
   @Test
@@ -75,7 +79,9 @@ class OpportunityTest {
 
   @Test
   void returnsTheSameInstanceWhenClearingAFieldNeverSet() {
-    Opportunity bare = Opportunity.created(new OpportunityId(3), Opportunities.aBareOpportunity().code(CODE.value()).build());
+    Opportunity bare =
+        Opportunity.created(
+            new OpportunityId(3), Opportunities.aBareOpportunity().code(CODE.value()).build());
     assertSame(bare, bare.apply(patch(OpportunityField.COMPETITOR_NAME, null), T0.plusSeconds(1)));
   }
 
@@ -90,7 +96,8 @@ class OpportunityTest {
   void appliesEveryFieldOfAPatchAtOnce() {
     OpportunityDetails full = Opportunities.aFullOpportunity().build().details();
     OpportunityPatch.Builder everything = OpportunityPatch.builder(CODE);
-    for (OpportunityField field : OpportunityField.values()) everything.set(field, field.valueIn(full));
+    for (OpportunityField field : OpportunityField.values())
+      everything.set(field, field.valueIn(full));
     Opportunity next = stored().apply(everything.build(), T0.plusSeconds(1));
     assertEquals(full, next.details());
     assertEquals(new Version(2), next.version());
@@ -98,14 +105,18 @@ class OpportunityTest {
 
   @Test
   void clearsAFieldWithNull() {
-    Opportunity next = stored().apply(patch(OpportunityField.PROJECT_LOCATION, null), T0.plusSeconds(1));
+    Opportunity next =
+        stored().apply(patch(OpportunityField.PROJECT_LOCATION, null), T0.plusSeconds(1));
     assertNull(next.details().projectLocation());
     assertEquals(new Version(2), next.version());
   }
 
   @Test
   void refusesAPatchOfAnotherCode() {
-    OpportunityPatch other = OpportunityPatch.builder(new OpportunityCode("OTHER")).set(OpportunityField.SOURCE, "x").build();
+    OpportunityPatch other =
+        OpportunityPatch.builder(new OpportunityCode("OTHER"))
+            .set(OpportunityField.SOURCE, "x")
+            .build();
     assertThrows(IllegalArgumentException.class, () -> stored().apply(other, T0));
   }
 
@@ -114,14 +125,21 @@ class OpportunityTest {
     Opportunity o = stored();
     assertThrows(
         IllegalArgumentException.class,
-        () -> Opportunity.restore(o.id(), o.code(), null, o.details(), T0, T0.minusSeconds(1), Version.FIRST));
-    assertEquals(Optional.empty(), Opportunity.restore(o.id(), o.code(), null, o.details(), T0, T0, Version.FIRST).finalCustomerName());
+        () ->
+            Opportunity.restore(
+                o.id(), o.code(), null, o.details(), T0, T0.minusSeconds(1), Version.FIRST));
+    assertEquals(
+        Optional.empty(),
+        Opportunity.restore(o.id(), o.code(), null, o.details(), T0, T0, Version.FIRST)
+            .finalCustomerName());
   }
 
   @Test
   void refusesDetailsWithoutName() {
     assertThrows(IllegalArgumentException.class, () -> OpportunityDetails.builder().build());
-    assertThrows(IllegalArgumentException.class, () -> OpportunityDetails.builder().opportunityName(" ").build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> OpportunityDetails.builder().opportunityName(" ").build());
   }
 
   @Test
@@ -131,13 +149,17 @@ class OpportunityTest {
 
   @Test
   void givesCanonicalValues() {
-    Opportunity o = Opportunity.created(new OpportunityId(1), Opportunities.aFullOpportunity().build());
-    assertEquals(new BigDecimal("99999999999999.99"), OpportunityField.AMOUNT.canonicalValueIn(o.details()));
+    Opportunity o =
+        Opportunity.created(new OpportunityId(1), Opportunities.aFullOpportunity().build());
+    assertEquals(
+        new BigDecimal("99999999999999.99"), OpportunityField.AMOUNT.canonicalValueIn(o.details()));
     assertEquals("2027-02-28", OpportunityField.EXPECTED_CLOSE_DATE.canonicalValueIn(o.details()));
     assertEquals("C", OpportunityField.CONFIDENCE_PCT.canonicalValueIn(o.details()));
     assertEquals("bidding", OpportunityField.STAGE.canonicalValueIn(o.details()));
     assertEquals("lost", OpportunityField.STATUS.canonicalValueIn(o.details()));
-    assertEquals("2026-04-30T02:00:00.123456789Z", OpportunityField.OMS_PUSH_TIME.canonicalValueIn(o.details()));
+    assertEquals(
+        "2026-04-30T02:00:00.123456789Z",
+        OpportunityField.OMS_PUSH_TIME.canonicalValueIn(o.details()));
     assertEquals(Long.MAX_VALUE, OpportunityField.SALES_EXPANSION_ID.canonicalValueIn(o.details()));
   }
 }

@@ -20,7 +20,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ValueObjectsTest {
 
   @ParameterizedTest
-  @CsvSource({"7.5,7.50", "7.50,7.50", "7.500,7.50", "1E+3,1000.00", "0.01,0.01", "999999999999999.99,999999999999999.99"})
+  @CsvSource({
+    "7.5,7.50",
+    "7.50,7.50",
+    "7.500,7.50",
+    "1E+3,1000.00",
+    "0.01,0.01",
+    "999999999999999.99,999999999999999.99"
+  })
   void normalisesAmountsToTwoDecimals(String given, String normalised) {
     Amount amount = new Amount(new BigDecimal(given));
     assertEquals(new BigDecimal(normalised), amount.value());
@@ -30,19 +37,43 @@ class ValueObjectsTest {
   @Test
   void treats7Point5And7Point50AsEqualAmounts() {
     assertEquals(new Amount(new BigDecimal("7.5")), new Amount(new BigDecimal("7.50")));
-    assertEquals(new Amount(new BigDecimal("7.5")).hashCode(), new Amount(new BigDecimal("7.50")).hashCode());
+    assertEquals(
+        new Amount(new BigDecimal("7.5")).hashCode(),
+        new Amount(new BigDecimal("7.50")).hashCode());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "-0", "-1", "0.001", "1E+15", "1000000000000000", "1e-400", "1e1000000000", "-1e1000000000"})
+  @ValueSource(
+      strings = {
+        "0",
+        "-0",
+        "-1",
+        "0.001",
+        "1E+15",
+        "1000000000000000",
+        "1e-400",
+        "1e1000000000",
+        "-1e1000000000"
+      })
   void refusesInvalidAmountsInTheConstructor(String value) {
     assertThrows(IllegalArgumentException.class, () -> new Amount(new BigDecimal(value)));
   }
 
   @ParameterizedTest
   @CsvSource({
-    "7.5,true", "7.50,true", "7.500000,true", "123.4500,true", "0.010,true", "1E+3,true", "100E-4,true", "0.00,true",
-    "0.001,false", "7.505,false", "-0.005,false", "1E-400,false", "1.0000000000000000000000000000001,false"
+    "7.5,true",
+    "7.50,true",
+    "7.500000,true",
+    "123.4500,true",
+    "0.010,true",
+    "1E+3,true",
+    "100E-4,true",
+    "0.00,true",
+    "0.001,false",
+    "7.505,false",
+    "-0.005,false",
+    "1E-400,false",
+    "1.0000000000000000000000000000001,false"
   })
   void tellsWhetherAnAmountHasAtMostTwoDecimals(String value, boolean atMostTwo) {
     assertEquals(atMostTwo, Amount.hasAtMostTwoDecimals(new BigDecimal(value)));
@@ -59,15 +90,19 @@ class ValueObjectsTest {
     assertEquals(false, Amount.isBelowLimit(new BigDecimal("1e1000000000")));
     assertEquals(true, Amount.isBelowLimit(new BigDecimal("-1e1000000000")));
     IllegalArgumentException refused =
-        assertThrows(IllegalArgumentException.class, () -> new Amount(new BigDecimal("1e1000000000")));
-    assertTrue(refused.getMessage().length() < 100, "the message names the value without expanding it");
+        assertThrows(
+            IllegalArgumentException.class, () -> new Amount(new BigDecimal("1e1000000000")));
+    assertTrue(
+        refused.getMessage().length() < 100, "the message names the value without expanding it");
     assertEquals(new Amount(new BigDecimal("1")), new Amount(new BigDecimal("1." + zeros)));
     assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000);
   }
 
   @Test
   void refusesAmountsAtTheLimitAndAcceptsJustBelow() {
-    assertEquals(new BigDecimal("999999999999999.99"), new Amount(new BigDecimal("999999999999999.99")).value());
+    assertEquals(
+        new BigDecimal("999999999999999.99"),
+        new Amount(new BigDecimal("999999999999999.99")).value());
     assertThrows(IllegalArgumentException.class, () -> new Amount(Amount.LIMIT));
     assertEquals(new BigDecimal("1000000000000000"), Amount.LIMIT);
   }
@@ -84,7 +119,8 @@ class ValueObjectsTest {
     assertEquals(new OpportunityCode("OPP-1"), OpportunityCode.parse(" OPP-1 ").orElseThrow());
     assertEquals(Optional.empty(), OpportunityCode.parse("   "));
     assertEquals(Optional.empty(), OpportunityCode.parse(""));
-    assertEquals(64, OpportunityCode.parse("😀".repeat(64)).orElseThrow().value().codePointCount(0, 128));
+    assertEquals(
+        64, OpportunityCode.parse("😀".repeat(64)).orElseThrow().value().codePointCount(0, 128));
     assertEquals(Optional.empty(), OpportunityCode.parse("😀".repeat(65)));
     assertEquals(Optional.empty(), OpportunityCode.parse("x".repeat(65)));
     assertThrows(IllegalArgumentException.class, () -> new OpportunityCode(" "));
@@ -96,7 +132,10 @@ class ValueObjectsTest {
   void trimsUnicodeWhiteSpaceAroundCodesAndReadValues(String space) {
     String name = WhiteSpace.name(space);
     assertEquals("OPP\u00A01", new OpportunityCode(space + "OPP\u00A01" + space).value(), name);
-    assertEquals(Optional.of(new OpportunityCode("OPP-1")), OpportunityCode.parse(space + "OPP-1" + space), name);
+    assertEquals(
+        Optional.of(new OpportunityCode("OPP-1")),
+        OpportunityCode.parse(space + "OPP-1" + space),
+        name);
     assertEquals(Optional.empty(), OpportunityCode.parse(space + space), name);
     assertThrows(IllegalArgumentException.class, () -> new OpportunityCode(space), name);
     assertEquals(new StageCode("won"), new StageCode(space + "won" + space), name);
@@ -108,7 +147,8 @@ class ValueObjectsTest {
   @Test
   void comparesOpportunityCodesCaseSensitively() {
     assertNotEquals(new OpportunityCode("opp-1"), new OpportunityCode("OPP-1"));
-    assertEquals(new OpportunityCode("OPP-1").hashCode(), new OpportunityCode(" OPP-1 ").hashCode());
+    assertEquals(
+        new OpportunityCode("OPP-1").hashCode(), new OpportunityCode(" OPP-1 ").hashCode());
   }
 
   @Test
@@ -211,10 +251,29 @@ class ValueObjectsTest {
   void listsTheFieldsInTableOrder() {
     assertEquals(
         List.of(
-            "opportunityName", "projectLocation", "operatorName", "amount", "expectedCloseDate", "confidencePct", "stage",
-            "opportunityType", "productType", "source", "salesExpansionId", "channelExpansionId", "preSalesId",
-            "preSalesName", "competitorName", "archived", "pushedToOms", "omsPushTime", "status", "description"),
-        java.util.Arrays.stream(OpportunityField.values()).map(OpportunityField::jsonName).toList());
+            "opportunityName",
+            "projectLocation",
+            "operatorName",
+            "amount",
+            "expectedCloseDate",
+            "confidencePct",
+            "stage",
+            "opportunityType",
+            "productType",
+            "source",
+            "salesExpansionId",
+            "channelExpansionId",
+            "preSalesId",
+            "preSalesName",
+            "competitorName",
+            "archived",
+            "pushedToOms",
+            "omsPushTime",
+            "status",
+            "description"),
+        java.util.Arrays.stream(OpportunityField.values())
+            .map(OpportunityField::jsonName)
+            .toList());
     assertEquals(Optional.empty(), OpportunityField.byJsonName("opportunityCode"));
   }
 }

@@ -16,8 +16,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The CRM's own store behind the domain's port. A real CRM would read and write its own tables here
- * (one transaction per call, {@code SELECT … FOR UPDATE} or a version check); this one keeps rows in
- * a map so the example runs anywhere.
+ * (one transaction per call, {@code SELECT … FOR UPDATE} or a version check); this one keeps rows
+ * in a map so the example runs anywhere.
  */
 public final class CrmOpportunityStore implements OpportunityStore {
   private final Map<OpportunityCode, Opportunity> rows = new ConcurrentHashMap<>();
@@ -31,12 +31,15 @@ public final class CrmOpportunityStore implements OpportunityStore {
   @Override
   public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
     // compute() runs the change under the map's lock for that key: one writer at a time per row.
-    Opportunity stored = rows.computeIfPresent(code, (key, current) -> {
-      Opportunity next = change.apply(current);
-      if (next != current && !next.version().equals(current.version().next()))
-        throw new StaleVersionException(code + " is at version " + current.version());
-      return next;
-    });
+    Opportunity stored =
+        rows.computeIfPresent(
+            code,
+            (key, current) -> {
+              Opportunity next = change.apply(current);
+              if (next != current && !next.version().equals(current.version().next()))
+                throw new StaleVersionException(code + " is at version " + current.version());
+              return next;
+            });
     if (stored == null) throw new OpportunityNotFoundException(code.value());
     return stored;
   }
@@ -44,14 +47,16 @@ public final class CrmOpportunityStore implements OpportunityStore {
   @Override
   public synchronized void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
     for (NewOpportunity opportunity : created) {
-      if (rows.containsKey(opportunity.code())) throw new StaleVersionException(opportunity.code() + " exists");
+      if (rows.containsKey(opportunity.code()))
+        throw new StaleVersionException(opportunity.code() + " exists");
     }
     for (Opportunity opportunity : updated) {
       Opportunity current = rows.get(opportunity.code());
       if (current == null || !opportunity.version().equals(current.version().next()))
         throw new StaleVersionException(opportunity.code() + " changed meanwhile");
     }
-    created.forEach(o -> rows.put(o.code(), Opportunity.created(new OpportunityId(ids.incrementAndGet()), o)));
+    created.forEach(
+        o -> rows.put(o.code(), Opportunity.created(new OpportunityId(ids.incrementAndGet()), o)));
     updated.forEach(o -> rows.put(o.code(), o));
   }
 

@@ -15,11 +15,15 @@ public final class CrmStageDictionary implements FlowDictionary {
   private final DictionarySnapshot snapshot;
 
   public CrmStageDictionary(Instant loadedAt) {
-    SalesFlow projects = new SalesFlow("projects", "项目型销售", List.of(
-        new Stage(new StageCode("P10"), "立项", StageKind.IN_PROGRESS, 1, true),
-        new Stage(new StageCode("P20"), "投标", StageKind.IN_PROGRESS, 2, true),
-        new Stage(new StageCode("P90"), "中标", StageKind.WON, 3, true),
-        new Stage(new StageCode("P99"), "未中标", StageKind.LOST, 4, true)));
+    SalesFlow projects =
+        new SalesFlow(
+            "projects",
+            "项目型销售",
+            List.of(
+                new Stage(new StageCode("P10"), "立项", StageKind.IN_PROGRESS, 1, true),
+                new Stage(new StageCode("P20"), "投标", StageKind.IN_PROGRESS, 2, true),
+                new Stage(new StageCode("P90"), "中标", StageKind.WON, 3, true),
+                new Stage(new StageCode("P99"), "未中标", StageKind.LOST, 4, true)));
     this.snapshot = new DictionarySnapshot(List.of(projects), List.of(), loadedAt);
   }
 

@@ -39,31 +39,51 @@ public final class EmbeddedCrm {
       OpportunityPatch patch = policy.check(sent, dictionary.current());
       Instant now = clock.instant();
       Opportunity stored = store.update(patch.code(), current -> current.apply(patch, now));
-      return "ok: " + stored.code() + " is at version " + stored.version() + ", stage " + stored.details().stage();
+      return "ok: "
+          + stored.code()
+          + " is at version "
+          + stored.version()
+          + ", stage "
+          + stored.details().stage();
     } catch (DomainException refused) {
-      return "refused: " + refused.getMessage();   // the contract's Chinese text, e.g. 商机不存在
+      return "refused: " + refused.getMessage(); // the contract's Chinese text, e.g. 商机不存在
     }
   }
 
   public static void main(String[] args) {
     Clock clock = Clock.systemUTC();
     CrmOpportunityStore store = new CrmOpportunityStore();
-    store.importAll(List.of(new NewOpportunity(new OpportunityCode("CRM-0001"), Optional.of("某市交通局"),
-        OpportunityDetails.builder().opportunityName("城市交通信号改造").build(), clock.instant())), List.of());
+    store.importAll(
+        List.of(
+            new NewOpportunity(
+                new OpportunityCode("CRM-0001"),
+                Optional.of("某市交通局"),
+                OpportunityDetails.builder().opportunityName("城市交通信号改造").build(),
+                clock.instant())),
+        List.of());
     EmbeddedCrm crm = new EmbeddedCrm(store, new CrmStageDictionary(clock.instant()), clock);
 
-    System.out.println(crm.writeBack(SentFields.builder()
-        .text("opportunityCode", "CRM-0001")
-        .text("stage", "中标")                       // by its unique name; stored as its code P90
-        .number("amount", new BigDecimal("1280000.5"))
-        .text("status", "WON")
-        .build()));
-    System.out.println(crm.writeBack(SentFields.builder()
-        .text("opportunityCode", "CRM-0001")
-        .number("amount", new BigDecimal("0.001"))
-        .text("confidencePct", "D")
-        .text("customerName", "别的客户")
-        .build()));
-    System.out.println(crm.writeBack(SentFields.builder().text("opportunityCode", "CRM-9999").text("status", "lost").build()));
+    System.out.println(
+        crm.writeBack(
+            SentFields.builder()
+                .text("opportunityCode", "CRM-0001")
+                .text("stage", "中标") // by its unique name; stored as its code P90
+                .number("amount", new BigDecimal("1280000.5"))
+                .text("status", "WON")
+                .build()));
+    System.out.println(
+        crm.writeBack(
+            SentFields.builder()
+                .text("opportunityCode", "CRM-0001")
+                .number("amount", new BigDecimal("0.001"))
+                .text("confidencePct", "D")
+                .text("customerName", "别的客户")
+                .build()));
+    System.out.println(
+        crm.writeBack(
+            SentFields.builder()
+                .text("opportunityCode", "CRM-9999")
+                .text("status", "lost")
+                .build()));
   }
 }

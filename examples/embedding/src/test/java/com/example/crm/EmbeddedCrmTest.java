@@ -19,10 +19,12 @@ class EmbeddedCrmTest {
     } finally {
       System.setOut(out);
     }
-    assertEquals("""
+    assertEquals(
+        """
         ok: CRM-0001 is at version 2, stage P90
         refused: 商机金额最多保留两位小数；项目把握度仅支持A、B、C；不支持更新商机的最终客户
         refused: 商机不存在
-        """, printed.toString(StandardCharsets.UTF_8));
+        """,
+        printed.toString(StandardCharsets.UTF_8));
   }
 }

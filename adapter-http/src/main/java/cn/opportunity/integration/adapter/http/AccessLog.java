@@ -37,16 +37,25 @@ final class AccessLog extends AbstractLifeCycle implements RequestLog {
   public void log(Request request, Response response) {
     if (!log.isInfoEnabled()) return;
     String requestId = response.getHeaders().get(HttpApi.REQUEST_ID);
-    String line = request.getMethod() + ' ' + request.getHttpURI().getPath() + ' ' + response.getStatus() + ' '
-        + NanoTime.millisSince(request.getBeginNanoTime()) + "ms id=" + (requestId == null ? "-" : requestId)
-        + " from=" + Request.getRemoteAddr(request);
+    String line =
+        request.getMethod()
+            + ' '
+            + request.getHttpURI().getPath()
+            + ' '
+            + response.getStatus()
+            + ' '
+            + NanoTime.millisSince(request.getBeginNanoTime())
+            + "ms id="
+            + (requestId == null ? "-" : requestId)
+            + " from="
+            + Request.getRemoteAddr(request);
     if (writer == null || !lines.offer(line)) log.info(line);
   }
 
   @Override
   protected void doStart() {
     Thread thread = new Thread(this::writeLines, "access-log");
-    thread.setDaemon(true);   // never holds the process; a stop writes what is queued first
+    thread.setDaemon(true); // never holds the process; a stop writes what is queued first
     writer = thread;
     thread.start();
   }
@@ -54,11 +63,12 @@ final class AccessLog extends AbstractLifeCycle implements RequestLog {
   @Override
   protected void doStop() throws InterruptedException {
     Thread thread = writer;
-    writer = null;   // lines from now on are logged by their request threads
+    writer = null; // lines from now on are logged by their request threads
     if (thread == null) return;
     thread.interrupt();
     thread.join(2_000);
-    for (String line; (line = lines.poll()) != null; ) log.info(line);   // offered while the writer ended
+    for (String line; (line = lines.poll()) != null; )
+      log.info(line); // offered while the writer ended
   }
 
   private void writeLines() {
@@ -66,9 +76,11 @@ final class AccessLog extends AbstractLifeCycle implements RequestLog {
     boolean stopping = false;
     while (!stopping) {
       try {
-        Thread.sleep(WRITE_INTERVAL_MILLIS);   // a sleep, not a wait on the queue: no request wakes this thread
+        Thread.sleep(
+            WRITE_INTERVAL_MILLIS); // a sleep, not a wait on the queue: no request wakes this
+        // thread
       } catch (InterruptedException e) {
-        stopping = true;   // write what is left, then end
+        stopping = true; // write what is left, then end
       }
       lines.drainTo(batch);
       for (String line : batch) log.info(line);

@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
  *       its deadline, so a client that sends slowly (or stops) holds a socket and at most the limit
  *       of memory, never a request thread;
  *   <li>{@link #drop}: after a refusal has been answered, what is left of the body is read and
- *       dropped, at most {@link #DROPPED_BYTES} and for at most {@link #DROP_TIME}. Many clients (the
- *       JDK's among them) read the answer only once they have written their whole body; a connection
- *       closed under them with their bytes unread reaches them as a reset instead of the answer.
+ *       dropped, at most {@link #DROPPED_BYTES} and for at most {@link #DROP_TIME}. Many clients
+ *       (the JDK's among them) read the answer only once they have written their whole body; a
+ *       connection closed under them with their bytes unread reaches them as a reset instead of the
+ *       answer.
  * </ul>
  *
  * Needs the request in asynchronous mode (Javalin's {@code ctx.future} starts it before it asks for
@@ -32,11 +33,16 @@ import java.util.concurrent.TimeUnit;
 final class BodyReader implements ReadListener {
   /** At most this much of a refused body is read and dropped after the answer. */
   static final long DROPPED_BYTES = 1024 * 1024;
+
   /** For at most this long after the answer. */
   static final Duration DROP_TIME = Duration.ofSeconds(3);
 
   private static final String ATTRIBUTE = BodyReader.class.getName();
-  /** Fires the deadlines; one daemon thread for every body, cancelled deadlines leave its queue at once. */
+
+  /**
+   * Fires the deadlines; one daemon thread for every body, cancelled deadlines leave its queue at
+   * once.
+   */
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
   private final ServletInputStream in;
@@ -67,34 +73,39 @@ final class BodyReader implements ReadListener {
     } catch (IOException | IllegalStateException unreadable) {
       return CompletableFuture.failedFuture(new RequestRefused(400, HttpMessages.BAD_REQUEST));
     }
-    ScheduledFuture<?> expiry = DEADLINES.schedule(
-        () -> reader.read.completeExceptionally(new RequestRefused(408, HttpMessages.REQUEST_TIMEOUT)),
-        deadline.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> expiry =
+        DEADLINES.schedule(
+            () ->
+                reader.read.completeExceptionally(
+                    new RequestRefused(408, HttpMessages.REQUEST_TIMEOUT)),
+            deadline.toMillis(),
+            TimeUnit.MILLISECONDS);
     reader.read.whenComplete((body, failure) -> expiry.cancel(false));
     return reader.read;
   }
 
   /**
-   * The body of {@code request} if it has arrived whole already — as a small body usually does, with
-   * its headers — read at once without waiting; empty otherwise (chunked, or still on its way: then
-   * {@link #read}). Nothing is consumed when empty.
+   * The body of {@code request} if it has arrived whole already — as a small body usually does,
+   * with its headers — read at once without waiting; empty otherwise (chunked, or still on its way:
+   * then {@link #read}). Nothing is consumed when empty.
    */
   static Optional<byte[]> arrived(HttpServletRequest request) {
     long announced = request.getContentLengthLong();
     if (announced < 0 || announced > Integer.MAX_VALUE) return Optional.empty();
     try {
       ServletInputStream in = request.getInputStream();
-      if (in.available() < announced) return Optional.empty();   // what Jetty holds now, without waiting
+      if (in.available() < announced)
+        return Optional.empty(); // what Jetty holds now, without waiting
       return Optional.of(in.readNBytes((int) announced));
     } catch (IOException brokenBody) {
-      return Optional.empty();   // read() finds the same fault and answers it
+      return Optional.empty(); // read() finds the same fault and answers it
     }
   }
 
   /**
    * After the answer has been sent: reads what is left of the body and drops it; completes at its
-   * end, past {@link #DROPPED_BYTES}, at a broken body, or after {@link #DROP_TIME}, whichever comes
-   * first. Never fails.
+   * end, past {@link #DROPPED_BYTES}, at a broken body, or after {@link #DROP_TIME}, whichever
+   * comes first. Never fails.
    */
   static CompletableFuture<Void> drop(HttpServletRequest request) {
     BodyReader reader;
@@ -104,14 +115,16 @@ final class BodyReader implements ReadListener {
     } catch (IOException | IllegalStateException unreadable) {
       return CompletableFuture.completedFuture(null);
     }
-    ScheduledFuture<?> expiry = DEADLINES.schedule(
-        () -> reader.dropped.complete(null), DROP_TIME.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> expiry =
+        DEADLINES.schedule(
+            () -> reader.dropped.complete(null), DROP_TIME.toMillis(), TimeUnit.MILLISECONDS);
     reader.dropped.whenComplete((nothing, failure) -> expiry.cancel(false));
     reader.startDropping();
     return reader.dropped;
   }
 
-  private static BodyReader listen(HttpServletRequest request, int limit, int expected) throws IOException {
+  private static BodyReader listen(HttpServletRequest request, int limit, int expected)
+      throws IOException {
     BodyReader reader = new BodyReader(request.getInputStream(), limit, expected);
     request.setAttribute(ATTRIBUTE, reader);
     reader.in.setReadListener(reader);
@@ -120,16 +133,19 @@ final class BodyReader implements ReadListener {
 
   private synchronized void startDropping() {
     dropping = true;
-    read.completeExceptionally(new RequestRefused(400, HttpMessages.BAD_REQUEST));   // if it still waited
-    onDataAvailable();   // reading stopped at the refusal, or never began: take it up
+    read.completeExceptionally(
+        new RequestRefused(400, HttpMessages.BAD_REQUEST)); // if it still waited
+    onDataAvailable(); // reading stopped at the refusal, or never began: take it up
   }
 
   @Override
   public synchronized void onDataAvailable() {
     try {
-      while (!dropped.isDone() && (dropping || !read.isDone()) && in.isReady()) {   // not ready: called again
+      while (!dropped.isDone()
+          && (dropping || !read.isDone())
+          && in.isReady()) { // not ready: called again
         int count = in.read(buffer);
-        if (count < 0) return;                     // the end: onAllDataRead follows
+        if (count < 0) return; // the end: onAllDataRead follows
         if (dropping) {
           droppedBytes += count;
           if (droppedBytes > DROPPED_BYTES) dropped.complete(null);
@@ -150,7 +166,9 @@ final class BodyReader implements ReadListener {
     dropped.complete(null);
   }
 
-  /** A broken chunk, a body shorter than announced, a connection gone: the client's fault, not ours. */
+  /**
+   * A broken chunk, a body shorter than announced, a connection gone: the client's fault, not ours.
+   */
   @Override
   public void onError(Throwable failure) {
     read.completeExceptionally(new RequestRefused(400, HttpMessages.BAD_REQUEST));
@@ -158,11 +176,14 @@ final class BodyReader implements ReadListener {
   }
 
   private static ScheduledThreadPoolExecutor deadlines() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "http-body-deadlines");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, "http-body-deadlines");
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.setRemoveOnCancelPolicy(true);
     return executor;
   }

@@ -8,12 +8,15 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every answer of the integration routes: {@code {"code":"0"|"-1","msg":…,"data":…}}, nothing more. */
+/**
+ * Every answer of the integration routes: {@code {"code":"0"|"-1","msg":…,"data":…}}, nothing more.
+ */
 record Envelope(String code, String msg, Object data) {
   static final String JSON_UTF8 = "application/json; charset=utf-8";
-  static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   static void success(Context ctx, Object data) {
     write(ctx, 200, new Envelope("0", "success", data));

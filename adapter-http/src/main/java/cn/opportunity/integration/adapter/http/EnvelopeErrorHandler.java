@@ -30,7 +30,12 @@ final class EnvelopeErrorHandler extends ErrorHandler {
 
   @Override
   protected void generateResponse(
-      Request request, Response response, int status, String message, Throwable cause, Callback callback) {
+      Request request,
+      Response response,
+      int status,
+      String message,
+      Throwable cause,
+      Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Envelope.JSON_UTF8);
     if (!response.getHeaders().contains(HttpApi.REQUEST_ID))
       response.getHeaders().put(HttpApi.REQUEST_ID, RequestIds.next());

@@ -18,8 +18,10 @@ public record HttpApiConfig(List<String> secrets, int authFailuresPerMinute, Clo
   public HttpApiConfig {
     secrets = List.copyOf(secrets);
     if (secrets.isEmpty()) throw new IllegalArgumentException("at least one secret");
-    if (secrets.stream().anyMatch(String::isEmpty)) throw new IllegalArgumentException("an empty secret");
-    if (authFailuresPerMinute < 1) throw new IllegalArgumentException("authFailuresPerMinute must be positive");
+    if (secrets.stream().anyMatch(String::isEmpty))
+      throw new IllegalArgumentException("an empty secret");
+    if (authFailuresPerMinute < 1)
+      throw new IllegalArgumentException("authFailuresPerMinute must be positive");
     Objects.requireNonNull(clock, "clock");
   }
 

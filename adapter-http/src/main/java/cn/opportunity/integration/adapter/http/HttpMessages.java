@@ -22,7 +22,9 @@ final class HttpMessages {
   static final String BAD_REQUEST = "请求无效";
   static final String REQUEST_TIMEOUT = "请求超时";
 
-  /** The text for a status that Javalin or Jetty chose (unknown route, wrong method, bad HTTP, …). */
+  /**
+   * The text for a status that Javalin or Jetty chose (unknown route, wrong method, bad HTTP, …).
+   */
   static String forStatus(int status) {
     return switch (status) {
       case 404 -> NO_SUCH_ROUTE;

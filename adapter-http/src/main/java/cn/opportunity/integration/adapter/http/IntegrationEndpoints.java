@@ -4,7 +4,6 @@ import cn.opportunity.integration.application.ApplyIntegrationUpdate;
 import cn.opportunity.integration.application.GetOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityField;
-import cn.opportunity.integration.domain.update.SentFields;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,18 +12,27 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
-/** The two integration routes: the update (content type, size, strict JSON, use case) and the read. */
+/**
+ * The two integration routes: the update (content type, size, strict JSON, use case) and the read.
+ */
 final class IntegrationEndpoints {
   /** Bodies above 64 KiB are refused with 413 without being read further. */
   static final int MAX_BODY_BYTES = 64 * 1024;
+
   /**
    * A body must arrive whole within this time of its request's start (at least 6.5 KB/s for the
-   * largest): a slower one is refused with 408, so that no client holds the server's memory forever.
+   * largest): a slower one is refused with 408, so that no client holds the server's memory
+   * forever.
    */
   static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
-  /** {@code application/json}, optionally with {@code charset=utf-8}; case and spaces do not matter. */
-  private static final Pattern JSON_TYPE = Pattern.compile(
-      "\\s*application/json\\s*(;\\s*charset\\s*=\\s*(utf-8|\"utf-8\")\\s*)?", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * {@code application/json}, optionally with {@code charset=utf-8}; case and spaces do not matter.
+   */
+  private static final Pattern JSON_TYPE =
+      Pattern.compile(
+          "\\s*application/json\\s*(;\\s*charset\\s*=\\s*(utf-8|\"utf-8\")\\s*)?",
+          Pattern.CASE_INSENSITIVE);
 
   private final ApplyIntegrationUpdate update;
   private final GetOpportunity get;
@@ -42,14 +50,22 @@ final class IntegrationEndpoints {
    * reaches the error table as thrown.
    */
   void update(Context ctx) {
-    requireJsonContentType(ctx.header("Content-Type"));             // 415
-    if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES)          // 413 as announced, nothing read
-      throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
-    Optional<byte[]> arrived = BodyReader.arrived(ctx.req());       // usually: it came with the headers
-    ctx.future(() -> arrived.map(CompletableFuture::completedFuture)
-        .orElseGet(() -> BodyReader.read(ctx.req(), MAX_BODY_BYTES, BODY_DEADLINE))  // 413 as sent, 400, 408
-        .thenCompose(body -> update.applyLater(reader.read(body)))  // 400 not JSON; 4–6 throw, 7–8 later
-        .thenAccept(id -> Envelope.success(ctx, id.value())));
+    requireJsonContentType(ctx.header("Content-Type")); // 415
+    if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) // 413 as announced, nothing read
+    throw new RequestRefused(413, HttpMessages.BODY_TOO_LARGE);
+    Optional<byte[]> arrived = BodyReader.arrived(ctx.req()); // usually: it came with the headers
+    ctx.future(
+        () ->
+            arrived
+                .map(CompletableFuture::completedFuture)
+                .orElseGet(
+                    () ->
+                        BodyReader.read(
+                            ctx.req(), MAX_BODY_BYTES, BODY_DEADLINE)) // 413 as sent, 400, 408
+                .thenCompose(
+                    body ->
+                        update.applyLater(reader.read(body))) // 400 not JSON; 4–6 throw, 7–8 later
+                .thenAccept(id -> Envelope.success(ctx, id.value())));
   }
 
   /** {@code GET …/{opportunityCode}}: the opportunity in canonical form. */
@@ -62,7 +78,9 @@ final class IntegrationEndpoints {
       throw new RequestRefused(415, HttpMessages.UNSUPPORTED_MEDIA_TYPE);
   }
 
-  /** Every member, in the contract's order, each in its canonical JSON form; null when never set. */
+  /**
+   * Every member, in the contract's order, each in its canonical JSON form; null when never set.
+   */
   static Map<String, Object> view(Opportunity opportunity) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", opportunity.id().value());

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SecretCheck {
   private static final long WINDOW_MILLIS = 60_000;
+
   /** Past this many addresses, windows that are over are forgotten. */
   private static final int PURGE_ABOVE = 10_000;
 
@@ -65,17 +66,21 @@ final class SecretCheck {
   private boolean matches(String sent) {
     byte[] digest = sha256(sent);
     boolean matched = false;
-    for (byte[] secret : secretDigests) matched |= MessageDigest.isEqual(secret, digest); // no short-circuit
+    for (byte[] secret : secretDigests)
+      matched |= MessageDigest.isEqual(secret, digest); // no short-circuit
     return matched && !sent.isEmpty();
   }
 
   private void recordFailure(String address, long now) {
-    if (failuresByAddress.size() > PURGE_ABOVE) failuresByAddress.values().removeIf(w -> w.isOverAt(now));
-    failuresByAddress.compute(address, (key, window) -> {
-      Window current = window == null || window.isOverAt(now) ? new Window(now) : window;
-      current.failures++;
-      return current;
-    });
+    if (failuresByAddress.size() > PURGE_ABOVE)
+      failuresByAddress.values().removeIf(w -> w.isOverAt(now));
+    failuresByAddress.compute(
+        address,
+        (key, window) -> {
+          Window current = window == null || window.isOverAt(now) ? new Window(now) : window;
+          current.failures++;
+          return current;
+        });
   }
 
   private static byte[] sha256(String text) {

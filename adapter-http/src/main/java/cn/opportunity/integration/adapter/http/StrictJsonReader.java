@@ -26,17 +26,23 @@ public final class StrictJsonReader {
   /** A request body is flat; nesting deeper than this is refused before it can cost anything. */
   static final int MAX_NESTING = 32;
 
-  private final JsonFactory factory = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
-      .build();
+  private final JsonFactory factory =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+          .build();
 
-  /** @throws MalformedBodyException unless {@code json} is one well-formed JSON object */
+  /**
+   * @throws MalformedBodyException unless {@code json} is one well-formed JSON object
+   */
   public SentFields read(byte[] json) {
     String text = decodeUtf8(json);
     try (JsonParser parser = factory.createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) throw malformed("not an object", null);
       SentFields.Builder fields = SentFields.builder();
-      for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+      for (JsonToken token = parser.nextToken();
+          token != JsonToken.END_OBJECT;
+          token = parser.nextToken()) {
         String name = checked(parser.currentName());
         fields.put(name, value(parser, parser.nextToken()));
       }
@@ -65,9 +71,9 @@ public final class StrictJsonReader {
   }
 
   /**
-   * The number exactly; one whose exponent is beyond {@link BigDecimal}'s range (e.g. {@code 1e9999999999})
-   * becomes a stand-in with the same sign on the same side of 1 ({@code ±1e±1000000}), which every
-   * rule judges alike: far too large, or with far too many decimals.
+   * The number exactly; one whose exponent is beyond {@link BigDecimal}'s range (e.g. {@code
+   * 1e9999999999}) becomes a stand-in with the same sign on the same side of 1 ({@code
+   * ±1e±1000000}), which every rule judges alike: far too large, or with far too many decimals.
    */
   private static BigDecimal decimal(JsonParser parser) throws IOException {
     try {
@@ -75,7 +81,8 @@ public final class StrictJsonReader {
     } catch (NumberFormatException beyondRange) {
       String text = parser.getText().toLowerCase(Locale.ROOT);
       int e = text.indexOf('e');
-      if (e < 0 || text.substring(0, e).chars().noneMatch(c -> c >= '1' && c <= '9')) return BigDecimal.ZERO;
+      if (e < 0 || text.substring(0, e).chars().noneMatch(c -> c >= '1' && c <= '9'))
+        return BigDecimal.ZERO;
       BigDecimal one = text.startsWith("-") ? BigDecimal.ONE.negate() : BigDecimal.ONE;
       return one.scaleByPowerOfTen(text.charAt(e + 1) == '-' ? -1_000_000 : 1_000_000);
     }
@@ -83,11 +90,13 @@ public final class StrictJsonReader {
 
   private static String decodeUtf8(byte[] bytes) {
     try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       return text.startsWith("\uFEFF") ? text.substring(1) : text;
     } catch (CharacterCodingException e) {
       throw malformed("not UTF-8", e);
@@ -98,7 +107,9 @@ public final class StrictJsonReader {
   private static String checked(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) i++;
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) i++;
       else if (Character.isSurrogate(c)) throw malformed("lone surrogate", null);
     }
     return text;

@@ -40,22 +40,29 @@ import org.junit.jupiter.api.Test;
  * changes only the fields it sent (and the version, by one), and sending it again changes nothing.
  */
 class HostileInputTest {
-  static final List<String> CODES = List.of("OPP-20260401-001", "OPP-20260401-002", "OPP-20260401-003");
+  static final List<String> CODES =
+      List.of("OPP-20260401-001", "OPP-20260401-002", "OPP-20260401-003");
   static final int CASES = HostileBodies.cases("fuzz.cases", 100_000);
   static final Pattern CJK = Pattern.compile("\\p{IsHan}");
 
   final InMemoryOpportunityStore store = new InMemoryOpportunityStore();
   final MutableClock clock = new MutableClock(Instant.parse("2026-04-30T02:00:00Z"));
   final StrictJsonReader reader = new StrictJsonReader();
-  final ApplyIntegrationUpdate update = new ApplyIntegrationUpdate(
-      store, FakeFlowDictionary.loaded(clock.instant()), new UpdatePolicy(ZoneId.of("Asia/Shanghai")), clock);
+  final ApplyIntegrationUpdate update =
+      new ApplyIntegrationUpdate(
+          store,
+          FakeFlowDictionary.loaded(clock.instant()),
+          new UpdatePolicy(ZoneId.of("Asia/Shanghai")),
+          clock);
 
   @Test
   void answersEveryHostileBodyWithAMappedRefusalOrAChangeOfOnlyWhatItSent() {
-    store.importAll(List.of(
-        Opportunities.anOpportunity().code(CODES.get(0)).build(),
-        Opportunities.aFullOpportunity().code(CODES.get(1)).build(),
-        Opportunities.aBareOpportunity().code(CODES.get(2)).build()), List.of());
+    store.importAll(
+        List.of(
+            Opportunities.anOpportunity().code(CODES.get(0)).build(),
+            Opportunities.aFullOpportunity().code(CODES.get(1)).build(),
+            Opportunities.aBareOpportunity().code(CODES.get(2)).build()),
+        List.of());
     long seed = HostileBodies.seed();
     System.out.println("HostileInputTest: " + CASES + " cases, seed " + seed);
     HostileBodies bodies = new HostileBodies(seed, CODES);
@@ -68,44 +75,61 @@ class HostileInputTest {
       SentFields sent;
       OpportunityId id;
       try {
-        sent = reader.read(body.bytes());                                   // 400 请求体不是有效的 JSON 对象
-        id = update.apply(sent);                                            // 400 / 404 / 503, or applied
-      } catch (MalformedBodyException | OpportunityNotFoundException | DictionaryUnavailableException refused) {
+        sent = reader.read(body.bytes()); // 400 请求体不是有效的 JSON 对象
+        id = update.apply(sent); // 400 / 404 / 503, or applied
+      } catch (MalformedBodyException
+          | OpportunityNotFoundException
+          | DictionaryUnavailableException refused) {
         assertEquals(before, stored(), where.says("refused, yet something changed"));
         continue;
       } catch (UpdateRejectedException refused) {
         String message = refused.getMessage();
-        assertTrue(message != null && CJK.matcher(message).find(), where.says("a message without Chinese: " + message));
+        assertTrue(
+            message != null && CJK.matcher(message).find(),
+            where.says("a message without Chinese: " + message));
         assertEquals(before, stored(), where.says("refused, yet something changed"));
         continue;
-      } catch (Throwable unexpected) {                                      // would be a 500, or worse
+      } catch (Throwable unexpected) { // would be a 500, or worse
         throw new AssertionError(where.get() + ": unexpected " + unexpected, unexpected);
       }
       checkAccepted(where, sent, id, before);
       accepted++;
     }
     System.out.println("HostileInputTest: " + accepted + " of " + CASES + " accepted");
-    assertTrue(accepted > CASES / 20, "the generator must reach the store too: " + accepted + " accepted");
+    assertTrue(
+        accepted > CASES / 20, "the generator must reach the store too: " + accepted + " accepted");
   }
 
-  /** Only the opportunity named in the body changed, only in the fields sent; resending changes nothing. */
-  private void checkAccepted(Where where, SentFields sent, OpportunityId id, Map<String, Opportunity> before) {
-    String code = OpportunityCode.parse(((SentValue.Text) sent.get(OpportunityField.CODE_NAME).orElseThrow()).value())
-        .orElseThrow().value();
+  /**
+   * Only the opportunity named in the body changed, only in the fields sent; resending changes
+   * nothing.
+   */
+  private void checkAccepted(
+      Where where, SentFields sent, OpportunityId id, Map<String, Opportunity> before) {
+    String code =
+        OpportunityCode.parse(
+                ((SentValue.Text) sent.get(OpportunityField.CODE_NAME).orElseThrow()).value())
+            .orElseThrow()
+            .value();
     Map<String, Opportunity> after = stored();
     for (String other : CODES) {
-      if (!other.equals(code)) assertEquals(before.get(other), after.get(other), where.says("changed " + other));
+      if (!other.equals(code))
+        assertEquals(before.get(other), after.get(other), where.says("changed " + other));
     }
     Opportunity was = before.get(code);
     Opportunity now = after.get(code);
     if (was == null) fail(where.says("accepted for " + code + ", which is not stored"));
     assertEquals(was.id(), id, where);
     assertEquals(was.id(), now.id(), where);
-    assertEquals(was.finalCustomerName(), now.finalCustomerName(), where.says("the final customer changed"));
+    assertEquals(
+        was.finalCustomerName(), now.finalCustomerName(), where.says("the final customer changed"));
     assertEquals(was.createdAt(), now.createdAt(), where);
     for (OpportunityField field : OpportunityField.values()) {
       if (!sent.names().contains(field.jsonName()))
-        assertEquals(field.valueIn(was.details()), field.valueIn(now.details()), where.says(field + " not sent, but changed"));
+        assertEquals(
+            field.valueIn(was.details()),
+            field.valueIn(now.details()),
+            where.says(field + " not sent, but changed"));
     }
     if (was.details().equals(now.details())) {
       assertEquals(was, now, where.says("nothing changed, yet the version or time moved"));
@@ -135,7 +159,8 @@ class HostileInputTest {
 
   private Map<String, Opportunity> stored() {
     Map<String, Opportunity> stored = new LinkedHashMap<>();
-    for (String code : CODES) stored.put(code, store.findByCode(new OpportunityCode(code)).orElseThrow());
+    for (String code : CODES)
+      stored.put(code, store.findByCode(new OpportunityCode(code)).orElseThrow());
     return stored;
   }
 }

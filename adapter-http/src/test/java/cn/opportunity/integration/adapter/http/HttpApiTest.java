@@ -80,11 +80,15 @@ class HttpApiTest {
   void start(OpportunityStore storeToUse) {
     storeToUse.importAll(List.of(Opportunities.anOpportunity().code(CODE).build()), List.of());
     UpdatePolicy policy = new UpdatePolicy(ZoneId.of("Asia/Shanghai"));
-    app = HttpApi.create(
-        new HttpApiConfig(List.of(SECRET, ROTATED), HttpApiConfig.DEFAULT_AUTH_FAILURES_PER_MINUTE, limiterClock),
-        new ApplyIntegrationUpdate(storeToUse, dictionary, policy, CLOCK),
-        new GetOpportunity(storeToUse),
-        new CheckHealth(storeToUse, dictionary, CLOCK));
+    app =
+        HttpApi.create(
+            new HttpApiConfig(
+                List.of(SECRET, ROTATED),
+                HttpApiConfig.DEFAULT_AUTH_FAILURES_PER_MINUTE,
+                limiterClock),
+            new ApplyIntegrationUpdate(storeToUse, dictionary, policy, CLOCK),
+            new GetOpportunity(storeToUse),
+            new CheckHealth(storeToUse, dictionary, CLOCK));
     app.start("127.0.0.1", 0);
   }
 
@@ -92,7 +96,10 @@ class HttpApiTest {
     start(store);
   }
 
-  /** Idle keep-alive connections would hold each stop for Jetty's default second; tests need not wait. */
+  /**
+   * Idle keep-alive connections would hold each stop for Jetty's default second; tests need not
+   * wait.
+   */
   @AfterEach
   void stop() {
     if (app == null) return;
@@ -109,14 +116,16 @@ class HttpApiTest {
   }
 
   HttpRequest.Builder put(String body, String secret) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(UPDATE))
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(UPDATE))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     return secret == null ? request : request.header("X-Internal-Secret", secret);
   }
 
   HttpRequest.Builder getOpportunity(String code, String secret) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri("/api/opportunities/integration/" + code)).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri("/api/opportunities/integration/" + code)).GET();
     return secret == null ? request : request.header("X-Internal-Secret", secret);
   }
 
@@ -150,15 +159,23 @@ class HttpApiTest {
   }
 
   static String rawPut(String secretHeaders, String body) {
-    return "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\n" + secretHeaders
-        + "Content-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
-        + "\r\nConnection: close\r\n\r\n" + body;
+    return "PUT "
+        + UPDATE
+        + " HTTP/1.1\r\nHost: x\r\n"
+        + secretHeaders
+        + "Content-Type: application/json\r\nContent-Length: "
+        + body.getBytes(StandardCharsets.UTF_8).length
+        + "\r\nConnection: close\r\n\r\n"
+        + body;
   }
 
   /** A failure answer: its status, exactly the three members, its message, JSON, a request id. */
-  static void assertEnvelope(HttpResponse<String> response, int status, String message) throws Exception {
+  static void assertEnvelope(HttpResponse<String> response, int status, String message)
+      throws Exception {
     assertEquals(status, response.statusCode(), response.body());
-    assertEquals("{\"code\":\"-1\",\"msg\":" + JSON.writeValueAsString(message) + ",\"data\":null}", response.body());
+    assertEquals(
+        "{\"code\":\"-1\",\"msg\":" + JSON.writeValueAsString(message) + ",\"data\":null}",
+        response.body());
     assertJsonUtf8(response);
     assertTrue(response.headers().firstValue("X-Request-Id").isPresent(), "X-Request-Id");
   }
@@ -170,7 +187,8 @@ class HttpApiTest {
   }
 
   static void assertJsonUtf8(HttpResponse<String> response) {
-    String type = response.headers().firstValue("Content-Type").orElse("").replace(" ", "").toLowerCase();
+    String type =
+        response.headers().firstValue("Content-Type").orElse("").replace(" ", "").toLowerCase();
     assertEquals("application/json;charset=utf-8", type);
   }
 
@@ -234,7 +252,9 @@ class HttpApiTest {
   /** The JSON example of seeds/000_…txt, found by walking up to the shared folder. */
   static String seedExample() throws Exception {
     Path seed = null;
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null && seed == null; dir = dir.getParent()) {
+    for (Path dir = Path.of("").toAbsolutePath();
+        dir != null && seed == null;
+        dir = dir.getParent()) {
       Path candidate = dir.resolve("shared/seeds/000_4142796b52d280a5.txt");
       if (Files.isRegularFile(candidate)) seed = candidate;
     }
@@ -247,13 +267,20 @@ class HttpApiTest {
   @Test
   void showsEveryKindOfValueInCanonicalForm() throws Exception {
     start();
-    assertSuccess(send(put(update("\"amount\":\"7.5\",\"confidencePct\":\"c\",\"status\":\"LOST\","
-        + "\"salesExpansionId\":9223372036854775807,\"archived\":false,\"pushedToOms\":true,"
-        + "\"omsPushTime\":\"2026-04-30T10:00:00+08:00\",\"operatorName\":\"\""), SECRET)), storedId());
+    assertSuccess(
+        send(
+            put(
+                update(
+                    "\"amount\":\"7.5\",\"confidencePct\":\"c\",\"status\":\"LOST\","
+                        + "\"salesExpansionId\":9223372036854775807,\"archived\":false,\"pushedToOms\":true,"
+                        + "\"omsPushTime\":\"2026-04-30T10:00:00+08:00\",\"operatorName\":\"\""),
+                SECRET)),
+        storedId());
     HttpResponse<String> response = send(getOpportunity(CODE, SECRET));
     assertEquals(200, response.statusCode(), response.body());
     assertTrue(response.body().contains("\"amount\":7.50,"), response.body());
-    assertTrue(response.body().contains("\"salesExpansionId\":9223372036854775807,"), response.body());
+    assertTrue(
+        response.body().contains("\"salesExpansionId\":9223372036854775807,"), response.body());
     JsonNode data = JSON.readTree(response.body()).get("data");
     assertEquals("C", data.get("confidencePct").asText());
     assertEquals("lost", data.get("status").asText());
@@ -268,12 +295,15 @@ class HttpApiTest {
   @Test
   void showsAnOpportunityLargerThanTheAnswerBufferWhole() throws Exception {
     start();
-    String description = "商机备注".repeat(500);   // the 2,000 characters allowed: 6,000 bytes of UTF-8
+    String description = "商机备注".repeat(500); // the 2,000 characters allowed: 6,000 bytes of UTF-8
     assertSuccess(send(put(update("\"description\":\"" + description + "\""), SECRET)), storedId());
     HttpResponse<String> response = send(getOpportunity(CODE, SECRET));
     assertEquals(200, response.statusCode(), response.body());
-    assertTrue(response.body().getBytes(StandardCharsets.UTF_8).length > 6_000, "larger than one copy buffer");
-    assertEquals(description, JSON.readTree(response.body()).get("data").get("description").asText());
+    assertTrue(
+        response.body().getBytes(StandardCharsets.UTF_8).length > 6_000,
+        "larger than one copy buffer");
+    assertEquals(
+        description, JSON.readTree(response.body()).get("data").get("description").asText());
   }
 
   @Test
@@ -296,18 +326,22 @@ class HttpApiTest {
       assertNotEquals(insane, id);
       assertTrue(id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), id);
     }
-    assertNotEquals(requestIdOf(send(put("{}", SECRET))), requestIdOf(send(put("{}", SECRET))), "a new id each time");
+    assertNotEquals(
+        requestIdOf(send(put("{}", SECRET))),
+        requestIdOf(send(put("{}", SECRET))),
+        "a new id each time");
   }
 
   @Test
   void setsARequestIdOnEveryKindOfAnswer() throws Exception {
     start();
-    List<HttpRequest.Builder> requests = List.of(
-        put(update("\"source\":\"x\""), SECRET),
-        put("{}", null),
-        getOpportunity("NOPE", SECRET),
-        HttpRequest.newBuilder(uri("/nowhere")).GET(),
-        HttpRequest.newBuilder(uri("/health")).GET());
+    List<HttpRequest.Builder> requests =
+        List.of(
+            put(update("\"source\":\"x\""), SECRET),
+            put("{}", null),
+            getOpportunity("NOPE", SECRET),
+            HttpRequest.newBuilder(uri("/nowhere")).GET(),
+            HttpRequest.newBuilder(uri("/health")).GET());
     for (HttpRequest.Builder request : requests) {
       assertEquals("mine-1", requestIdOf(send(request.header("X-Request-Id", "mine-1"))));
     }
@@ -319,28 +353,37 @@ class HttpApiTest {
   @Test
   void checksInTheContractsOrder() throws Exception {
     start();
-    assertEnvelope(send(put("{}", "wrong").setHeader("Content-Type", "text/plain")), 401, "内部接口鉴权失败");
+    assertEnvelope(
+        send(put("{}", "wrong").setHeader("Content-Type", "text/plain")), 401, "内部接口鉴权失败");
     assertEnvelope(send(put(tooBig(), "wrong")), 401, "内部接口鉴权失败");
-    assertEnvelope(send(put(tooBig(), SECRET).setHeader("Content-Type", "text/plain")), 415,
+    assertEnvelope(
+        send(put(tooBig(), SECRET).setHeader("Content-Type", "text/plain")),
+        415,
         "Content-Type 必须为 application/json");
     assertEnvelope(send(put("[" + "x".repeat(70_000), SECRET)), 413, "请求体过大");
     assertEnvelope(send(put("{\"source\":\"x\"", SECRET)), 400, "请求体不是有效的 JSON 对象");
-    assertEnvelope(send(put("{\"source\":\"x\",\"amount\":0}", SECRET)), 400, "opportunityCode 不能为空");
+    assertEnvelope(
+        send(put("{\"source\":\"x\",\"amount\":0}", SECRET)), 400, "opportunityCode 不能为空");
     assertEnvelope(send(put("{\"opportunityCode\":\"NOPE\"}", SECRET)), 400, "至少传入一个需要更新的字段");
-    assertEnvelope(send(put("{\"opportunityCode\":\"NOPE\",\"amount\":0}", SECRET)), 400, "商机金额必须大于 0");
+    assertEnvelope(
+        send(put("{\"opportunityCode\":\"NOPE\",\"amount\":0}", SECRET)), 400, "商机金额必须大于 0");
     assertEnvelope(send(put("{\"opportunityCode\":\"NOPE\",\"amount\":1}", SECRET)), 404, "商机不存在");
     assertEquals(1, stored().version().value(), "nothing was changed");
   }
 
   // --- 401 / 429 -----------------------------------------------------------------------------
 
-  /** (Spaces around a header value are not part of it in HTTP: Jetty strips them before we see it.) */
+  /**
+   * (Spaces around a header value are not part of it in HTTP: Jetty strips them before we see it.)
+   */
   @Test
   void refusesAMissingEmptyOrWrongSecretAlike() throws Exception {
     start();
     String lastByte = SECRET.substring(0, SECRET.length() - 1) + "X";
     String firstByte = "X" + SECRET.substring(1);
-    String[] wrongs = {null, "", lastByte, firstByte, SECRET.toUpperCase(), SECRET + "x", SECRET.substring(1)};
+    String[] wrongs = {
+      null, "", lastByte, firstByte, SECRET.toUpperCase(), SECRET + "x", SECRET.substring(1)
+    };
     for (String wrong : wrongs) {
       assertEnvelope(send(put(update("\"source\":\"x\""), wrong)), 401, "内部接口鉴权失败");
     }
@@ -353,8 +396,12 @@ class HttpApiTest {
   @Test
   void refusesTheSecretHeaderSentTwiceEvenWhenBothAreRight() throws Exception {
     start();
-    String answer = raw("127.0.0.1", rawPut(
-        "X-Internal-Secret: " + SECRET + "\r\nX-Internal-Secret: " + SECRET + "\r\n", update("\"source\":\"x\"")));
+    String answer =
+        raw(
+            "127.0.0.1",
+            rawPut(
+                "X-Internal-Secret: " + SECRET + "\r\nX-Internal-Secret: " + SECRET + "\r\n",
+                update("\"source\":\"x\"")));
     assertTrue(answer.startsWith("HTTP/1.1 401 "), answer);
     assertTrue(answer.endsWith("{\"code\":\"-1\",\"msg\":\"内部接口鉴权失败\",\"data\":null}"), answer);
     assertEquals(1, stored().version().value());
@@ -370,7 +417,9 @@ class HttpApiTest {
     String elsewhere = update("\"source\":\"elsewhere\"");
     String answer = raw("127.0.0.2", rawPut("X-Internal-Secret: " + SECRET + "\r\n", elsewhere));
     assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
-    assertTrue(answer.endsWith("{\"code\":\"0\",\"msg\":\"success\",\"data\":" + storedId() + "}"), answer);
+    assertTrue(
+        answer.endsWith("{\"code\":\"0\",\"msg\":\"success\",\"data\":" + storedId() + "}"),
+        answer);
 
     limiterClock.advance(Duration.ofSeconds(59));
     assertEnvelope(send(put(update("\"source\":\"x\""), SECRET)), 429, "鉴权失败次数过多，请稍后再试");
@@ -394,18 +443,36 @@ class HttpApiTest {
   void refusesEveryContentTypeButJsonInUtf8() throws Exception {
     start();
     String body = update("\"source\":\"x\"");
-    String[] refused = {"text/plain", "application/xml", "application/jsonx", "application/json;",
-        "application/json; charset=GBK", "application/json; charset=latin1", "application/json; charset=utf-16",
-        "application/json; charset=utf-8; x=y", "application/json-patch+json", "*/*"};
+    String[] refused = {
+      "text/plain",
+      "application/xml",
+      "application/jsonx",
+      "application/json;",
+      "application/json; charset=GBK",
+      "application/json; charset=latin1",
+      "application/json; charset=utf-16",
+      "application/json; charset=utf-8; x=y",
+      "application/json-patch+json",
+      "*/*"
+    };
     for (String type : refused) {
-      assertEnvelope(send(put(body, SECRET).setHeader("Content-Type", type)), 415,
+      assertEnvelope(
+          send(put(body, SECRET).setHeader("Content-Type", type)),
+          415,
           "Content-Type 必须为 application/json");
     }
-    HttpRequest.Builder untyped = HttpRequest.newBuilder(uri(UPDATE))
-        .header("X-Internal-Secret", SECRET).PUT(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder untyped =
+        HttpRequest.newBuilder(uri(UPDATE))
+            .header("X-Internal-Secret", SECRET)
+            .PUT(HttpRequest.BodyPublishers.ofString(body));
     assertEnvelope(send(untyped), 415, "Content-Type 必须为 application/json");
     assertEquals(1, stored().version().value());
-    for (String type : new String[] {"application/json", "Application/JSON;Charset=UTF-8", "application/json; charset=\"utf-8\""}) {
+    for (String type :
+        new String[] {
+          "application/json",
+          "Application/JSON;Charset=UTF-8",
+          "application/json; charset=\"utf-8\""
+        }) {
       assertEquals(200, send(put(body, SECRET).setHeader("Content-Type", type)).statusCode(), type);
     }
   }
@@ -422,8 +489,11 @@ class HttpApiTest {
   @Test
   void refusesAChunkedBodyOverTheLimit() throws Exception {
     start();
-    HttpRequest.Builder chunked = put("", SECRET).PUT(HttpRequest.BodyPublishers.ofInputStream(
-        () -> new ByteArrayInputStream(tooBig().getBytes(StandardCharsets.UTF_8))));
+    HttpRequest.Builder chunked =
+        put("", SECRET)
+            .PUT(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new ByteArrayInputStream(tooBig().getBytes(StandardCharsets.UTF_8))));
     assertEnvelope(send(chunked), 413, "请求体过大");
     assertEquals(1, stored().version().value());
   }
@@ -440,26 +510,73 @@ class HttpApiTest {
     String body = update("\"description\":\"" + "x".repeat(1024 * 1024 - 100) + "\"");
     String next = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     String[][] refusals = {
-        {"X-Internal-Secret: wrong\r\nContent-Type: application/json\r\nContent-Length: " + body.length(), "401", "内部接口鉴权失败"},
-        {"X-Internal-Secret: " + SECRET + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length(), "415",
-            "Content-Type 必须为 application/json"},
-        {"X-Internal-Secret: " + SECRET + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length(), "413", "请求体过大"},
-        {"X-Internal-Secret: " + SECRET + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked", "413", "请求体过大"}};
+      {
+        "X-Internal-Secret: wrong\r\nContent-Type: application/json\r\nContent-Length: "
+            + body.length(),
+        "401",
+        "内部接口鉴权失败"
+      },
+      {
+        "X-Internal-Secret: "
+            + SECRET
+            + "\r\nContent-Type: text/plain\r\nContent-Length: "
+            + body.length(),
+        "415",
+        "Content-Type 必须为 application/json"
+      },
+      {
+        "X-Internal-Secret: "
+            + SECRET
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + body.length(),
+        "413",
+        "请求体过大"
+      },
+      {
+        "X-Internal-Secret: "
+            + SECRET
+            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+        "413",
+        "请求体过大"
+      }
+    };
     for (String[] refusal : refusals) {
-      String sent = refusal[0].endsWith("chunked") ? Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n" : body;
-      String answer = raw("127.0.0.1", "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\n" + refusal[0] + "\r\n\r\n" + sent + next);
+      String sent =
+          refusal[0].endsWith("chunked")
+              ? Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n"
+              : body;
+      String answer =
+          raw(
+              "127.0.0.1",
+              "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\n" + refusal[0] + "\r\n\r\n" + sent + next);
       assertTrue(answer.startsWith("HTTP/1.1 " + refusal[1] + " "), answer);
       assertTrue(answer.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
-      assertTrue(answer.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"" + refusal[2] + "\",\"data\":null}"), answer);
+      assertTrue(
+          answer.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"" + refusal[2] + "\",\"data\":null}"),
+          answer);
     }
-    String expecting = raw("127.0.0.1", "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\nX-Internal-Secret: wrong\r\n"
-        + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n");
-    assertTrue(expecting.startsWith("HTTP/1.1 401 "), "no 100 Continue for a refused body: " + expecting);
+    String expecting =
+        raw(
+            "127.0.0.1",
+            "PUT "
+                + UPDATE
+                + " HTTP/1.1\r\nHost: x\r\nX-Internal-Secret: wrong\r\n"
+                + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n");
+    assertTrue(
+        expecting.startsWith("HTTP/1.1 401 "), "no 100 Continue for a refused body: " + expecting);
     String large = update("\"description\":\"" + "x".repeat(8 * 1024 * 1024) + "\"");
     assertEnvelope(send(put(large, "wrong")), 401, "内部接口鉴权失败");
     assertEnvelope(send(put(large, SECRET)), 413, "请求体过大");
-    assertEnvelope(send(put("", SECRET).PUT(HttpRequest.BodyPublishers.ofInputStream(
-        () -> new ByteArrayInputStream(large.getBytes(StandardCharsets.UTF_8))))), 413, "请求体过大");
+    assertEnvelope(
+        send(
+            put("", SECRET)
+                .PUT(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(large.getBytes(StandardCharsets.UTF_8))))),
+        413,
+        "请求体过大");
     assertEquals(1, stored().version().value());
   }
 
@@ -470,8 +587,11 @@ class HttpApiTest {
     String exactly = prefix + "x".repeat(65_536 - prefix.length() - 2) + "\"}";
     assertEquals(65_536, exactly.getBytes(StandardCharsets.UTF_8).length);
     assertEnvelope(send(put(exactly, SECRET)), 400, "字段过长: description（最多 2000 个字符）");
-    HttpRequest.Builder chunked = put("", SECRET).PUT(HttpRequest.BodyPublishers.ofInputStream(
-        () -> new ByteArrayInputStream(exactly.getBytes(StandardCharsets.UTF_8))));
+    HttpRequest.Builder chunked =
+        put("", SECRET)
+            .PUT(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new ByteArrayInputStream(exactly.getBytes(StandardCharsets.UTF_8))));
     assertEnvelope(send(chunked), 400, "字段过长: description（最多 2000 个字符）");
   }
 
@@ -480,14 +600,29 @@ class HttpApiTest {
   @Test
   void refusesBodiesThatAreNotOneJsonObject() throws Exception {
     start();
-    String[] bodies = {"", " ", "[]", "null", "\"text\"", "{\"opportunityCode\":\"A\"} x", "{} {}", "{\"a\":",
-        "{'opportunityCode':'A'}", "{\"opportunityCode\":\"\\ud800\",\"source\":\"x\"}",
-        "{\"a\":" + "[".repeat(65_000), "[".repeat(65_536)};
+    String[] bodies = {
+      "",
+      " ",
+      "[]",
+      "null",
+      "\"text\"",
+      "{\"opportunityCode\":\"A\"} x",
+      "{} {}",
+      "{\"a\":",
+      "{'opportunityCode':'A'}",
+      "{\"opportunityCode\":\"\\ud800\",\"source\":\"x\"}",
+      "{\"a\":" + "[".repeat(65_000),
+      "[".repeat(65_536)
+    };
     for (String body : bodies) {
       assertEnvelope(send(put(body, SECRET)), 400, "请求体不是有效的 JSON 对象");
     }
-    byte[] invalidUtf8 = {'{', '"', 's', 'o', 'u', 'r', 'c', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-    assertEnvelope(send(put("", SECRET).PUT(HttpRequest.BodyPublishers.ofByteArray(invalidUtf8))), 400,
+    byte[] invalidUtf8 = {
+      '{', '"', 's', 'o', 'u', 'r', 'c', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'
+    };
+    assertEnvelope(
+        send(put("", SECRET).PUT(HttpRequest.BodyPublishers.ofByteArray(invalidUtf8))),
+        400,
         "请求体不是有效的 JSON 对象");
     assertEquals(1, stored().version().value());
   }
@@ -497,7 +632,9 @@ class HttpApiTest {
   @Test
   void reportsEveryRuleViolationAtOnce() throws Exception {
     start();
-    assertEnvelope(send(put(update("\"bogus\":1,\"status\":\"x\",\"source\":1,\"amount\":0"), SECRET)), 400,
+    assertEnvelope(
+        send(put(update("\"bogus\":1,\"status\":\"x\",\"source\":1,\"amount\":0"), SECRET)),
+        400,
         "商机金额必须大于 0；字段类型错误: source；商机状态仅支持 active、closed、won、lost；不支持的字段: bogus");
     assertEquals(1, stored().version().value());
   }
@@ -506,14 +643,16 @@ class HttpApiTest {
   @Test
   void refusesAFieldSentTwice() throws Exception {
     start();
-    assertEnvelope(send(put(update("\"source\":\"a\",\"source\":null"), SECRET)), 400, "字段重复: source");
+    assertEnvelope(
+        send(put(update("\"source\":\"a\",\"source\":null"), SECRET)), 400, "字段重复: source");
     assertEquals(1, stored().version().value());
   }
 
   @Test
   void answersNotFoundForAnUnknownCode() throws Exception {
     start();
-    assertEnvelope(send(put("{\"opportunityCode\":\"NOPE\",\"source\":\"x\"}", SECRET)), 404, "商机不存在");
+    assertEnvelope(
+        send(put("{\"opportunityCode\":\"NOPE\",\"source\":\"x\"}", SECRET)), 404, "商机不存在");
     assertEnvelope(send(getOpportunity("NOPE", SECRET)), 404, "商机不存在");
     assertEnvelope(send(getOpportunity("%20", SECRET)), 404, "商机不存在");
   }
@@ -525,19 +664,32 @@ class HttpApiTest {
   @Test
   void trimsNoBreakSpacesAroundCodesAndCheckedValues() throws Exception {
     start();
-    assertEnvelope(send(put("{\"opportunityCode\":\"\u00A0\",\"source\":\"x\"}", SECRET)), 400, "opportunityCode 不能为空");
-    assertEnvelope(send(put("{\"opportunityCode\":\"\\u00A0\\u202F\\uFEFF\",\"source\":\"x\"}", SECRET)), 400,
+    assertEnvelope(
+        send(put("{\"opportunityCode\":\"\u00A0\",\"source\":\"x\"}", SECRET)),
+        400,
+        "opportunityCode 不能为空");
+    assertEnvelope(
+        send(put("{\"opportunityCode\":\"\\u00A0\\u202F\\uFEFF\",\"source\":\"x\"}", SECRET)),
+        400,
         "opportunityCode 不能为空");
     assertEquals(1, stored().version().value());
 
-    assertSuccess(send(put("{\"opportunityCode\":\"\u00A0" + CODE + "\u2007\",\"confidencePct\":\"\u00A0A\u00A0\","
-        + "\"operatorName\":\"\\u00A0张三\\u00A0\"}", SECRET)), storedId());
+    assertSuccess(
+        send(
+            put(
+                "{\"opportunityCode\":\"\u00A0"
+                    + CODE
+                    + "\u2007\",\"confidencePct\":\"\u00A0A\u00A0\","
+                    + "\"operatorName\":\"\\u00A0张三\\u00A0\"}",
+                SECRET)),
+        storedId());
     HttpResponse<String> shown = send(getOpportunity("%C2%A0" + CODE + "%EF%BB%BF", SECRET));
     assertEquals(200, shown.statusCode(), shown.body());
     JsonNode data = JSON.readTree(shown.body()).get("data");
     assertEquals(CODE, data.get("opportunityCode").asText());
     assertEquals("A", data.get("confidencePct").asText());
-    assertEquals("\u00A0张三\u00A0", data.get("operatorName").asText(), "free text is stored as sent");
+    assertEquals(
+        "\u00A0张三\u00A0", data.get("operatorName").asText(), "free text is stored as sent");
     assertEnvelope(send(getOpportunity("%C2%A0", SECRET)), 404, "商机不存在");
   }
 
@@ -561,45 +713,71 @@ class HttpApiTest {
   @Test
   void answersAWrongMethodWithTheEnvelope() throws Exception {
     start();
-    assertEnvelope(send(HttpRequest.newBuilder(uri(UPDATE)).header("X-Internal-Secret", SECRET)
-        .POST(HttpRequest.BodyPublishers.ofString("{}"))), 405, "不支持的请求方法");
+    assertEnvelope(
+        send(
+            HttpRequest.newBuilder(uri(UPDATE))
+                .header("X-Internal-Secret", SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))),
+        405,
+        "不支持的请求方法");
     assertEnvelope(send(HttpRequest.newBuilder(uri("/health")).DELETE()), 405, "不支持的请求方法");
-    assertEnvelope(send(HttpRequest.newBuilder(uri(UPDATE)).POST(HttpRequest.BodyPublishers.ofString("{}"))), 401,
+    assertEnvelope(
+        send(HttpRequest.newBuilder(uri(UPDATE)).POST(HttpRequest.BodyPublishers.ofString("{}"))),
+        401,
         "内部接口鉴权失败");
   }
 
   @Test
   void answersJettysOwnErrorsWithTheEnvelopeForPutToo() throws Exception {
     start();
-    String tooLarge = raw("127.0.0.1", "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(9 * 1024)
-        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    String tooLarge =
+        raw(
+            "127.0.0.1",
+            "PUT "
+                + UPDATE
+                + " HTTP/1.1\r\nHost: x\r\nX-Big: "
+                + "a".repeat(9 * 1024)
+                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     assertTrue(tooLarge.startsWith("HTTP/1.1 431 "), tooLarge);
     assertTrue(tooLarge.contains("\r\nX-Request-Id: "), tooLarge);
-    assertTrue(tooLarge.toLowerCase().contains("\r\ncontent-type: application/json; charset=utf-8\r\n"), tooLarge);
-    assertTrue(tooLarge.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"请求头过大\",\"data\":null}"), tooLarge);
+    assertTrue(
+        tooLarge.toLowerCase().contains("\r\ncontent-type: application/json; charset=utf-8\r\n"),
+        tooLarge);
+    assertTrue(
+        tooLarge.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"请求头过大\",\"data\":null}"), tooLarge);
 
     String garbage = raw("127.0.0.1", "PUT " + UPDATE + " HTTP/9.9 nonsense\r\n\r\n");
     assertTrue(garbage.startsWith("HTTP/1.1 400 "), garbage);
     assertTrue(garbage.contains("\r\nX-Request-Id: "), garbage);
-    assertTrue(garbage.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"请求无效\",\"data\":null}"), garbage);
+    assertTrue(
+        garbage.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"请求无效\",\"data\":null}"), garbage);
   }
 
-  /** A broken chunk or a body cut short shows only while the route reads it: the client's fault still. */
+  /**
+   * A broken chunk or a body cut short shows only while the route reads it: the client's fault
+   * still.
+   */
   @Test
   void answersABrokenOrCutOffBodyWith400() throws Exception {
     start();
-    String head = "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\nX-Internal-Secret: " + SECRET
-        + "\r\nContent-Type: application/json\r\n";
+    String head =
+        "PUT "
+            + UPDATE
+            + " HTTP/1.1\r\nHost: x\r\nX-Internal-Secret: "
+            + SECRET
+            + "\r\nContent-Type: application/json\r\n";
     String[] requests = {
-        head + "Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n",              // not a chunk size
-        head + "Content-Length: 100\r\n\r\n" + update("\"source\":\"x\""),     // shorter than announced
-        head + "Transfer-Encoding: chunked\r\n\r\n20\r\n" + update("")};          // cut off inside a chunk
+      head + "Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n", // not a chunk size
+      head + "Content-Length: 100\r\n\r\n" + update("\"source\":\"x\""), // shorter than announced
+      head + "Transfer-Encoding: chunked\r\n\r\n20\r\n" + update("")
+    }; // cut off inside a chunk
     try (CapturedLog log = CapturedLog.start()) {
       for (String request : requests) {
         String answer = raw("127.0.0.1", request);
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("\r\nX-Request-Id: "), answer);
-        assertTrue(answer.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"请求无效\",\"data\":null}"), answer);
+        assertTrue(
+            answer.endsWith("\r\n\r\n{\"code\":\"-1\",\"msg\":\"请求无效\",\"data\":null}"), answer);
       }
       assertFalse(log.text().contains("\tat "), "not logged as a failure of ours:\n" + log.text());
     }
@@ -610,7 +788,9 @@ class HttpApiTest {
 
   @Test
   void answersAnUnexpectedFailureWithoutDetailsAndLogsItWithTheRequestId() throws Exception {
-    start(new StoreThatFailsOnUpdate(new IllegalStateException("SELECT * FROM secret_table failed at line 42")));
+    start(
+        new StoreThatFailsOnUpdate(
+            new IllegalStateException("SELECT * FROM secret_table failed at line 42")));
     HttpResponse<String> response;
     try (CapturedLog log = CapturedLog.start()) {
       response = send(put(update("\"source\":\"x\""), SECRET).header("X-Request-Id", "failing-1"));
@@ -635,7 +815,10 @@ class HttpApiTest {
     assertEnvelope(send(put(update("\"source\":\"x\""), SECRET)), 503, "系统繁忙，请稍后重试");
   }
 
-  /** The store logs a streak of such failures once (see WriteHealth); the adapter adds nothing per request. */
+  /**
+   * The store logs a streak of such failures once (see WriteHealth); the adapter adds nothing per
+   * request.
+   */
   @Test
   void answersAStoreThatCannotWriteWithServiceUnavailableAndNoLineOfItsOwn() throws Exception {
     start();
@@ -643,14 +826,19 @@ class HttpApiTest {
     String text;
     try (CapturedLog log = CapturedLog.start()) {
       for (int i = 0; i < 5; i++) {
-        assertEnvelope(send(put(update("\"source\":\"x" + i + "\""), SECRET).header("X-Request-Id", "full-" + i)),
-            503, "系统繁忙，请稍后重试");
+        assertEnvelope(
+            send(
+                put(update("\"source\":\"x" + i + "\""), SECRET)
+                    .header("X-Request-Id", "full-" + i)),
+            503,
+            "系统繁忙，请稍后重试");
       }
       log.awaitLineContaining("id=full-4");
       text = log.text();
     }
     assertFalse(text.contains("\tat "), "no stack trace:\n" + text);
-    assertFalse(text.contains("WARN") || text.contains("ERROR"), "no warning per request:\n" + text);
+    assertFalse(
+        text.contains("WARN") || text.contains("ERROR"), "no warning per request:\n" + text);
   }
 
   @Test
@@ -666,34 +854,47 @@ class HttpApiTest {
     start();
     String text;
     try (CapturedLog log = CapturedLog.start()) {
-      send(put(update("\"description\":\"body-text-42\""), SECRET).header("X-Request-Id", "logged-1"));
+      send(
+          put(update("\"description\":\"body-text-42\""), SECRET)
+              .header("X-Request-Id", "logged-1"));
       send(put("{}", ROTATED + "-wrong").header("X-Request-Id", "logged-2"));
-      raw("127.0.0.1", "PUT " + UPDATE + " HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(9 * 1024)
-          + "\r\nConnection: close\r\n\r\n");
+      raw(
+          "127.0.0.1",
+          "PUT "
+              + UPDATE
+              + " HTTP/1.1\r\nHost: x\r\nX-Big: "
+              + "a".repeat(9 * 1024)
+              + "\r\nConnection: close\r\n\r\n");
       log.awaitLineContaining(" 431 ");
       log.awaitLineContaining("id=logged-2");
       text = log.text();
     }
     assertTrue(text.contains("cn.opportunity.integration.access - PUT " + UPDATE + " 200 "), text);
-    assertTrue(text.matches("(?s).*PUT " + UPDATE + " 200 \\d+ms id=logged-1 from=127\\.0\\.0\\.1.*"), text);
+    assertTrue(
+        text.matches("(?s).*PUT " + UPDATE + " 200 \\d+ms id=logged-1 from=127\\.0\\.0\\.1.*"),
+        text);
     assertTrue(text.contains(" 401 "), text);
     assertFalse(text.contains(SECRET), "no secret");
     assertFalse(text.contains(ROTATED), "no secret, not even a wrong one");
     assertFalse(text.contains("body-text-42"), "no body");
   }
 
-  /** Lines wait in a queue for the log's own thread; a stop right after the answers writes them all. */
+  /**
+   * Lines wait in a queue for the log's own thread; a stop right after the answers writes them all.
+   */
   @Test
   void writesEveryQueuedLineWhenTheServerStops() throws Exception {
     start();
     String text;
     try (CapturedLog log = CapturedLog.start()) {
-      for (int i = 0; i < 200; i++) send(getOpportunity(CODE, SECRET).header("X-Request-Id", "queued-" + i));
+      for (int i = 0; i < 200; i++)
+        send(getOpportunity(CODE, SECRET).header("X-Request-Id", "queued-" + i));
       stop();
       app = null;
       text = log.text();
     }
-    for (int i = 0; i < 200; i++) assertTrue(text.contains(" id=queued-" + i + " "), "the line of queued-" + i);
+    for (int i = 0; i < 200; i++)
+      assertTrue(text.contains(" id=queued-" + i + " "), "the line of queued-" + i);
   }
 
   // --- health --------------------------------------------------------------------------------
@@ -704,8 +905,10 @@ class HttpApiTest {
     HttpResponse<String> up = send(HttpRequest.newBuilder(uri("/health")).GET());
     assertEquals(200, up.statusCode());
     assertJsonUtf8(up);
-    assertEquals("{\"status\":\"UP\",\"store\":{\"status\":\"UP\"},\"dictionary\":{\"source\":\"local\",\"loaded\":true,"
-        + "\"stages\":7,\"snapshotAgeSeconds\":0,\"lastError\":null,\"skipped\":[]}}", up.body());
+    assertEquals(
+        "{\"status\":\"UP\",\"store\":{\"status\":\"UP\"},\"dictionary\":{\"source\":\"local\",\"loaded\":true,"
+            + "\"stages\":7,\"snapshotAgeSeconds\":0,\"lastError\":null,\"skipped\":[]}}",
+        up.body());
   }
 
   @Test
@@ -715,17 +918,27 @@ class HttpApiTest {
     start();
     HttpResponse<String> up = send(HttpRequest.newBuilder(uri("/health")).GET());
     assertEquals(200, up.statusCode());
-    assertEquals("{\"status\":\"UP\",\"store\":{\"status\":\"UP\"},\"dictionary\":{\"source\":\"xiaoman\",\"loaded\":false,"
-        + "\"stages\":0,\"snapshotAgeSeconds\":null,\"lastError\":\"connect timed out\",\"skipped\":[]}}", up.body());
+    assertEquals(
+        "{\"status\":\"UP\",\"store\":{\"status\":\"UP\"},\"dictionary\":{\"source\":\"xiaoman\",\"loaded\":false,"
+            + "\"stages\":0,\"snapshotAgeSeconds\":null,\"lastError\":\"connect timed out\",\"skipped\":[]}}",
+        up.body());
   }
 
   @Test
   void listsWhatTheDictionaryInForceLeftOut() throws Exception {
-    dictionary = FakeFlowDictionary.loaded(new DictionarySnapshot(List.of(FixedFlowDictionary.builtInFlow()), List.of(),
-        CLOCK.instant(), List.of("flow 3376272743 (test1): no stages", "stage 7 of flow 1: unknown type \"九\"")));
+    dictionary =
+        FakeFlowDictionary.loaded(
+            new DictionarySnapshot(
+                List.of(FixedFlowDictionary.builtInFlow()),
+                List.of(),
+                CLOCK.instant(),
+                List.of(
+                    "flow 3376272743 (test1): no stages",
+                    "stage 7 of flow 1: unknown type \"九\"")));
     start();
     JsonNode body = JSON.readTree(send(HttpRequest.newBuilder(uri("/health")).GET()).body());
-    assertEquals("[\"flow 3376272743 (test1): no stages\",\"stage 7 of flow 1: unknown type \\\"九\\\"\"]",
+    assertEquals(
+        "[\"flow 3376272743 (test1): no stages\",\"stage 7 of flow 1: unknown type \\\"九\\\"\"]",
         body.at("/dictionary/skipped").toString());
     assertTrue(body.at("/dictionary/lastError").isNull());
   }
@@ -755,26 +968,33 @@ class HttpApiTest {
     store.canWriteAgain();
     HttpResponse<String> up = send(HttpRequest.newBuilder(uri("/health")).GET());
     assertEquals(200, up.statusCode());
-    assertEquals("{\"status\":\"UP\"}", JSON.readTree(up.body()).get("store").toString(), "no reason while up");
+    assertEquals(
+        "{\"status\":\"UP\"}",
+        JSON.readTree(up.body()).get("store").toString(),
+        "no reason while up");
   }
 
   // --- lifecycle -----------------------------------------------------------------------------
 
-  /** Stop waits for a request in flight (with Jetty's default idle handling): answered and stored. */
+  /**
+   * Stop waits for a request in flight (with Jetty's default idle handling): answered and stored.
+   */
   @Test
   void finishesARequestInFlightWhenStopped() throws Exception {
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     start(new SlowStore(store, inside, release));
-    CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
-        put(update("\"source\":\"in flight\""), SECRET).build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    CompletableFuture<HttpResponse<String>> inFlight =
+        client.sendAsync(
+            put(update("\"source\":\"in flight\""), SECRET).build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     assertTrue(inside.await(5, TimeUnit.SECONDS), "the request reached the store");
     Javalin stopping = app;
     app = null;
     Thread stopper = new Thread(stopping::stop);
     stopper.start();
-    Thread.sleep(1_500); // longer than Jetty's shutdown idle timeout: the busy connection must survive it
+    Thread.sleep(
+        1_500); // longer than Jetty's shutdown idle timeout: the busy connection must survive it
     assertTrue(stopper.isAlive(), "stop waits");
     release.countDown();
     HttpResponse<String> answered = inFlight.get(10, TimeUnit.SECONDS);

@@ -36,13 +36,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: one thread applies the updates of every waiting caller in one {@code BEGIN
  * IMMEDIATE} transaction and one synced commit, so concurrent updates share an fsync instead of
- * queueing for one each. Each update still runs on its own: in a savepoint, on the state the updates
- * before it left, and a failing one is rolled back to its savepoint alone, its neighbours unharmed.
- * A caller returns only after the commit that holds its update is synced.
+ * queueing for one each. Each update still runs on its own: in a savepoint, on the state the
+ * updates before it left, and a failing one is rolled back to its savepoint alone, its neighbours
+ * unharmed. A caller returns only after the commit that holds its update is synced.
  *
- * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code
- * maxWait} is withdrawn and refused with {@link StoreBusyException}, so it is never applied after
- * its caller was told no.
+ * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code maxWait}
+ * is withdrawn and refused with {@link StoreBusyException}, so it is never applied after its caller
+ * was told no.
  *
  * <p>A file that cannot be written (full, read-only, failing: see {@link WriteHealth}) fails the
  * whole batch, each update with {@link StoreUnavailableException}: SQLite may have rolled the whole
@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
   /** Updates waiting at most; beyond, callers are refused at once. */
   static final int QUEUE_CAPACITY = 4_096;
+
   /** Updates in one transaction at most: bounds the time a commit keeps its callers waiting. */
   static final int MAX_BATCH = 256;
 
@@ -61,42 +63,54 @@ final class GroupCommitWriter implements AutoCloseable {
   private final WriteHealth health;
   private final BlockingQueue<PendingUpdate> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread thread;
+
   /** Completes the callers of each committed batch (see {@link #answer}). */
-  private final ExecutorService answers = Executors.newSingleThreadExecutor(task -> {
-    Thread answering = new Thread(task, "opportunity-answers");
-    answering.setDaemon(true);
-    return answering;
-  });
+  private final ExecutorService answers =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread answering = new Thread(task, "opportunity-answers");
+            answering.setDaemon(true);
+            return answering;
+          });
+
   private volatile boolean closing;
-  private volatile boolean abandoned;   // closed while a transaction ran on: it must not commit
+  private volatile boolean abandoned; // closed while a transaction ran on: it must not commit
   private final AtomicLong commits = new AtomicLong();
-  private Statements statements;   // the writer thread's own connection, opened on first use
+  private Statements statements; // the writer thread's own connection, opened on first use
 
   /**
-   * @param connections the database's connections: the writer opens one, its own, at its first update
+   * @param connections the database's connections: the writer opens one, its own, at its first
+   *     update
    * @param writeLock the database's one writer lock: held for each transaction
-   * @param health the database's write health: told of every commit that wrote, and of every failure
-   *     of the file
+   * @param health the database's write health: told of every commit that wrote, and of every
+   *     failure of the file
    */
-  GroupCommitWriter(ConnectionFactory connections, ReentrantLock writeLock, Duration maxWait, WriteHealth health) {
+  GroupCommitWriter(
+      ConnectionFactory connections,
+      ReentrantLock writeLock,
+      Duration maxWait,
+      WriteHealth health) {
     this.connections = connections;
     this.writeLock = writeLock;
     this.maxWait = maxWait;
     this.health = health;
     this.thread = new Thread(this::run, "opportunity-writer");
-    thread.setDaemon(true);   // a writer stuck in a hung change must not keep the process alive
+    thread.setDaemon(true); // a writer stuck in a hung change must not keep the process alive
     thread.start();
   }
 
-  /** Applies {@code change} to the opportunity with {@code code} in the next group commit and waits for it. */
+  /**
+   * Applies {@code change} to the opportunity with {@code code} in the next group commit and waits
+   * for it.
+   */
   Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
     return enqueue(code, change).await(maxWait);
   }
 
   /**
    * The same without waiting: the stage completes, from the answering thread, once the commit that
-   * holds the update is synced — or with {@link StoreBusyException} when the writer did not take the
-   * update within {@code maxWait} (it is then never applied).
+   * holds the update is synced — or with {@link StoreBusyException} when the writer did not take
+   * the update within {@code maxWait} (it is then never applied).
    */
   CompletionStage<Opportunity> submit(OpportunityCode code, UnaryOperator<Opportunity> change) {
     try {
@@ -109,7 +123,8 @@ final class GroupCommitWriter implements AutoCloseable {
   private PendingUpdate enqueue(OpportunityCode code, UnaryOperator<Opportunity> change) {
     if (closing) throw new StoreBusyException("the store is closing");
     PendingUpdate update = new PendingUpdate(code, change);
-    if (!queue.offer(update)) throw new StoreBusyException(QUEUE_CAPACITY + " updates are waiting already");
+    if (!queue.offer(update))
+      throw new StoreBusyException(QUEUE_CAPACITY + " updates are waiting already");
     return update;
   }
 
@@ -128,7 +143,7 @@ final class GroupCommitWriter implements AutoCloseable {
     while (true) {
       PendingUpdate first;
       try {
-        first = queue.poll(100, TimeUnit.MILLISECONDS);   // also how soon a close is noticed
+        first = queue.poll(100, TimeUnit.MILLISECONDS); // also how soon a close is noticed
       } catch (InterruptedException e) {
         break;
       }
@@ -138,7 +153,7 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       batch.add(first);
       queue.drainTo(batch, MAX_BATCH - 1);
-      batch.removeIf(update -> !update.start());   // withdrawn by callers that waited too long
+      batch.removeIf(update -> !update.start()); // withdrawn by callers that waited too long
       if (!batch.isEmpty()) commit(batch);
       batch.clear();
       if (Thread.interrupted()) break;
@@ -160,18 +175,22 @@ final class GroupCommitWriter implements AutoCloseable {
           sql.release.execute();
           wrote |= update.wrote;
         } catch (RuntimeException | Error | SQLException e) {
-          if (WriteHealth.fileCondition(e).isPresent()) throw e;   // the file's, not the update's: the batch fails
+          if (WriteHealth.fileCondition(e).isPresent())
+            throw e; // the file's, not the update's: the batch fails
           sql.rollbackToSavepoint.execute();
           sql.release.execute();
-          update.failure = e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : e;
+          update.failure =
+              e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : e;
         }
       }
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
       sql.commit.execute();
       commits.incrementAndGet();
-      if (wrote) health.succeeded();   // a batch that changed nothing proves nothing of the file
+      if (wrote) health.succeeded(); // a batch that changed nothing proves nothing of the file
       answer(batch);
-    } catch (RuntimeException | Error | SQLException e) {   // begin or commit failed: nothing of the batch is stored
+    } catch (RuntimeException
+        | Error
+        | SQLException e) { // begin or commit failed: nothing of the batch is stored
       rollbackQuietly();
       Throwable failure = failureOfTheBatch(e, batch);
       for (PendingUpdate update : batch) {
@@ -184,9 +203,9 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
-   * What the updates of a failed batch (those without a failure of their own) are refused with: {@link
-   * StoreUnavailableException} for a condition of the file, counted and logged once per streak by
-   * {@link WriteHealth}; otherwise the failure itself, logged here.
+   * What the updates of a failed batch (those without a failure of their own) are refused with:
+   * {@link StoreUnavailableException} for a condition of the file, counted and logged once per
+   * streak by {@link WriteHealth}; otherwise the failure itself, logged here.
    */
   private Throwable failureOfTheBatch(Throwable e, List<PendingUpdate> batch) {
     Optional<String> condition = WriteHealth.fileCondition(e);
@@ -206,7 +225,7 @@ final class GroupCommitWriter implements AutoCloseable {
     List<PendingUpdate> answered = List.copyOf(batch);
     try {
       answers.execute(() -> answered.forEach(PendingUpdate::finish));
-    } catch (RejectedExecutionException closed) {   // a writer that outlived its close
+    } catch (RejectedExecutionException closed) { // a writer that outlived its close
       answered.forEach(PendingUpdate::finish);
     }
   }
@@ -219,13 +238,22 @@ final class GroupCommitWriter implements AutoCloseable {
       if (!row.next()) throw new OpportunityNotFoundException(update.code.value());
       current = OpportunityRow.read(row).toDomain();
     }
-    Opportunity next = Objects.requireNonNull(update.change.apply(current), "the change returned null");
+    Opportunity next =
+        Objects.requireNonNull(update.change.apply(current), "the change returned null");
     if (next.equals(current)) return current;
-    if (!next.id().equals(current.id()) || !next.code().equals(current.code())
+    if (!next.id().equals(current.id())
+        || !next.code().equals(current.code())
         || !next.version().equals(current.version().next()))
-      throw new IllegalStateException("the change of opportunity " + current.id() + " at version "
-          + current.version() + " returned opportunity " + next.id() + " at version " + next.version()
-          + ", not its next version");
+      throw new IllegalStateException(
+          "the change of opportunity "
+              + current.id()
+              + " at version "
+              + current.version()
+              + " returned opportunity "
+              + next.id()
+              + " at version "
+              + next.version()
+              + ", not its next version");
     OpportunityRow.from(next).bindUpdate(sql.update);
     if (sql.update.executeUpdate() != 1)
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
@@ -237,17 +265,30 @@ final class GroupCommitWriter implements AutoCloseable {
    * The writer's connection (autocommit; transactions by explicit {@code BEGIN IMMEDIATE}) and its
    * statements, prepared once: plain JDBC on the hot path, see {@link OpportunityRow#read}.
    */
-  private record Statements(Connection connection, PreparedStatement begin, PreparedStatement commit,
-      PreparedStatement rollback, PreparedStatement savepoint, PreparedStatement release,
-      PreparedStatement rollbackToSavepoint, PreparedStatement select, PreparedStatement update) {
+  private record Statements(
+      Connection connection,
+      PreparedStatement begin,
+      PreparedStatement commit,
+      PreparedStatement rollback,
+      PreparedStatement savepoint,
+      PreparedStatement release,
+      PreparedStatement rollbackToSavepoint,
+      PreparedStatement select,
+      PreparedStatement update) {
 
     static Statements open(ConnectionFactory connections) throws SQLException {
       Connection c = connections.openConnection();
       try {
-        return new Statements(c, c.prepareStatement("BEGIN IMMEDIATE"), c.prepareStatement("COMMIT"),
-            c.prepareStatement("ROLLBACK"), c.prepareStatement("SAVEPOINT one_update"),
-            c.prepareStatement("RELEASE one_update"), c.prepareStatement("ROLLBACK TO one_update"),
-            c.prepareStatement(OpportunityDao.SELECT_BY_CODE), c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION));
+        return new Statements(
+            c,
+            c.prepareStatement("BEGIN IMMEDIATE"),
+            c.prepareStatement("COMMIT"),
+            c.prepareStatement("ROLLBACK"),
+            c.prepareStatement("SAVEPOINT one_update"),
+            c.prepareStatement("RELEASE one_update"),
+            c.prepareStatement("ROLLBACK TO one_update"),
+            c.prepareStatement(OpportunityDao.SELECT_BY_CODE),
+            c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION));
       } catch (SQLException | RuntimeException e) {
         c.close();
         throw e;
@@ -260,12 +301,16 @@ final class GroupCommitWriter implements AutoCloseable {
     return statements;
   }
 
-  /** After a failed begin or commit: roll back if a transaction is open; on any doubt, a new connection. */
+  /**
+   * After a failed begin or commit: roll back if a transaction is open; on any doubt, a new
+   * connection.
+   */
   private void rollbackQuietly() {
     if (statements == null) return;
     try {
       statements.rollback().execute();
-    } catch (SQLException | RuntimeException e) {   // no transaction open, or the connection is broken
+    } catch (SQLException
+        | RuntimeException e) { // no transaction open, or the connection is broken
       log.debug("rollback: {}; the writer opens a new connection", e.toString());
       closeStatements();
     }
@@ -274,7 +319,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private void closeStatements() {
     if (statements == null) return;
     try {
-      statements.connection().close();   // and with it its statements
+      statements.connection().close(); // and with it its statements
     } catch (SQLException | RuntimeException e) {
       log.warn("closing the writer's connection failed: {}", e.toString());
     }
@@ -298,7 +343,7 @@ final class GroupCommitWriter implements AutoCloseable {
         thread.interrupt();
         thread.join(500);
       }
-      answers.shutdown();   // what the writer handed over is still answered
+      answers.shutdown(); // what the writer handed over is still answered
       answers.awaitTermination(500, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -311,7 +356,10 @@ final class GroupCommitWriter implements AutoCloseable {
     close(Duration.ofSeconds(2));
   }
 
-  /** One caller's update: waiting, then running (the writer took it) or withdrawn (the caller gave up). */
+  /**
+   * One caller's update: waiting, then running (the writer took it) or withdrawn (the caller gave
+   * up).
+   */
   private static final class PendingUpdate {
     private static final int WAITING = 0, RUNNING = 1, WITHDRAWN = 2;
 
@@ -319,8 +367,8 @@ final class GroupCommitWriter implements AutoCloseable {
     final UnaryOperator<Opportunity> change;
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private final CompletableFuture<Opportunity> done = new CompletableFuture<>();
-    Opportunity stored;   // set by the writer before finish()
-    boolean wrote;        // set by the writer when the update changed the row
+    Opportunity stored; // set by the writer before finish()
+    boolean wrote; // set by the writer when the update changed the row
     Throwable failure;
 
     PendingUpdate(OpportunityCode code, UnaryOperator<Opportunity> change) {
@@ -340,20 +388,26 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /**
      * For a caller that does not wait: refused with {@link StoreBusyException} when the writer has
-     * not taken the update within {@code maxWait} (it is then withdrawn, never applied); once taken,
-     * its outcome, however long the transaction takes.
+     * not taken the update within {@code maxWait} (it is then withdrawn, never applied); once
+     * taken, its outcome, however long the transaction takes.
      */
     CompletionStage<Opportunity> answer(Duration maxWait) {
-      return done.copy().orTimeout(maxWait.toNanos(), TimeUnit.NANOSECONDS).exceptionallyCompose(failure -> {
-        if (failure instanceof TimeoutException && state.compareAndSet(WAITING, WITHDRAWN))
-          return CompletableFuture.failedFuture(new StoreBusyException("the update waited " + maxWait + " for the writer"));
-        return done;   // its own outcome: a failure of the update itself, or the transaction it is in
-      });
+      return done.copy()
+          .orTimeout(maxWait.toNanos(), TimeUnit.NANOSECONDS)
+          .exceptionallyCompose(
+              failure -> {
+                if (failure instanceof TimeoutException && state.compareAndSet(WAITING, WITHDRAWN))
+                  return CompletableFuture.failedFuture(
+                      new StoreBusyException("the update waited " + maxWait + " for the writer"));
+                return done; // its own outcome: a failure of the update itself, or the transaction
+                // it is in
+              });
     }
 
     /**
-     * For a caller that waits: {@link #answer}, and an interrupt withdraws the update while the writer
-     * has not taken it; once taken, its outcome is awaited and the interrupt kept for the caller.
+     * For a caller that waits: {@link #answer}, and an interrupt withdraws the update while the
+     * writer has not taken it; once taken, its outcome is awaited and the interrupt kept for the
+     * caller.
      */
     Opportunity await(Duration maxWait) {
       CompletableFuture<Opportunity> answer = answer(maxWait).toCompletableFuture();
@@ -364,7 +418,8 @@ final class GroupCommitWriter implements AutoCloseable {
             return answer.get();
           } catch (InterruptedException e) {
             interrupted = true;
-            if (state.compareAndSet(WAITING, WITHDRAWN)) throw new StoreBusyException("interrupted while waiting");
+            if (state.compareAndSet(WAITING, WITHDRAWN))
+              throw new StoreBusyException("interrupted while waiting");
           } catch (ExecutionException e) {
             throw rethrown(e.getCause());
           }

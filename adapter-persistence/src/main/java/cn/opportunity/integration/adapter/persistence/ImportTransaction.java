@@ -30,8 +30,13 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
 
   private final Connection connection;
   private final PreparedStatement selectOne;
-  /** Codes of a whole {@link JdbiOpportunityStore#CHUNK} in one query; fewer get a statement of their own. */
+
+  /**
+   * Codes of a whole {@link JdbiOpportunityStore#CHUNK} in one query; fewer get a statement of
+   * their own.
+   */
   private final PreparedStatement selectChunk;
+
   private final PreparedStatement insert;
   private final PreparedStatement update;
 
@@ -48,11 +53,15 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
    * everything back when it throws; the connection is closed either way. The caller holds the
    * database's writer lock.
    *
-   * @throws IllegalStateException when the database fails (SQLite's busy timeout ran out, a full disk …)
+   * @throws IllegalStateException when the database fails (SQLite's busy timeout ran out, a full
+   *     disk …)
    */
-  static <T> T run(ConnectionFactory connections, Function<OpportunityStore.ImportSession, T> work) {
+  static <T> T run(
+      ConnectionFactory connections, Function<OpportunityStore.ImportSession, T> work) {
     try (Connection connection = connections.openConnection()) {
-      execute(connection, "BEGIN IMMEDIATE");   // waits for another process's writer up to the busy timeout
+      execute(
+          connection,
+          "BEGIN IMMEDIATE"); // waits for another process's writer up to the busy timeout
       T result;
       try {
         result = work.apply(new ImportTransaction(connection));
@@ -76,7 +85,7 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
   private static void rollbackQuietly(Connection connection, Throwable cause) {
     try {
       execute(connection, "ROLLBACK");
-    } catch (SQLException | RuntimeException e) {   // closing the connection rolls back all the same
+    } catch (SQLException | RuntimeException e) { // closing the connection rolls back all the same
       log.debug("rollback after {}: {}", cause.toString(), e.toString());
     }
   }
@@ -87,13 +96,15 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
     try {
       for (int from = 0; from < distinct.size(); from += JdbiOpportunityStore.CHUNK) {
-        List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + JdbiOpportunityStore.CHUNK));
+        List<String> chunk =
+            distinct.subList(from, Math.min(distinct.size(), from + JdbiOpportunityStore.CHUNK));
         if (chunk.size() == 1) {
           select(selectOne, chunk, found);
         } else if (chunk.size() == JdbiOpportunityStore.CHUNK) {
           select(selectChunk, chunk, found);
         } else {
-          try (PreparedStatement select = connection.prepareStatement(selectByCodes(chunk.size()))) {
+          try (PreparedStatement select =
+              connection.prepareStatement(selectByCodes(chunk.size()))) {
             select(select, chunk, found);
           }
         }
@@ -104,7 +115,8 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
     return found;
   }
 
-  private static void select(PreparedStatement select, List<String> codes, Map<OpportunityCode, Opportunity> found)
+  private static void select(
+      PreparedStatement select, List<String> codes, Map<OpportunityCode, Opportunity> found)
       throws SQLException {
     for (int i = 0; i < codes.size(); i++) select.setString(i + 1, codes.get(i));
     try (ResultSet rows = select.executeQuery()) {
@@ -134,7 +146,8 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
         update.addBatch();
         updates.add(row);
       }
-      if (!updates.isEmpty()) requireOneEach(update.executeBatch(), updates, "changed since it was read, or is gone");
+      if (!updates.isEmpty())
+        requireOneEach(update.executeBatch(), updates, "changed since it was read, or is gone");
     } catch (SQLException e) {
       throw new IllegalStateException("writing opportunities failed: " + e.getMessage(), e);
     }
@@ -142,15 +155,24 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
 
   private static void requireOneEach(int[] counts, List<OpportunityRow> rows, String otherwise) {
     if (counts.length != rows.size())
-      throw new IllegalStateException(rows.size() + " rows written in a batch, " + counts.length + " counted");
+      throw new IllegalStateException(
+          rows.size() + " rows written in a batch, " + counts.length + " counted");
     for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != 1) throw new StaleVersionException("opportunity " + rows.get(i).opportunityCode() + " " + otherwise);
+      if (counts[i] != 1)
+        throw new StaleVersionException(
+            "opportunity " + rows.get(i).opportunityCode() + " " + otherwise);
     }
   }
 
-  /** {@link OpportunityDao#findAllByCode}'s query for {@code count} codes, with positional parameters. */
+  /**
+   * {@link OpportunityDao#findAllByCode}'s query for {@code count} codes, with positional
+   * parameters.
+   */
   static String selectByCodes(int count) {
-    return "SELECT id, " + OpportunityDao.COLUMNS + " FROM opportunity WHERE opportunity_code IN ("
-        + "?, ".repeat(count - 1) + "?)";
+    return "SELECT id, "
+        + OpportunityDao.COLUMNS
+        + " FROM opportunity WHERE opportunity_code IN ("
+        + "?, ".repeat(count - 1)
+        + "?)";
   }
 }

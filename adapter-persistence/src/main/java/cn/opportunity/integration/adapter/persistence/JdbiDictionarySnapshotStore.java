@@ -18,7 +18,10 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** The last good dictionary of each remote source, in five small tables, replaced in one transaction. */
+/**
+ * The last good dictionary of each remote source, in five small tables, replaced in one
+ * transaction.
+ */
 public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStore {
   private final Supplier<Jdbi> jdbi;
   private final ReentrantLock writeLock;
@@ -28,7 +31,8 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
    * @param writeLock the database's one writer lock, shared by its stores
    * @param writeHealth whether the database's file takes writes, shared by its stores
    */
-  JdbiDictionarySnapshotStore(Supplier<Jdbi> jdbi, ReentrantLock writeLock, WriteHealth writeHealth) {
+  JdbiDictionarySnapshotStore(
+      Supplier<Jdbi> jdbi, ReentrantLock writeLock, WriteHealth writeHealth) {
     this.jdbi = jdbi;
     this.writeLock = writeLock;
     this.writeHealth = writeHealth;
@@ -50,74 +54,130 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
   }
 
   private static Optional<DictionarySnapshot> read(Handle handle, String source) {
-    Optional<String> loadedAt = handle.createQuery("SELECT loaded_at FROM dictionary_snapshot WHERE source = ?")
-        .bind(0, source).mapTo(String.class).findOne();
+    Optional<String> loadedAt =
+        handle
+            .createQuery("SELECT loaded_at FROM dictionary_snapshot WHERE source = ?")
+            .bind(0, source)
+            .mapTo(String.class)
+            .findOne();
     if (loadedAt.isEmpty()) return Optional.empty();
     List<SalesFlow> flows = new ArrayList<>();
-    for (Map<String, Object> flow : handle.createQuery(
-            "SELECT position, flow_id, name FROM dictionary_flow WHERE source = ? ORDER BY position")
-        .bind(0, source).mapToMap().list()) {
-      List<Stage> stages = handle.createQuery("""
+    for (Map<String, Object> flow :
+        handle
+            .createQuery(
+                "SELECT position, flow_id, name FROM dictionary_flow WHERE source = ? ORDER BY position")
+            .bind(0, source)
+            .mapToMap()
+            .list()) {
+      List<Stage> stages =
+          handle
+              .createQuery(
+                  """
               SELECT code, name, kind, stage_rank, enabled FROM dictionary_stage
                WHERE source = ? AND flow_position = ? ORDER BY position""")
-          .bind(0, source).bind(1, ((Number) flow.get("position")).intValue())
-          .map((rs, ctx) -> new Stage(new StageCode(rs.getString("code")), rs.getString("name"),
-              StageKind.ofCode(rs.getString("kind")).orElseThrow(), rs.getInt("stage_rank"), rs.getInt("enabled") == 1))
-          .list();
+              .bind(0, source)
+              .bind(1, ((Number) flow.get("position")).intValue())
+              .map(
+                  (rs, ctx) ->
+                      new Stage(
+                          new StageCode(rs.getString("code")),
+                          rs.getString("name"),
+                          StageKind.ofCode(rs.getString("kind")).orElseThrow(),
+                          rs.getInt("stage_rank"),
+                          rs.getInt("enabled") == 1))
+              .list();
       flows.add(new SalesFlow((String) flow.get("flow_id"), (String) flow.get("name"), stages));
     }
-    List<LostReason> reasons = handle.createQuery(
-            "SELECT reason_id, name, enabled FROM dictionary_lost_reason WHERE source = ? ORDER BY position")
-        .bind(0, source)
-        .map((rs, ctx) -> new LostReason(rs.getString("reason_id"), rs.getString("name"), rs.getInt("enabled") == 1))
-        .list();
-    List<String> skipped = handle.createQuery("SELECT item FROM dictionary_skipped WHERE source = ? ORDER BY position")
-        .bind(0, source).mapTo(String.class).list();
-    return Optional.of(new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get()), skipped));
+    List<LostReason> reasons =
+        handle
+            .createQuery(
+                "SELECT reason_id, name, enabled FROM dictionary_lost_reason WHERE source = ? ORDER BY position")
+            .bind(0, source)
+            .map(
+                (rs, ctx) ->
+                    new LostReason(
+                        rs.getString("reason_id"), rs.getString("name"), rs.getInt("enabled") == 1))
+            .list();
+    List<String> skipped =
+        handle
+            .createQuery("SELECT item FROM dictionary_skipped WHERE source = ? ORDER BY position")
+            .bind(0, source)
+            .mapTo(String.class)
+            .list();
+    return Optional.of(
+        new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get()), skipped));
   }
 
   /**
    * {@inheritDoc}
    *
-   * @throws StoreUnavailableException when the file cannot be written (full, read-only, an I/O error)
+   * @throws StoreUnavailableException when the file cannot be written (full, read-only, an I/O
+   *     error)
    */
   @Override
   public void save(String source, DictionarySnapshot snapshot) {
     writeLock.lock();
     try {
-      writeHealth.track(() -> jdbi.get().inTransaction(handle -> {
-        replace(handle, source, snapshot);
-        return null;
-      }));
+      writeHealth.track(
+          () ->
+              jdbi.get()
+                  .inTransaction(
+                      handle -> {
+                        replace(handle, source, snapshot);
+                        return null;
+                      }));
     } finally {
       writeLock.unlock();
     }
   }
 
   private static void replace(Handle handle, String source, DictionarySnapshot snapshot) {
-    handle.execute("DELETE FROM dictionary_snapshot WHERE source = ?", source);   // rows below cascade
-    handle.execute("INSERT INTO dictionary_snapshot (source, loaded_at) VALUES (?, ?)",
-        source, OpportunityRow.INSTANT.format(snapshot.loadedAt()));
+    handle.execute(
+        "DELETE FROM dictionary_snapshot WHERE source = ?", source); // rows below cascade
+    handle.execute(
+        "INSERT INTO dictionary_snapshot (source, loaded_at) VALUES (?, ?)",
+        source,
+        OpportunityRow.INSTANT.format(snapshot.loadedAt()));
     for (int f = 0; f < snapshot.flows().size(); f++) {
       SalesFlow flow = snapshot.flows().get(f);
-      handle.execute("INSERT INTO dictionary_flow (source, position, flow_id, name) VALUES (?, ?, ?, ?)",
-          source, f, flow.id(), flow.name());
+      handle.execute(
+          "INSERT INTO dictionary_flow (source, position, flow_id, name) VALUES (?, ?, ?, ?)",
+          source,
+          f,
+          flow.id(),
+          flow.name());
       for (int s = 0; s < flow.stages().size(); s++) {
         Stage stage = flow.stages().get(s);
-        handle.execute("""
+        handle.execute(
+            """
             INSERT INTO dictionary_stage (source, flow_position, position, code, name, kind, stage_rank, enabled)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            source, f, s, stage.code().value(), stage.name(), stage.kind().code(), stage.rank(), stage.enabled() ? 1 : 0);
+            source,
+            f,
+            s,
+            stage.code().value(),
+            stage.name(),
+            stage.kind().code(),
+            stage.rank(),
+            stage.enabled() ? 1 : 0);
       }
     }
     for (int r = 0; r < snapshot.lostReasons().size(); r++) {
       LostReason reason = snapshot.lostReasons().get(r);
-      handle.execute("INSERT INTO dictionary_lost_reason (source, position, reason_id, name, enabled) VALUES (?, ?, ?, ?, ?)",
-          source, r, reason.id(), reason.name(), reason.enabled() ? 1 : 0);
+      handle.execute(
+          "INSERT INTO dictionary_lost_reason (source, position, reason_id, name, enabled) VALUES (?, ?, ?, ?, ?)",
+          source,
+          r,
+          reason.id(),
+          reason.name(),
+          reason.enabled() ? 1 : 0);
     }
     for (int k = 0; k < snapshot.skipped().size(); k++) {
-      handle.execute("INSERT INTO dictionary_skipped (source, position, item) VALUES (?, ?, ?)",
-          source, k, snapshot.skipped().get(k));
+      handle.execute(
+          "INSERT INTO dictionary_skipped (source, position, item) VALUES (?, ?, ?)",
+          source,
+          k,
+          snapshot.skipped().get(k));
     }
   }
 }

@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opportunities in SQLite. Writes run one transaction at a time under the database's fair lock
- * (SQLite has one writer, and its busy handler is unfair), each a {@code BEGIN IMMEDIATE} transaction
- * that commits, synced, before the method returns; concurrent updates share one (group commit), an
- * import has one of its own. Reads outside an import are single autocommit {@code SELECT}s and take
- * no write lock. Exceptions thrown by a change reach the caller unchanged, after the rollback of
- * that change alone.
+ * (SQLite has one writer, and its busy handler is unfair), each a {@code BEGIN IMMEDIATE}
+ * transaction that commits, synced, before the method returns; concurrent updates share one (group
+ * commit), an import has one of its own. Reads outside an import are single autocommit {@code
+ * SELECT}s and take no write lock. Exceptions thrown by a change reach the caller unchanged, after
+ * the rollback of that change alone.
  */
 public final class JdbiOpportunityStore implements OpportunityStore {
   private static final Logger log = LoggerFactory.getLogger(JdbiOpportunityStore.class);
@@ -46,10 +46,15 @@ public final class JdbiOpportunityStore implements OpportunityStore {
    * @param jdbi the database's Jdbi, built at its first use
    * @param connections the database's connections, for the health check without Jdbi
    * @param writeLock the database's one writer lock, shared by its stores and its writer
-   * @param writeHealth whether the database's file takes writes, shared by its stores and its writer
+   * @param writeHealth whether the database's file takes writes, shared by its stores and its
+   *     writer
    */
-  JdbiOpportunityStore(Supplier<Jdbi> jdbi, ConnectionFactory connections, ReentrantLock writeLock,
-      GroupCommitWriter writer, WriteHealth writeHealth) {
+  JdbiOpportunityStore(
+      Supplier<Jdbi> jdbi,
+      ConnectionFactory connections,
+      ReentrantLock writeLock,
+      GroupCommitWriter writer,
+      WriteHealth writeHealth) {
     this.jdbi = jdbi;
     this.connections = connections;
     this.writeLock = writeLock;
@@ -59,7 +64,9 @@ public final class JdbiOpportunityStore implements OpportunityStore {
 
   @Override
   public Optional<Opportunity> findByCode(OpportunityCode code) {
-    return jdbi.get().withExtension(OpportunityDao.class, dao -> dao.findByCode(code.value())).map(OpportunityRow::toDomain);
+    return jdbi.get()
+        .withExtension(OpportunityDao.class, dao -> dao.findByCode(code.value()))
+        .map(OpportunityRow::toDomain);
   }
 
   /** {@inheritDoc} One connection, one query per {@link #CHUNK} codes. */
@@ -68,22 +75,27 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     List<String> distinct = codes.stream().map(OpportunityCode::value).distinct().toList();
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
     if (distinct.isEmpty()) return found;
-    jdbi.get().useExtension(OpportunityDao.class, dao -> {
-      for (int from = 0; from < distinct.size(); from += CHUNK) {
-        for (OpportunityRow row : dao.findAllByCode(distinct.subList(from, Math.min(distinct.size(), from + CHUNK)))) {
-          Opportunity opportunity = row.toDomain();
-          found.put(opportunity.code(), opportunity);
-        }
-      }
-    });
+    jdbi.get()
+        .useExtension(
+            OpportunityDao.class,
+            dao -> {
+              for (int from = 0; from < distinct.size(); from += CHUNK) {
+                for (OpportunityRow row :
+                    dao.findAllByCode(
+                        distinct.subList(from, Math.min(distinct.size(), from + CHUNK)))) {
+                  Opportunity opportunity = row.toDomain();
+                  found.put(opportunity.code(), opportunity);
+                }
+              }
+            });
     return found;
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Runs in the database's group commit (see {@link GroupCommitWriter}): it shares its transaction
-   * and its synced commit with the updates of other callers waiting at the same time.
+   * <p>Runs in the database's group commit (see {@link GroupCommitWriter}): it shares its
+   * transaction and its synced commit with the updates of other callers waiting at the same time.
    *
    * @throws IllegalStateException when {@code change} returns something else than the opportunity
    *     itself or its next version (a bug of the change, not a concurrent writer)
@@ -93,9 +105,12 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     return writer.update(code, change);
   }
 
-  /** In the next group commit; completed by the writer's answering thread once the commit is synced. */
+  /**
+   * In the next group commit; completed by the writer's answering thread once the commit is synced.
+   */
   @Override
-  public CompletionStage<Opportunity> updateLater(OpportunityCode code, UnaryOperator<Opportunity> change) {
+  public CompletionStage<Opportunity> updateLater(
+      OpportunityCode code, UnaryOperator<Opportunity> change) {
     return writer.submit(code, change);
   }
 
@@ -103,29 +118,34 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   @Override
   public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
     if (created.isEmpty() && updated.isEmpty()) return;
-    importInTransaction(session -> {
-      session.write(created, updated);
-      return null;
-    });
+    importInTransaction(
+        session -> {
+          session.write(created, updated);
+          return null;
+        });
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>One {@code BEGIN IMMEDIATE} transaction on a connection of its own ({@link ImportTransaction}),
-   * under the database's writer lock for as long as {@code work} runs: the group commit's updates in
-   * this process wait for it (and are refused as busy after {@link SqliteDatabase#UPDATE_MAX_WAIT}),
-   * another process's writers wait in SQLite's busy timeout. Each write goes to the database at
-   * once, inserts then updates, each as one batch; SQLite keeps a few MB of the transaction's pages in
-   * memory and the rest in the WAL until the commit. A code taken, or an updated row not exactly one
-   * version ahead of the stored one, fails the write with {@link StaleVersionException}.
+   * <p>One {@code BEGIN IMMEDIATE} transaction on a connection of its own ({@link
+   * ImportTransaction}), under the database's writer lock for as long as {@code work} runs: the
+   * group commit's updates in this process wait for it (and are refused as busy after {@link
+   * SqliteDatabase#UPDATE_MAX_WAIT}), another process's writers wait in SQLite's busy timeout. Each
+   * write goes to the database at once, inserts then updates, each as one batch; SQLite keeps a few
+   * MB of the transaction's pages in memory and the rest in the WAL until the commit. A code taken,
+   * or an updated row not exactly one version ahead of the stored one, fails the write with {@link
+   * StaleVersionException}.
    */
   @Override
   public <T> T importInTransaction(Function<ImportSession, T> work) {
     return writing(() -> ImportTransaction.run(connections, work));
   }
 
-  /** Runs a write transaction under the writer lock; a file that cannot be written: {@link StoreUnavailableException}. */
+  /**
+   * Runs a write transaction under the writer lock; a file that cannot be written: {@link
+   * StoreUnavailableException}.
+   */
   private <T> T writing(Supplier<T> transaction) {
     writeLock.lock();
     try {
@@ -153,7 +173,9 @@ public final class JdbiOpportunityStore implements OpportunityStore {
     Optional<String> writesFailing = writeHealth.reason();
     if (writesFailing.isPresent()) return writesFailing;
     try (Connection connection = connections.openConnection()) {
-      return Migrations.version(connection) > 0 ? Optional.empty() : Optional.of("the database has no schema");
+      return Migrations.version(connection) > 0
+          ? Optional.empty()
+          : Optional.of("the database has no schema");
     } catch (Exception e) {
       log.debug("store unavailable: {}", e.toString());
       return Optional.of(WriteHealth.fileCondition(e).orElse("the database cannot be read"));

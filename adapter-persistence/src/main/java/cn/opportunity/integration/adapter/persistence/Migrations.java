@@ -38,11 +38,15 @@ final class Migrations {
 
   /**
    * {@link #apply(ConnectionFactory)} with other files, for tests. Plain JDBC, not Jdbi: it runs at
-   * every start, before the first request can be served, and Jdbi's set-up costs more than all of it.
+   * every start, before the first request can be served, and Jdbi's set-up costs more than all of
+   * it.
    */
-  static int apply(ConnectionFactory connections, String directory, List<String> files) throws SQLException {
-    try (Connection connection = connections.openConnection(); Statement statement = connection.createStatement()) {
-      statement.executeUpdate("""
+  static int apply(ConnectionFactory connections, String directory, List<String> files)
+      throws SQLException {
+    try (Connection connection = connections.openConnection();
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate(
+          """
           CREATE TABLE IF NOT EXISTS schema_history (
               version     INTEGER PRIMARY KEY,
               description TEXT    NOT NULL,
@@ -50,20 +54,29 @@ final class Migrations {
       int known = files.size();
       int current = version(connection);
       if (current > known)
-        throw new IllegalStateException("its schema is at version " + current + ", newer than this program knows ("
-            + known + "): run the newer program, or restore a backup made for this one");
+        throw new IllegalStateException(
+            "its schema is at version "
+                + current
+                + ", newer than this program knows ("
+                + known
+                + "): run the newer program, or restore a backup made for this one");
       for (int version = current + 1; version <= known; version++) {
         String file = files.get(version - 1);
         if (!file.startsWith("V" + version + "__") || !file.endsWith(".sql"))
-          throw new IllegalStateException("migration " + version + " is named " + file + ", not V" + version + "__….sql");
-        if (applyOne(connection, version, file, read(directory + file))) log.info("applied migration {}", file);
+          throw new IllegalStateException(
+              "migration " + version + " is named " + file + ", not V" + version + "__….sql");
+        if (applyOne(connection, version, file, read(directory + file)))
+          log.info("applied migration {}", file);
       }
       return known;
     }
   }
 
-  /** One migration and its history row in one transaction: false when another process was quicker. */
-  private static boolean applyOne(Connection connection, int version, String file, String sql) throws SQLException {
+  /**
+   * One migration and its history row in one transaction: false when another process was quicker.
+   */
+  private static boolean applyOne(Connection connection, int version, String file, String sql)
+      throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("BEGIN IMMEDIATE");
       try {
@@ -71,11 +84,13 @@ final class Migrations {
           statement.execute("ROLLBACK");
           return false;
         }
-        statement.executeUpdate(sql);   // every statement of the file (sqlite3_exec)
-        try (PreparedStatement history = connection.prepareStatement(
-            "INSERT INTO schema_history (version, description, applied_at) VALUES (?, ?, ?)")) {
+        statement.executeUpdate(sql); // every statement of the file (sqlite3_exec)
+        try (PreparedStatement history =
+            connection.prepareStatement(
+                "INSERT INTO schema_history (version, description, applied_at) VALUES (?, ?, ?)")) {
           history.setInt(1, version);
-          history.setString(2, file.substring(file.indexOf("__") + 2, file.length() - ".sql".length()));
+          history.setString(
+              2, file.substring(file.indexOf("__") + 2, file.length() - ".sql".length()));
           history.setString(3, OpportunityRow.INSTANT.format(Instant.now()));
           history.executeUpdate();
         }
@@ -95,7 +110,8 @@ final class Migrations {
   /** The highest version recorded: 0 for a new database. */
   static int version(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_history")) {
+        ResultSet row =
+            statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_history")) {
       row.next();
       return row.getInt(1);
     }

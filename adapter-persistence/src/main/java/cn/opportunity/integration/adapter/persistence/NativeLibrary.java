@@ -29,41 +29,58 @@ import org.sqlite.util.LibraryLoaderUtil;
  */
 final class NativeLibrary {
   private static final Logger log = LoggerFactory.getLogger(NativeLibrary.class);
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
   private static boolean prepared;
 
   private NativeLibrary() {}
 
-  /** Points sqlite-jdbc at the extracted library, once per process, before SQLite is first loaded. */
+  /**
+   * Points sqlite-jdbc at the extracted library, once per process, before SQLite is first loaded.
+   */
   static synchronized void prepare() {
     if (prepared) return;
     prepared = true;
-    if (System.getProperty("org.sqlite.lib.path") != null || System.getProperty("org.sqlite.lib.name") != null) return;
-    Path base = Path.of(System.getProperty("java.io.tmpdir"), "opportunity-integration-" + System.getProperty("user.name"));
-    extractTo(base).ifPresent(library -> {
-      System.setProperty("org.sqlite.lib.path", library.getParent().toString());
-      System.setProperty("org.sqlite.lib.name", library.getFileName().toString());
-    });
+    if (System.getProperty("org.sqlite.lib.path") != null
+        || System.getProperty("org.sqlite.lib.name") != null) return;
+    Path base =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "opportunity-integration-" + System.getProperty("user.name"));
+    extractTo(base)
+        .ifPresent(
+            library -> {
+              System.setProperty("org.sqlite.lib.path", library.getParent().toString());
+              System.setProperty("org.sqlite.lib.name", library.getFileName().toString());
+            });
   }
 
   /** The library under {@code base}, written or checked; empty when it cannot be trusted there. */
   static Optional<Path> extractTo(Path base) {
-    String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
+    String resource =
+        LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
     try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
-      if (in == null) return Optional.empty();   // no library for this platform in the jar
+      if (in == null) return Optional.empty(); // no library for this platform in the jar
       byte[] expected = in.readAllBytes();
       ownerOnlyDirectory(base);
-      Path directory = ownerOnlyDirectory(base.resolve("sqlite-" + SQLiteJDBCLoader.getVersion()
-          + "-" + resource.replaceAll("[^A-Za-z0-9._]+", "-")));
+      Path directory =
+          ownerOnlyDirectory(
+              base.resolve(
+                  "sqlite-"
+                      + SQLiteJDBCLoader.getVersion()
+                      + "-"
+                      + resource.replaceAll("[^A-Za-z0-9._]+", "-")));
       Path library = directory.resolve(LibraryLoaderUtil.getNativeLibName());
       if (!Files.isRegularFile(library) || !Arrays.equals(Files.readAllBytes(library), expected)) {
         Path written = Files.createTempFile(directory, "writing-", ".tmp");
         Files.write(written, expected);
-        Files.move(written, library, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            written, library, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
       return Optional.of(library);
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      log.debug("SQLite's native library stays with sqlite-jdbc's own extraction: {}", e.toString());
+      log.debug(
+          "SQLite's native library stays with sqlite-jdbc's own extraction: {}", e.toString());
       return Optional.empty();
     }
   }
@@ -77,10 +94,12 @@ final class NativeLibrary {
         // another process made it meanwhile: checked below like any other
       }
     }
-    if (Files.isSymbolicLink(directory) || !Files.isDirectory(directory)
+    if (Files.isSymbolicLink(directory)
+        || !Files.isDirectory(directory)
         || !Files.getOwner(directory).getName().equals(System.getProperty("user.name"))
         || !Files.getPosixFilePermissions(directory).equals(OWNER_ONLY))
-      throw new AccessDeniedException(directory.toString(), null, "not a directory of this user's alone");
+      throw new AccessDeniedException(
+          directory.toString(), null, "not a directory of this user's alone");
     return directory;
   }
 }

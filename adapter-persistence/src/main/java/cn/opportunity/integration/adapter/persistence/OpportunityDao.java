@@ -14,7 +14,8 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
  */
 public interface OpportunityDao {
   /** Every column but the id, which the table gives. */
-  String COLUMNS = """
+  String COLUMNS =
+      """
       opportunity_code, final_customer_name, opportunity_name, project_location, operator_name, amount_cents,
       expected_close_date, confidence_pct, stage, opportunity_type, product_type, source, sales_expansion_id,
       channel_expansion_id, pre_sales_id, pre_sales_name, competitor_name, archived, pushed_to_oms, oms_push_time,
@@ -24,7 +25,8 @@ public interface OpportunityDao {
    * Writes a row over exactly the version before it ({@code version - 1}) of the same id and code:
    * 0 rows when another writer won, or the row is not the one it claims to follow.
    */
-  String UPDATE = """
+  String UPDATE =
+      """
       UPDATE opportunity
          SET final_customer_name = :finalCustomerName, opportunity_name = :opportunityName,
              project_location = :projectLocation, operator_name = :operatorName, amount_cents = :amountCents,
@@ -54,9 +56,13 @@ public interface OpportunityDao {
   List<OpportunityRow> findAllByCode(@BindList("codes") List<String> codes);
 
   /**
-   * Inserts a row without its id, for plain JDBC (see {@link OpportunityRow#bindInsert}); a row whose
-   * code is taken inserts nothing and counts 0.
+   * Inserts a row without its id, for plain JDBC (see {@link OpportunityRow#bindInsert}); a row
+   * whose code is taken inserts nothing and counts 0.
    */
-  String INSERT_BY_POSITION = "INSERT INTO opportunity (" + COLUMNS + ") VALUES ("
-      + "?, ".repeat(24) + "?) ON CONFLICT (opportunity_code) DO NOTHING";
+  String INSERT_BY_POSITION =
+      "INSERT INTO opportunity ("
+          + COLUMNS
+          + ") VALUES ("
+          + "?, ".repeat(24)
+          + "?) ON CONFLICT (opportunity_code) DO NOTHING";
 }

@@ -58,18 +58,36 @@ public record OpportunityRow(
 
   /** The row of a stored opportunity (or of its next version). */
   static OpportunityRow from(Opportunity opportunity) {
-    return row(opportunity.id().value(), opportunity.code(), opportunity.finalCustomerName().orElse(null),
-        opportunity.details(), opportunity.createdAt(), opportunity.updatedAt(), opportunity.version());
+    return row(
+        opportunity.id().value(),
+        opportunity.code(),
+        opportunity.finalCustomerName().orElse(null),
+        opportunity.details(),
+        opportunity.createdAt(),
+        opportunity.updatedAt(),
+        opportunity.version());
   }
 
   /** A row to insert: no id yet (the table gives it), version 1. */
   static OpportunityRow from(NewOpportunity created) {
-    return row(null, created.code(), created.finalCustomerName().orElse(null), created.details(),
-        created.createdAt(), created.createdAt(), Version.FIRST);
+    return row(
+        null,
+        created.code(),
+        created.finalCustomerName().orElse(null),
+        created.details(),
+        created.createdAt(),
+        created.createdAt(),
+        Version.FIRST);
   }
 
-  private static OpportunityRow row(Long id, OpportunityCode code, String finalCustomerName, OpportunityDetails d,
-      Instant createdAt, Instant updatedAt, Version version) {
+  private static OpportunityRow row(
+      Long id,
+      OpportunityCode code,
+      String finalCustomerName,
+      OpportunityDetails d,
+      Instant createdAt,
+      Instant updatedAt,
+      Version version) {
     return new OpportunityRow(
         id,
         code.value(),
@@ -101,29 +119,37 @@ public record OpportunityRow(
 
   /** The stored state, through {@link Opportunity#restore}. */
   Opportunity toDomain() {
-    OpportunityDetails details = OpportunityDetails.builder()
-        .opportunityName(opportunityName)
-        .projectLocation(projectLocation)
-        .operatorName(operatorName)
-        .amount(map(amountCents, Amount::ofCents))
-        .expectedCloseDate(map(expectedCloseDate, LocalDate::parse))
-        .confidencePct(map(confidencePct, Confidence::valueOf))
-        .stage(map(stage, StageCode::new))
-        .opportunityType(opportunityType)
-        .productType(productType)
-        .source(source)
-        .salesExpansionId(salesExpansionId)
-        .channelExpansionId(channelExpansionId)
-        .preSalesId(preSalesId)
-        .preSalesName(preSalesName)
-        .competitorName(competitorName)
-        .archived(archived)
-        .pushedToOms(pushedToOms)
-        .omsPushTime(map(omsPushTime, Instant::parse))
-        .status(map(status, s -> OpportunityStatus.parse(s)
-            .orElseThrow(() -> new IllegalStateException("unknown status in opportunity " + id + ": " + s))))
-        .description(description)
-        .build();
+    OpportunityDetails details =
+        OpportunityDetails.builder()
+            .opportunityName(opportunityName)
+            .projectLocation(projectLocation)
+            .operatorName(operatorName)
+            .amount(map(amountCents, Amount::ofCents))
+            .expectedCloseDate(map(expectedCloseDate, LocalDate::parse))
+            .confidencePct(map(confidencePct, Confidence::valueOf))
+            .stage(map(stage, StageCode::new))
+            .opportunityType(opportunityType)
+            .productType(productType)
+            .source(source)
+            .salesExpansionId(salesExpansionId)
+            .channelExpansionId(channelExpansionId)
+            .preSalesId(preSalesId)
+            .preSalesName(preSalesName)
+            .competitorName(competitorName)
+            .archived(archived)
+            .pushedToOms(pushedToOms)
+            .omsPushTime(map(omsPushTime, Instant::parse))
+            .status(
+                map(
+                    status,
+                    s ->
+                        OpportunityStatus.parse(s)
+                            .orElseThrow(
+                                () ->
+                                    new IllegalStateException(
+                                        "unknown status in opportunity " + id + ": " + s))))
+            .description(description)
+            .build();
     return Opportunity.restore(
         new OpportunityId(id),
         new OpportunityCode(opportunityCode),
@@ -142,13 +168,32 @@ public record OpportunityRow(
   static OpportunityRow read(ResultSet result) throws SQLException {
     int c = 1;
     return new OpportunityRow(
-        nullableLong(result, c++), result.getString(c++), result.getString(c++), result.getString(c++),
-        result.getString(c++), result.getString(c++), nullableLong(result, c++), result.getString(c++),
-        result.getString(c++), result.getString(c++), result.getString(c++), result.getString(c++),
-        result.getString(c++), nullableLong(result, c++), nullableLong(result, c++), nullableLong(result, c++),
-        result.getString(c++), result.getString(c++), nullableBoolean(result, c++), nullableBoolean(result, c++),
-        result.getString(c++), result.getString(c++), result.getString(c++), result.getString(c++),
-        result.getString(c++), result.getLong(c));
+        nullableLong(result, c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        nullableLong(result, c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        nullableLong(result, c++),
+        nullableLong(result, c++),
+        nullableLong(result, c++),
+        result.getString(c++),
+        result.getString(c++),
+        nullableBoolean(result, c++),
+        nullableBoolean(result, c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getLong(c));
   }
 
   /** Binds the parameters of {@link OpportunityDao#INSERT_BY_POSITION}: every column but the id. */
@@ -158,17 +203,20 @@ public record OpportunityRow(
   }
 
   /**
-   * Binds the parameters of {@link OpportunityDao#UPDATE_BY_POSITION}: every column but the code, in
-   * {@link OpportunityDao#COLUMNS} order, then id, code and version for the {@code WHERE}.
+   * Binds the parameters of {@link OpportunityDao#UPDATE_BY_POSITION}: every column but the code,
+   * in {@link OpportunityDao#COLUMNS} order, then id, code and version for the {@code WHERE}.
    */
   void bindUpdate(PreparedStatement update) throws SQLException {
     int p = bindColumnsAfterTheCode(update, 1);
     update.setLong(p++, id);
     update.setString(p++, opportunityCode);
-    update.setLong(p, version);   // the statement follows version - 1
+    update.setLong(p, version); // the statement follows version - 1
   }
 
-  /** Binds the columns after the code, in {@link OpportunityDao#COLUMNS} order, from {@code p}; returns the next position. */
+  /**
+   * Binds the columns after the code, in {@link OpportunityDao#COLUMNS} order, from {@code p};
+   * returns the next position.
+   */
   private int bindColumnsAfterTheCode(PreparedStatement statement, int p) throws SQLException {
     statement.setString(p++, finalCustomerName);
     statement.setString(p++, opportunityName);

@@ -28,38 +28,52 @@ import org.sqlite.SQLiteDataSource;
  * when it starts, so it never fails half-way with {@code SQLITE_BUSY_SNAPSHOT}), and small
  * checkpoints ({@link #CHECKPOINT_PAGES}).
  *
- * <p>Each operation opens its own connection. One more, the anchor, stays open from {@link #open} to
- * {@link #close}: SQLite checkpoints and deletes the WAL whenever its last connection closes, which
- * would otherwise happen after every request.
+ * <p>Each operation opens its own connection. One more, the anchor, stays open from {@link #open}
+ * to {@link #close}: SQLite checkpoints and deletes the WAL whenever its last connection closes,
+ * which would otherwise happen after every request.
  */
 public final class SqliteDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
   private static final String URL_PREFIX = "jdbc:sqlite:";
   static final int BUSY_TIMEOUT_MILLIS = 5_000;
+
   /**
    * WAL pages after which a commit copies them into the database file ({@code wal_autocheckpoint};
-   * SQLite's default is 1,000). The copy runs inside the commit that crosses the mark and ends with an
-   * fsync of the database file, and every update waiting meanwhile waits for it: under the bench's
-   * load a checkpoint of 1,000 scattered pages held the writer over 10 ms (its fsync alone 9–12 ms) and
-   * set the p99; with 250 the p99 fell from 19–22 ms to 14–15 ms at 0.96 of the throughput
-   * (docs/performance.md, step 13). Durability is the same: the WAL is synced before, the file after.
+   * SQLite's default is 1,000). The copy runs inside the commit that crosses the mark and ends with
+   * an fsync of the database file, and every update waiting meanwhile waits for it: under the
+   * bench's load a checkpoint of 1,000 scattered pages held the writer over 10 ms (its fsync alone
+   * 9–12 ms) and set the p99; with 250 the p99 fell from 19–22 ms to 14–15 ms at 0.96 of the
+   * throughput (docs/performance.md, step 13). Durability is the same: the WAL is synced before,
+   * the file after.
    */
   static final int CHECKPOINT_PAGES = 250;
+
   /** How long an update may wait for the writer before it is refused as busy. */
   static final Duration UPDATE_MAX_WAIT = Duration.ofSeconds(5);
+
   /** How long {@link #close} lets the writer finish the updates already taken. */
   static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
 
   private final String jdbcUrl;
   private final Connection anchor;
-  /** Every connection of this database: the writer's, the migrations', and Jdbi's for the stores. */
+
+  /**
+   * Every connection of this database: the writer's, the migrations', and Jdbi's for the stores.
+   */
   private final ConnectionFactory connections;
-  /** Built at its first use (see {@link #jdbi()}), not at open: nothing on the way to the first update needs it. */
+
+  /**
+   * Built at its first use (see {@link #jdbi()}), not at open: nothing on the way to the first
+   * update needs it.
+   */
   private volatile Jdbi jdbi;
+
   /** SQLite has one writer: one fair lock for every store gives waiters first-come order. */
   private final ReentrantLock writeLock = new ReentrantLock(true);
+
   /** Whether the file takes writes: told by every write of every store of this database. */
   private final WriteHealth writeHealth = new WriteHealth();
+
   private final GroupCommitWriter writer;
   private final JdbiOpportunityStore opportunityStore;
   private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
@@ -68,28 +82,31 @@ public final class SqliteDatabase implements AutoCloseable {
   private SqliteDatabase(String jdbcUrl, SQLiteDataSource dataSource, Connection anchor) {
     this.jdbcUrl = jdbcUrl;
     this.anchor = anchor;
-    this.connections = () -> {
-      if (closed) throw new SQLException(jdbcUrl + " is closed");
-      return dataSource.getConnection();
-    };
+    this.connections =
+        () -> {
+          if (closed) throw new SQLException(jdbcUrl + " is closed");
+          return dataSource.getConnection();
+        };
     this.writer = new GroupCommitWriter(connections, writeLock, UPDATE_MAX_WAIT, writeHealth);
-    this.opportunityStore = new JdbiOpportunityStore(this::jdbi, connections, writeLock, writer, writeHealth);
-    this.dictionarySnapshotStore = new JdbiDictionarySnapshotStore(this::jdbi, writeLock, writeHealth);
+    this.opportunityStore =
+        new JdbiOpportunityStore(this::jdbi, connections, writeLock, writer, writeHealth);
+    this.dictionarySnapshotStore =
+        new JdbiDictionarySnapshotStore(this::jdbi, writeLock, writeHealth);
   }
 
   /**
    * Opens the database file of {@code jdbcUrl}, e.g. {@code jdbc:sqlite:data/opportunities.db},
-   * creating it and its missing parent directories if needed, brings its schema up to date and checks
-   * it ({@code PRAGMA quick_check}).
+   * creating it and its missing parent directories if needed, brings its schema up to date and
+   * checks it ({@code PRAGMA quick_check}).
    *
    * @throws IllegalArgumentException when the URL is not one of a SQLite file
    * @throws IllegalStateException when the file cannot be opened, is damaged, or has a schema newer
    *     than this program knows
    */
   public static SqliteDatabase open(String jdbcUrl) {
-    NativeLibrary.prepare();   // before the driver first loads SQLite
+    NativeLibrary.prepare(); // before the driver first loads SQLite
     Path file = createParentDirectories(jdbcUrl);
-    boolean uncleanStop = file == null || leftWal(file);   // looked at before this open makes one
+    boolean uncleanStop = file == null || leftWal(file); // looked at before this open makes one
     SQLiteDataSource dataSource = new SQLiteDataSource(settings());
     dataSource.setUrl(jdbcUrl);
     Connection anchor;
@@ -105,7 +122,9 @@ public final class SqliteDatabase implements AutoCloseable {
       if (uncleanStop) quickCheck(database.connections, jdbcUrl);
       try (Statement statement = anchor.createStatement();
           ResultSet joined = statement.executeQuery("SELECT COUNT(*) FROM schema_history")) {
-        joined.next();   // the anchor's first read attaches it to the WAL; autocommit ends the read at once
+        joined
+            .next(); // the anchor's first read attaches it to the WAL; autocommit ends the read at
+        // once
       }
       log.info("opened {} (schema version {})", jdbcUrl, version);
       return database;
@@ -143,9 +162,9 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /**
-   * Refuses a damaged file: {@code PRAGMA quick_check} answers one row, {@code ok}, or the damage. It
-   * reads the whole file (about 4 s for 1,000,000 opportunities), so it runs only when the last stop
-   * was not clean, the moment damage is likeliest (see docs/reliability.md).
+   * Refuses a damaged file: {@code PRAGMA quick_check} answers one row, {@code ok}, or the damage.
+   * It reads the whole file (about 4 s for 1,000,000 opportunities), so it runs only when the last
+   * stop was not clean, the moment damage is likeliest (see docs/reliability.md).
    */
   private static void quickCheck(ConnectionFactory connections, String jdbcUrl) {
     log.info("{}: the last stop was not clean; checking the file (PRAGMA quick_check)", jdbcUrl);
@@ -155,11 +174,13 @@ public final class SqliteDatabase implements AutoCloseable {
         ResultSet rows = statement.executeQuery("PRAGMA quick_check")) {
       while (rows.next()) found.add(rows.getString(1));
     } catch (SQLException | RuntimeException e) {
-      throw new IllegalStateException("the file is damaged, PRAGMA quick_check failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the file is damaged, PRAGMA quick_check failed: " + e.getMessage(), e);
     }
     if (!found.equals(List.of("ok")))
-      throw new IllegalStateException("the file is damaged, PRAGMA quick_check says: "
-          + String.join("; ", found.subList(0, Math.min(5, found.size()))));
+      throw new IllegalStateException(
+          "the file is damaged, PRAGMA quick_check says: "
+              + String.join("; ", found.subList(0, Math.min(5, found.size()))));
   }
 
   /**
@@ -190,7 +211,10 @@ public final class SqliteDatabase implements AutoCloseable {
     return opportunityStore;
   }
 
-  /** The store of the last good stage dictionary of each remote source; the same instance on every call. */
+  /**
+   * The store of the last good stage dictionary of each remote source; the same instance on every
+   * call.
+   */
   public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
     return dictionarySnapshotStore;
   }
@@ -200,9 +224,10 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /**
-   * The stores' Jdbi, built at the first call: reads by code, import and dictionary snapshots use it;
-   * opening the file, its migrations and the writer do not, so a start does not wait for Jdbi's
-   * set-up (≈ 0.2 s of class loading and configuration, more than all the rest of the store's start).
+   * The stores' Jdbi, built at the first call: reads by code, import and dictionary snapshots use
+   * it; opening the file, its migrations and the writer do not, so a start does not wait for Jdbi's
+   * set-up (≈ 0.2 s of class loading and configuration, more than all the rest of the store's
+   * start).
    */
   Jdbi jdbi() {
     Jdbi built = jdbi;
@@ -211,7 +236,9 @@ public final class SqliteDatabase implements AutoCloseable {
       if (jdbi == null) {
         Jdbi created = Jdbi.create(connections);
         created.installPlugin(new SqlObjectPlugin());
-        created.getConfig(ReflectionMappers.class).setStrictMatching(true);   // every column maps to a component
+        created
+            .getConfig(ReflectionMappers.class)
+            .setStrictMatching(true); // every column maps to a component
         jdbi = created;
       }
       return jdbi;
@@ -239,14 +266,17 @@ public final class SqliteDatabase implements AutoCloseable {
   public void close() {
     boolean writerEnded = writer.close(CLOSE_BOUND);
     if (!writerEnded)
-      log.warn("the writer is stuck in a transaction; it will not commit, and the WAL stays until the next start");
+      log.warn(
+          "the writer is stuck in a transaction; it will not commit, and the WAL stays until the next start");
     boolean locked = false;
-    try {   // a stuck writer holds the lock: then don't wait for it again
+    try { // a stuck writer holds the lock: then don't wait for it again
       locked = writeLock.tryLock(writerEnded ? CLOSE_BOUND.toMillis() : 0, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (!locked) log.warn("a write is still running; closing without it (it commits or rolls back on its own)");
+    if (!locked)
+      log.warn(
+          "a write is still running; closing without it (it commits or rolls back on its own)");
     try {
       synchronized (this) {
         if (closed) return;

@@ -28,14 +28,15 @@ final class WriteHealth {
    * The primary result codes that are conditions of the file, not of the write, with SQLite's own
    * text for each ({@code sqlite3_errstr}): never a path, unlike some of its messages.
    */
-  private static final Map<Integer, String> FILE_CONDITIONS = Map.of(
-      8, "attempt to write a readonly database",   // SQLITE_READONLY, and READONLY_DBMOVED …
-      10, "disk I/O error",                        // SQLITE_IOERR and its extended codes
-      13, "database or disk is full",              // SQLITE_FULL
-      14, "unable to open database file");         // SQLITE_CANTOPEN
+  private static final Map<Integer, String> FILE_CONDITIONS =
+      Map.of(
+          8, "attempt to write a readonly database", // SQLITE_READONLY, and READONLY_DBMOVED …
+          10, "disk I/O error", // SQLITE_IOERR and its extended codes
+          13, "database or disk is full", // SQLITE_FULL
+          14, "unable to open database file"); // SQLITE_CANTOPEN
 
-  private volatile String reason;   // null while writes succeed
-  private long failedWrites;        // in the current streak; guarded by this
+  private volatile String reason; // null while writes succeed
+  private long failedWrites; // in the current streak; guarded by this
   private long failingSinceNanos;
 
   /**
@@ -45,7 +46,8 @@ final class WriteHealth {
   static Optional<String> fileCondition(Throwable failure) {
     Throwable cause = failure;
     for (int depth = 0; cause != null && depth < 16; depth++, cause = cause.getCause()) {
-      if (cause instanceof SQLException sql) {   // sqlite-jdbc's error code is the primary result code
+      if (cause
+          instanceof SQLException sql) { // sqlite-jdbc's error code is the primary result code
         String condition = FILE_CONDITIONS.get(sql.getErrorCode() & 0xff);
         if (condition != null) return Optional.of(condition);
       }
@@ -77,18 +79,25 @@ final class WriteHealth {
   }
 
   /**
-   * Counts {@code writes} refused for {@code condition}; logs the failure with its stack trace when it
-   * starts a streak (or changes its reason), and nothing otherwise.
+   * Counts {@code writes} refused for {@code condition}; logs the failure with its stack trace when
+   * it starts a streak (or changes its reason), and nothing otherwise.
    *
    * @return the exception to refuse each of them with
    */
   synchronized StoreUnavailableException failed(String condition, Throwable failure, int writes) {
     if (reason == null) {
       failingSinceNanos = System.nanoTime();
-      log.error("store: writes failing ({}); each is refused as unavailable (HTTP 503, /health DOWN) until one succeeds;"
-          + " logged once until then", condition, failure);
+      log.error(
+          "store: writes failing ({}); each is refused as unavailable (HTTP 503, /health DOWN) until one succeeds;"
+              + " logged once until then",
+          condition,
+          failure);
     } else if (!reason.equals(condition)) {
-      log.error("store: writes still failing, now ({}); {} failed write(s) so far", condition, failedWrites, failure);
+      log.error(
+          "store: writes still failing, now ({}); {} failed write(s) so far",
+          condition,
+          failedWrites,
+          failure);
     }
     reason = condition;
     failedWrites += writes;
@@ -97,10 +106,11 @@ final class WriteHealth {
 
   /** A write reached the file: ends a streak of failures, if one was going on. */
   void succeeded() {
-    if (reason == null) return;   // the common case: one volatile read
+    if (reason == null) return; // the common case: one volatile read
     synchronized (this) {
       if (reason == null) return;
-      Duration over = Duration.ofNanos(System.nanoTime() - failingSinceNanos).truncatedTo(ChronoUnit.MILLIS);
+      Duration over =
+          Duration.ofNanos(System.nanoTime() - failingSinceNanos).truncatedTo(ChronoUnit.MILLIS);
       log.info("store: writes succeed again after {} failed write(s) over {}", failedWrites, over);
       reason = null;
       failedWrites = 0;

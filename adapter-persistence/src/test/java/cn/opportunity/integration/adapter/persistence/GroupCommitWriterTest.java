@@ -34,7 +34,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Group commit on a real SQLite file: shared commits, failures kept apart, bounded waits, bounded close. */
+/**
+ * Group commit on a real SQLite file: shared commits, failures kept apart, bounded waits, bounded
+ * close.
+ */
 class GroupCommitWriterTest {
   private static final Instant LATER = Opportunities.CREATED_AT.plusSeconds(60);
 
@@ -43,13 +46,17 @@ class GroupCommitWriterTest {
   private SqliteDatabase database;
   private final List<GroupCommitWriter> writers = new ArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
-  private final ExecutorService callers = Executors.newCachedThreadPool();   // one thread per waiting caller
+  private final ExecutorService callers =
+      Executors.newCachedThreadPool(); // one thread per waiting caller
 
   @BeforeEach
   void openDatabase() {
     databases = new TempDatabases(dir);
     database = databases.open("group.db");
-    for (int i = 0; i < 4; i++) database.opportunityStore().importAll(List.of(anOpportunity().code("G-" + i).build()), List.of());
+    for (int i = 0; i < 4; i++)
+      database
+          .opportunityStore()
+          .importAll(List.of(anOpportunity().code("G-" + i).build()), List.of());
   }
 
   @AfterEach
@@ -61,18 +68,27 @@ class GroupCommitWriterTest {
   }
 
   private GroupCommitWriter writer(Duration maxWait) {
-    GroupCommitWriter writer = new GroupCommitWriter(database.connections(), new ReentrantLock(true), maxWait, new WriteHealth());
+    GroupCommitWriter writer =
+        new GroupCommitWriter(
+            database.connections(), new ReentrantLock(true), maxWait, new WriteHealth());
     writers.add(writer);
     return writer;
   }
 
   private static UnaryOperator<Opportunity> setSource(String code, String source) {
-    OpportunityPatch patch = OpportunityPatch.builder(new OpportunityCode(code)).set(OpportunityField.SOURCE, source).build();
+    OpportunityPatch patch =
+        OpportunityPatch.builder(new OpportunityCode(code))
+            .set(OpportunityField.SOURCE, source)
+            .build();
     return current -> current.apply(patch, LATER);
   }
 
-  /** A change that holds the writer inside its transaction until {@link #release}, interrupts or not. */
-  private UnaryOperator<Opportunity> hungUntilReleased(CountDownLatch entered, UnaryOperator<Opportunity> then) {
+  /**
+   * A change that holds the writer inside its transaction until {@link #release}, interrupts or
+   * not.
+   */
+  private UnaryOperator<Opportunity> hungUntilReleased(
+      CountDownLatch entered, UnaryOperator<Opportunity> then) {
     return current -> {
       entered.countDown();
       boolean interrupted = false;
@@ -80,7 +96,7 @@ class GroupCommitWriterTest {
         try {
           release.await();
         } catch (InterruptedException e) {
-          interrupted = true;   // a hung change ignores interrupts: the worst case for close()
+          interrupted = true; // a hung change ignores interrupts: the worst case for close()
         }
       }
       if (interrupted) Thread.currentThread().interrupt();
@@ -88,14 +104,21 @@ class GroupCommitWriterTest {
     };
   }
 
-  private CompletableFuture<Opportunity> inBackground(GroupCommitWriter writer, String code, UnaryOperator<Opportunity> change) {
-    return CompletableFuture.supplyAsync(() -> writer.update(new OpportunityCode(code), change), callers);
+  private CompletableFuture<Opportunity> inBackground(
+      GroupCommitWriter writer, String code, UnaryOperator<Opportunity> change) {
+    return CompletableFuture.supplyAsync(
+        () -> writer.update(new OpportunityCode(code), change), callers);
   }
 
-  /** An update of G-0 that holds the writer inside its transaction until {@link #release}; returns once it does. */
-  private CompletableFuture<Opportunity> holdTheWriter(GroupCommitWriter writer, String source) throws InterruptedException {
+  /**
+   * An update of G-0 that holds the writer inside its transaction until {@link #release}; returns
+   * once it does.
+   */
+  private CompletableFuture<Opportunity> holdTheWriter(GroupCommitWriter writer, String source)
+      throws InterruptedException {
     CountDownLatch entered = new CountDownLatch(1);
-    CompletableFuture<Opportunity> held = inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", source)));
+    CompletableFuture<Opportunity> held =
+        inBackground(writer, "G-0", hungUntilReleased(entered, setSource("G-0", source)));
     entered.await();
     return held;
   }
@@ -109,7 +132,12 @@ class GroupCommitWriterTest {
   }
 
   private String sourceOf(String code) {
-    return database.opportunityStore().findByCode(new OpportunityCode(code)).orElseThrow().details().source();
+    return database
+        .opportunityStore()
+        .findByCode(new OpportunityCode(code))
+        .orElseThrow()
+        .details()
+        .source();
   }
 
   @Test
@@ -118,10 +146,15 @@ class GroupCommitWriterTest {
     CompletableFuture<Opportunity> first = holdTheWriter(writer, "先");
     RuntimeException refused = new OpportunityNotFoundException("G-1");
     List<CompletableFuture<Opportunity>> good = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) good.add(inBackground(writer, "G-2", setSource("G-2", "第" + i + "次")));
-    CompletableFuture<Opportunity> throwing = inBackground(writer, "G-1", current -> {
-      throw refused;
-    });
+    for (int i = 1; i <= 6; i++)
+      good.add(inBackground(writer, "G-2", setSource("G-2", "第" + i + "次")));
+    CompletableFuture<Opportunity> throwing =
+        inBackground(
+            writer,
+            "G-1",
+            current -> {
+              throw refused;
+            });
     CompletableFuture<Opportunity> missing = inBackground(writer, "NOPE", setSource("NOPE", "无"));
     good.add(inBackground(writer, "G-3", setSource("G-3", "也好")));
     await(() -> writer.waiting() == 9);
@@ -131,15 +164,26 @@ class GroupCommitWriterTest {
 
     assertEquals("先", first.get(10, TimeUnit.SECONDS).details().source());
     for (CompletableFuture<Opportunity> update : good) update.get(10, TimeUnit.SECONDS);
-    ExecutionException thrown = assertThrows(ExecutionException.class, () -> throwing.get(10, TimeUnit.SECONDS));
+    ExecutionException thrown =
+        assertThrows(ExecutionException.class, () -> throwing.get(10, TimeUnit.SECONDS));
     assertEquals(refused, thrown.getCause());
-    assertInstanceOf(OpportunityNotFoundException.class,
+    assertInstanceOf(
+        OpportunityNotFoundException.class,
         assertThrows(ExecutionException.class, () -> missing.get(10, TimeUnit.SECONDS)).getCause());
-    assertEquals(commitsBefore + 2, writer.commits(), "the first update alone, then the nine waiting in one commit");
-    Opportunity g2 = database.opportunityStore().findByCode(new OpportunityCode("G-2")).orElseThrow();
-    assertEquals(new Version(7), g2.version(), "six updates of one row in one transaction, each on the one before");
+    assertEquals(
+        commitsBefore + 2,
+        writer.commits(),
+        "the first update alone, then the nine waiting in one commit");
+    Opportunity g2 =
+        database.opportunityStore().findByCode(new OpportunityCode("G-2")).orElseThrow();
+    assertEquals(
+        new Version(7),
+        g2.version(),
+        "six updates of one row in one transaction, each on the one before");
     assertEquals("也好", sourceOf("G-3"));
-    assertEquals(Version.FIRST, database.opportunityStore().findByCode(new OpportunityCode("G-1")).orElseThrow().version());
+    assertEquals(
+        Version.FIRST,
+        database.opportunityStore().findByCode(new OpportunityCode("G-1")).orElseThrow().version());
   }
 
   @Test
@@ -147,24 +191,36 @@ class GroupCommitWriterTest {
     GroupCommitWriter writer = writer(Duration.ofMillis(200));
     CompletableFuture<Opportunity> hung = holdTheWriter(writer, "慢");
 
-    assertThrows(StoreBusyException.class, () -> writer.update(new OpportunityCode("G-1"), setSource("G-1", "迟到")));
+    assertThrows(
+        StoreBusyException.class,
+        () -> writer.update(new OpportunityCode("G-1"), setSource("G-1", "迟到")));
     release.countDown();
 
-    assertEquals("慢", hung.get(10, TimeUnit.SECONDS).details().source(), "a running update finishes past the wait");
-    writer.update(new OpportunityCode("G-2"), setSource("G-2", "之后"));   // the writer went on, past the withdrawn one
+    assertEquals(
+        "慢",
+        hung.get(10, TimeUnit.SECONDS).details().source(),
+        "a running update finishes past the wait");
+    writer.update(
+        new OpportunityCode("G-2"),
+        setSource("G-2", "之后")); // the writer went on, past the withdrawn one
     assertEquals(Opportunities.anOpportunity().build().details().source(), sourceOf("G-1"));
   }
 
-  /** {@code submit}: the caller's thread returns at once; the answering thread completes the stage. */
+  /**
+   * {@code submit}: the caller's thread returns at once; the answering thread completes the stage.
+   */
   @Test
   void answersASubmittedUpdateFromItsOwnThreadOnceTheCommitIsSynced() throws Exception {
     GroupCommitWriter writer = writer(Duration.ofSeconds(30));
     holdTheWriter(writer, "先");
-    CompletableFuture<String> answeredBy = writer.submit(new OpportunityCode("G-1"), setSource("G-1", "异步"))
-        .thenApply(stored -> stored.details().source() + " by " + Thread.currentThread().getName())
-        .toCompletableFuture();
-    CompletableFuture<Opportunity> missing = writer.submit(new OpportunityCode("NOPE"), setSource("NOPE", "无"))
-        .toCompletableFuture();
+    CompletableFuture<String> answeredBy =
+        writer
+            .submit(new OpportunityCode("G-1"), setSource("G-1", "异步"))
+            .thenApply(
+                stored -> stored.details().source() + " by " + Thread.currentThread().getName())
+            .toCompletableFuture();
+    CompletableFuture<Opportunity> missing =
+        writer.submit(new OpportunityCode("NOPE"), setSource("NOPE", "无")).toCompletableFuture();
     Thread.sleep(100);
     assertFalse(answeredBy.isDone(), "answered before its commit");
 
@@ -172,7 +228,8 @@ class GroupCommitWriterTest {
 
     assertEquals("异步 by opportunity-answers", answeredBy.get(10, TimeUnit.SECONDS));
     assertEquals("异步", sourceOf("G-1"));
-    assertInstanceOf(OpportunityNotFoundException.class,
+    assertInstanceOf(
+        OpportunityNotFoundException.class,
         assertThrows(ExecutionException.class, () -> missing.get(10, TimeUnit.SECONDS)).getCause());
   }
 
@@ -181,12 +238,16 @@ class GroupCommitWriterTest {
     GroupCommitWriter writer = writer(Duration.ofMillis(200));
     holdTheWriter(writer, "慢");
 
-    CompletableFuture<Opportunity> late = writer.submit(new OpportunityCode("G-1"), setSource("G-1", "迟到")).toCompletableFuture();
-    assertInstanceOf(StoreBusyException.class,
+    CompletableFuture<Opportunity> late =
+        writer.submit(new OpportunityCode("G-1"), setSource("G-1", "迟到")).toCompletableFuture();
+    assertInstanceOf(
+        StoreBusyException.class,
         assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS)).getCause());
     release.countDown();
 
-    writer.update(new OpportunityCode("G-2"), setSource("G-2", "之后"));   // the writer went on, past the withdrawn one
+    writer.update(
+        new OpportunityCode("G-2"),
+        setSource("G-2", "之后")); // the writer went on, past the withdrawn one
     assertEquals(Opportunities.anOpportunity().build().details().source(), sourceOf("G-1"));
   }
 
@@ -199,12 +260,17 @@ class GroupCommitWriterTest {
     assertFalse(writer.close(Duration.ofMillis(300)));
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertTrue(tookMillis < 2_000, "close took " + tookMillis + " ms");
-    assertThrows(StoreBusyException.class, () -> writer.update(new OpportunityCode("G-1"), setSource("G-1", "关后")));
+    assertThrows(
+        StoreBusyException.class,
+        () -> writer.update(new OpportunityCode("G-1"), setSource("G-1", "关后")));
 
-    release.countDown();   // the change returns after all: its transaction must not commit
-    assertInstanceOf(StoreBusyException.class,
+    release.countDown(); // the change returns after all: its transaction must not commit
+    assertInstanceOf(
+        StoreBusyException.class,
         assertThrows(ExecutionException.class, () -> hung.get(10, TimeUnit.SECONDS)).getCause());
-    assertEquals(Version.FIRST, database.opportunityStore().findByCode(new OpportunityCode("G-0")).orElseThrow().version());
+    assertEquals(
+        Version.FIRST,
+        database.opportunityStore().findByCode(new OpportunityCode("G-0")).orElseThrow().version());
   }
 
   @Test
@@ -212,8 +278,13 @@ class GroupCommitWriterTest {
     List<CompletableFuture<Opportunity>> updates = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       String source = "第" + i + "次";
-      updates.add(CompletableFuture.supplyAsync(
-          () -> database.opportunityStore().update(new OpportunityCode("G-1"), setSource("G-1", source)), callers));
+      updates.add(
+          CompletableFuture.supplyAsync(
+              () ->
+                  database
+                      .opportunityStore()
+                      .update(new OpportunityCode("G-1"), setSource("G-1", source)),
+              callers));
     }
     await(() -> updates.stream().filter(CompletableFuture::isDone).count() >= 10);
     database.close();
@@ -228,7 +299,8 @@ class GroupCommitWriterTest {
       }
     }
     SqliteDatabase reopened = databases.open("group.db");
-    assertEquals(new Version(1 + acknowledged),
+    assertEquals(
+        new Version(1 + acknowledged),
         reopened.opportunityStore().findByCode(new OpportunityCode("G-1")).orElseThrow().version());
   }
 }

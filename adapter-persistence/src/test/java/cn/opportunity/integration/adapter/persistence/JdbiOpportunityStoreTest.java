@@ -56,7 +56,8 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
     return databases.open("other.db");
   }
 
-  private static Opportunity changeSource(OpportunityStore store, String code, String source, Instant now) {
+  private static Opportunity changeSource(
+      OpportunityStore store, String code, String source, Instant now) {
     OpportunityPatch patch = patch(code, OpportunityField.SOURCE, source);
     return store.update(new OpportunityCode(code), current -> current.apply(patch, now));
   }
@@ -67,19 +68,31 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
     Instant createdWithNanos = Instant.parse("2026-04-01T01:00:00.000000007Z");
     NewOpportunity full = aFullOpportunity().code("EXACT-1").createdAt(createdWithNanos).build();
     database.opportunityStore().importAll(List.of(full), List.of());
-    Map<String, Object> raw = database.jdbi().withHandle(h -> h.createQuery("""
+    Map<String, Object> raw =
+        database
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            """
             SELECT typeof(amount_cents) AS amount_type, amount_cents, oms_push_time, created_at, updated_at,
                    expected_close_date, confidence_pct, status, archived, pushed_to_oms
               FROM opportunity WHERE opportunity_code = 'EXACT-1'""")
-        .mapToMap().one());
+                        .mapToMap()
+                        .one());
     assertEquals("integer", raw.get("amount_type"));
     assertEquals(9_999_999_999_999_999L, ((Number) raw.get("amount_cents")).longValue());
     assertEquals("2026-04-30T02:00:00.123456789Z", raw.get("oms_push_time"));
     assertEquals("2026-04-01T01:00:00.000000007Z", raw.get("created_at"));
     assertEquals("2026-04-01T01:00:00.000000007Z", raw.get("updated_at"));
     assertEquals("2027-02-28", raw.get("expected_close_date"));
-    assertEquals(List.of("C", "lost", 1, 0),
-        List.of(raw.get("confidence_pct"), raw.get("status"), raw.get("archived"), raw.get("pushed_to_oms")));
+    assertEquals(
+        List.of("C", "lost", 1, 0),
+        List.of(
+            raw.get("confidence_pct"),
+            raw.get("status"),
+            raw.get("archived"),
+            raw.get("pushed_to_oms")));
     Opportunity stored = database.opportunityStore().findByCode(full.code()).orElseThrow();
     assertEquals(full.details(), stored.details());
     assertEquals("99999999999999.99", stored.details().amount().value().toPlainString());
@@ -89,64 +102,101 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
   @Test
   void keepsEveryAcknowledgedWriteAcrossReopening() {
     SqliteDatabase database = databases.open("reopen.db");
-    database.opportunityStore().importAll(List.of(aFullOpportunity().code("RE-1").build()), List.of());
+    database
+        .opportunityStore()
+        .importAll(List.of(aFullOpportunity().code("RE-1").build()), List.of());
     Opportunity written = changeSource(database.opportunityStore(), "RE-1", "复开", LATER);
     database.close();
     SqliteDatabase reopened = databases.open("reopen.db");
-    assertEquals(written, reopened.opportunityStore().findByCode(new OpportunityCode("RE-1")).orElseThrow());
+    assertEquals(
+        written, reopened.opportunityStore().findByCode(new OpportunityCode("RE-1")).orElseThrow());
   }
 
   @Test
   void refusesAChangeThatReturnsAnythingButTheNextVersionAsABug() {
     insert(anOpportunity().code("BUG-1").build());
     Opportunity other = insert(anOpportunity().code("BUG-2").build());
-    assertThrows(IllegalStateException.class, () -> store.update(new OpportunityCode("BUG-1"),
-        current -> current.apply(patch("BUG-1", OpportunityField.SOURCE, "一"), LATER)
-            .apply(patch("BUG-1", OpportunityField.SOURCE, "二"), LATER)));
-    assertThrows(IllegalStateException.class, () -> store.update(new OpportunityCode("BUG-1"),
-        current -> other.apply(patch("BUG-2", OpportunityField.SOURCE, "三"), LATER)));
-    assertEquals(Version.FIRST, store.findByCode(new OpportunityCode("BUG-1")).orElseThrow().version());
-    assertEquals(Version.FIRST, store.findByCode(new OpportunityCode("BUG-2")).orElseThrow().version());
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            store.update(
+                new OpportunityCode("BUG-1"),
+                current ->
+                    current
+                        .apply(patch("BUG-1", OpportunityField.SOURCE, "一"), LATER)
+                        .apply(patch("BUG-1", OpportunityField.SOURCE, "二"), LATER)));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            store.update(
+                new OpportunityCode("BUG-1"),
+                current -> other.apply(patch("BUG-2", OpportunityField.SOURCE, "三"), LATER)));
+    assertEquals(
+        Version.FIRST, store.findByCode(new OpportunityCode("BUG-1")).orElseThrow().version());
+    assertEquals(
+        Version.FIRST, store.findByCode(new OpportunityCode("BUG-2")).orElseThrow().version());
   }
 
   @Test
   void passesWhatTheChangeThrowsThroughUnwrapped() {
     insert(anOpportunity().code("PASS-1").build());
     RuntimeException thrown = new OpportunityNotFoundException("PASS-1");
-    assertSame(thrown, assertThrows(RuntimeException.class, () -> store.update(new OpportunityCode("PASS-1"), c -> {
-      throw thrown;
-    })));
-    OpportunityNotFoundException missing = assertThrows(OpportunityNotFoundException.class,
-        () -> store.update(new OpportunityCode("MISSING"), c -> c));
+    assertSame(
+        thrown,
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                store.update(
+                    new OpportunityCode("PASS-1"),
+                    c -> {
+                      throw thrown;
+                    })));
+    OpportunityNotFoundException missing =
+        assertThrows(
+            OpportunityNotFoundException.class,
+            () -> store.update(new OpportunityCode("MISSING"), c -> c));
     assertEquals("MISSING", missing.code());
   }
 
   @Test
   void importsNothingWhenOneCodeIsCreatedTwice() {
-    assertThrows(StaleVersionException.class, () -> store.importAll(List.of(
-        anOpportunity().code("TWICE-0").build(), anOpportunity().code("TWICE-1").build(),
-        anOpportunity().code("TWICE-1").build()), List.of()));
+    assertThrows(
+        StaleVersionException.class,
+        () ->
+            store.importAll(
+                List.of(
+                    anOpportunity().code("TWICE-0").build(),
+                    anOpportunity().code("TWICE-1").build(),
+                    anOpportunity().code("TWICE-1").build()),
+                List.of()));
     assertTrue(store.findByCode(new OpportunityCode("TWICE-0")).isEmpty());
     assertTrue(store.findByCode(new OpportunityCode("TWICE-1")).isEmpty());
   }
 
   @Test
   void importsNothingWhenAnUpdatedOpportunityIsNotStored() {
-    Opportunity neverStored = Opportunity.created(new OpportunityId(77), anOpportunity().code("GHOST-1").build())
-        .apply(patch("GHOST-1", OpportunityField.SOURCE, "幽灵"), LATER);
-    assertThrows(StaleVersionException.class,
-        () -> store.importAll(List.of(anOpportunity().code("GHOST-2").build()), List.of(neverStored)));
+    Opportunity neverStored =
+        Opportunity.created(new OpportunityId(77), anOpportunity().code("GHOST-1").build())
+            .apply(patch("GHOST-1", OpportunityField.SOURCE, "幽灵"), LATER);
+    assertThrows(
+        StaleVersionException.class,
+        () ->
+            store.importAll(
+                List.of(anOpportunity().code("GHOST-2").build()), List.of(neverStored)));
     assertTrue(store.findByCode(new OpportunityCode("GHOST-1")).isEmpty());
     assertTrue(store.findByCode(new OpportunityCode("GHOST-2")).isEmpty());
   }
 
   @Test
   void importsManyOpportunitiesWithTheirOwnIds() {
-    List<NewOpportunity> many = IntStream.range(0, 300).mapToObj(i -> anOpportunity().code("MANY-" + i).build()).toList();
+    List<NewOpportunity> many =
+        IntStream.range(0, 300).mapToObj(i -> anOpportunity().code("MANY-" + i).build()).toList();
     store.importAll(many, List.of());
-    long distinctIds = many.stream()
-        .map(created -> store.findByCode(created.code()).orElseThrow().id())
-        .distinct().count();
+    long distinctIds =
+        many.stream()
+            .map(created -> store.findByCode(created.code()).orElseThrow().id())
+            .distinct()
+            .count();
     assertEquals(300, distinctIds);
   }
 
@@ -168,26 +218,37 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<?> imported = pool.submit(() -> importing.importInTransaction(session -> {
-        session.write(List.of(anOpportunity().code("HOLD-2").build()),
-            List.of(stored.apply(patch("HOLD-1", OpportunityField.SOURCE, "导入"), LATER)));
-        written.countDown();
-        try {
-          assertTrue(release.await(30, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return null;
-      }));
+      Future<?> imported =
+          pool.submit(
+              () ->
+                  importing.importInTransaction(
+                      session -> {
+                        session.write(
+                            List.of(anOpportunity().code("HOLD-2").build()),
+                            List.of(
+                                stored.apply(
+                                    patch("HOLD-1", OpportunityField.SOURCE, "导入"), LATER)));
+                        written.countDown();
+                        try {
+                          assertTrue(release.await(30, TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                          throw new IllegalStateException(e);
+                        }
+                        return null;
+                      }));
       assertTrue(written.await(30, TimeUnit.SECONDS));
       assertEquals(stored, elsewhere.findByCode(stored.code()).orElseThrow());
       assertEquals(stored, importing.findByCode(stored.code()).orElseThrow());
       assertTrue(elsewhere.findByCode(new OpportunityCode("HOLD-2")).isEmpty());
       OpportunityPatch here = patch("HOLD-1", OpportunityField.OPERATOR_NAME, "本进程");
       CompletableFuture<Opportunity> updatedHere =
-          importing.updateLater(stored.code(), current -> current.apply(here, LATER)).toCompletableFuture();
+          importing
+              .updateLater(stored.code(), current -> current.apply(here, LATER))
+              .toCompletableFuture();
       OpportunityPatch there = patch("HOLD-1", OpportunityField.PRE_SALES_NAME, "他进程");
-      Future<Opportunity> updatedThere = pool.submit(() -> elsewhere.update(stored.code(), current -> current.apply(there, LATER)));
+      Future<Opportunity> updatedThere =
+          pool.submit(
+              () -> elsewhere.update(stored.code(), current -> current.apply(there, LATER)));
       assertFalse(updatedHere.isDone());
       release.countDown();
       imported.get(30, TimeUnit.SECONDS);
@@ -217,7 +278,8 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
     int rows = 4;
     int rounds = 20;
     List<OpportunityField> fields = disjointFields().subList(0, 8);
-    for (int row = 0; row < rows; row++) busy.importAll(List.of(anOpportunity().code("BUSY-" + row).build()), List.of());
+    for (int row = 0; row < rows; row++)
+      busy.importAll(List.of(anOpportunity().code("BUSY-" + row).build()), List.of());
     ExecutorService pool = Executors.newFixedThreadPool(rows * fields.size() + rows);
     CountDownLatch start = new CountDownLatch(1);
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -227,27 +289,34 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
       for (int row = 0; row < rows; row++) {
         OpportunityCode code = new OpportunityCode("BUSY-" + row);
         for (OpportunityField field : fields) {
-          writers.add(pool.submit(() -> {
-            start.await();
-            for (int round = 1; round <= rounds; round++) {
-              OpportunityPatch patch = OpportunityPatch.builder(code).set(field, valueOf(field, round)).build();
-              Instant now = LATER.plusMillis(round);
-              busy.update(code, current -> current.apply(patch, now));
-            }
-            return null;
-          }));
+          writers.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    for (int round = 1; round <= rounds; round++) {
+                      OpportunityPatch patch =
+                          OpportunityPatch.builder(code).set(field, valueOf(field, round)).build();
+                      Instant now = LATER.plusMillis(round);
+                      busy.update(code, current -> current.apply(patch, now));
+                    }
+                    return null;
+                  }));
         }
-        readers.add(pool.submit(() -> {
-          start.await();
-          long seen = 0;
-          while (writing.get()) {
-            long version = busy.findByCode(code).orElseThrow().version().value();
-            if (version < seen) throw new AssertionError(code + " went back from version " + seen + " to " + version);
-            seen = version;
-            Thread.sleep(2);   // poll, don't spin: 2 cores
-          }
-          return null;
-        }));
+        readers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  long seen = 0;
+                  while (writing.get()) {
+                    long version = busy.findByCode(code).orElseThrow().version().value();
+                    if (version < seen)
+                      throw new AssertionError(
+                          code + " went back from version " + seen + " to " + version);
+                    seen = version;
+                    Thread.sleep(2); // poll, don't spin: 2 cores
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> writer : writers) writer.get(60, TimeUnit.SECONDS);
@@ -259,7 +328,8 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
     }
     for (int row = 0; row < rows; row++) {
       Opportunity stored = busy.findByCode(new OpportunityCode("BUSY-" + row)).orElseThrow();
-      for (OpportunityField field : fields) assertEquals(valueOf(field, rounds), field.valueIn(stored.details()), field.jsonName());
+      for (OpportunityField field : fields)
+        assertEquals(valueOf(field, rounds), field.valueIn(stored.details()), field.jsonName());
       assertEquals(new Version(1 + (long) fields.size() * rounds), stored.version());
     }
   }

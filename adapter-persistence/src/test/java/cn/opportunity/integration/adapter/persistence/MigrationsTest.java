@@ -31,13 +31,23 @@ class MigrationsTest {
   }
 
   private static List<Map<String, Object>> history(Jdbi jdbi) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT version, description, applied_at FROM schema_history ORDER BY version")
-        .mapToMap().list());
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT version, description, applied_at FROM schema_history ORDER BY version")
+                .mapToMap()
+                .list());
   }
 
   private static boolean tableExists(Jdbi jdbi, String table) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?")
-        .bind(0, table).mapTo(Integer.class).one()) == 1;
+    return jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?")
+                    .bind(0, table)
+                    .mapTo(Integer.class)
+                    .one())
+        == 1;
   }
 
   /** A file with the database's settings, but no migrations run. */
@@ -52,17 +62,49 @@ class MigrationsTest {
     Jdbi jdbi = databases.open("fresh.db").jdbi();
     List<Map<String, Object>> history = history(jdbi);
     assertEquals(List.of(1, 2, 3), history.stream().map(row -> row.get("version")).toList());
-    assertEquals(List.of("opportunity", "dictionary_snapshot", "dictionary_skipped"), history.stream().map(row -> row.get("description")).toList());
-    assertTrue(((String) history.get(0).get("applied_at")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z"));
-    List<String> columns = jdbi.withHandle(h -> h.createQuery("SELECT name || ' ' || type || CASE WHEN \"notnull\" = 1"
-        + " THEN ' NOT NULL' ELSE '' END FROM pragma_table_info('opportunity') ORDER BY cid").mapTo(String.class).list());
-    assertEquals(List.of("id INTEGER", "opportunity_code TEXT NOT NULL", "final_customer_name TEXT",
-        "opportunity_name TEXT NOT NULL", "project_location TEXT", "operator_name TEXT", "amount_cents INTEGER",
-        "expected_close_date TEXT", "confidence_pct TEXT", "stage TEXT", "opportunity_type TEXT", "product_type TEXT",
-        "source TEXT", "sales_expansion_id INTEGER", "channel_expansion_id INTEGER", "pre_sales_id INTEGER",
-        "pre_sales_name TEXT", "competitor_name TEXT", "archived INTEGER", "pushed_to_oms INTEGER",
-        "oms_push_time TEXT", "status TEXT", "description TEXT", "created_at TEXT NOT NULL",
-        "updated_at TEXT NOT NULL", "version INTEGER NOT NULL"), columns);
+    assertEquals(
+        List.of("opportunity", "dictionary_snapshot", "dictionary_skipped"),
+        history.stream().map(row -> row.get("description")).toList());
+    assertTrue(
+        ((String) history.get(0).get("applied_at"))
+            .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z"));
+    List<String> columns =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT name || ' ' || type || CASE WHEN \"notnull\" = 1"
+                            + " THEN ' NOT NULL' ELSE '' END FROM pragma_table_info('opportunity') ORDER BY cid")
+                    .mapTo(String.class)
+                    .list());
+    assertEquals(
+        List.of(
+            "id INTEGER",
+            "opportunity_code TEXT NOT NULL",
+            "final_customer_name TEXT",
+            "opportunity_name TEXT NOT NULL",
+            "project_location TEXT",
+            "operator_name TEXT",
+            "amount_cents INTEGER",
+            "expected_close_date TEXT",
+            "confidence_pct TEXT",
+            "stage TEXT",
+            "opportunity_type TEXT",
+            "product_type TEXT",
+            "source TEXT",
+            "sales_expansion_id INTEGER",
+            "channel_expansion_id INTEGER",
+            "pre_sales_id INTEGER",
+            "pre_sales_name TEXT",
+            "competitor_name TEXT",
+            "archived INTEGER",
+            "pushed_to_oms INTEGER",
+            "oms_push_time TEXT",
+            "status TEXT",
+            "description TEXT",
+            "created_at TEXT NOT NULL",
+            "updated_at TEXT NOT NULL",
+            "version INTEGER NOT NULL"),
+        columns);
     assertTrue(tableExists(jdbi, "dictionary_stage"));
   }
 
@@ -70,24 +112,48 @@ class MigrationsTest {
   void appliesNothingTwiceWhenReopened() {
     SqliteDatabase first = databases.open("again.db");
     List<Map<String, Object>> before = history(first.jdbi());
-    first.jdbi().useHandle(h -> h.execute("INSERT INTO opportunity (opportunity_code, opportunity_name, created_at,"
-        + " updated_at, version) VALUES ('KEEP-1', '留下', 'a', 'a', 1)"));
+    first
+        .jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO opportunity (opportunity_code, opportunity_name, created_at,"
+                        + " updated_at, version) VALUES ('KEEP-1', '留下', 'a', 'a', 1)"));
     first.close();
     SqliteDatabase again = databases.open("again.db");
     assertEquals(before, history(again.jdbi()), "same rows, same applied_at");
-    assertEquals(1, (int) again.jdbi().withHandle(h ->
-        h.createQuery("SELECT COUNT(*) FROM opportunity").mapTo(Integer.class).one()));
+    assertEquals(
+        1,
+        (int)
+            again
+                .jdbi()
+                .withHandle(
+                    h ->
+                        h.createQuery("SELECT COUNT(*) FROM opportunity")
+                            .mapTo(Integer.class)
+                            .one()));
   }
 
   @Test
   void refusesADatabaseFromANewerVersion() {
     SqliteDatabase database = databases.open("newer.db");
-    database.jdbi().useHandle(h -> h.execute(
-        "INSERT INTO schema_history (version, description, applied_at) VALUES (999, 'future', 'x')"));
+    database
+        .jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO schema_history (version, description, applied_at) VALUES (999, 'future', 'x')"));
     database.close();
-    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> databases.open("newer.db"));
-    assertTrue(refused.getMessage().contains("newer.db: its schema is at version 999, newer than this program knows ("
-        + Migrations.FILES.size() + ")"), refused.getMessage());
+    IllegalStateException refused =
+        assertThrows(IllegalStateException.class, () -> databases.open("newer.db"));
+    assertTrue(
+        refused
+            .getMessage()
+            .contains(
+                "newer.db: its schema is at version 999, newer than this program knows ("
+                    + Migrations.FILES.size()
+                    + ")"),
+        refused.getMessage());
   }
 
   @Test
@@ -95,11 +161,15 @@ class MigrationsTest {
     SQLiteDataSource file = bare("broken.db");
     Jdbi jdbi = Jdbi.create(file);
     List<String> files = List.of("V1__first.sql", "V2__half.sql");
-    assertThrows(SQLException.class, () -> Migrations.apply(file::getConnection, "/db/broken/", files));
+    assertThrows(
+        SQLException.class, () -> Migrations.apply(file::getConnection, "/db/broken/", files));
     assertEquals(List.of(1), history(jdbi).stream().map(row -> row.get("version")).toList());
     assertTrue(tableExists(jdbi, "first_table"));
-    assertFalse(tableExists(jdbi, "half_table"), "the failed migration's first statement is rolled back");
-    assertEquals(1, Migrations.apply(file::getConnection, "/db/broken/", files.subList(0, 1)),
+    assertFalse(
+        tableExists(jdbi, "half_table"), "the failed migration's first statement is rolled back");
+    assertEquals(
+        1,
+        Migrations.apply(file::getConnection, "/db/broken/", files.subList(0, 1)),
         "and version 1 is not applied again");
   }
 
@@ -107,9 +177,12 @@ class MigrationsTest {
   void refusesAMigrationListOutOfOrder() {
     SQLiteDataSource file = bare("order.db");
     Jdbi jdbi = Jdbi.create(file);
-    IllegalStateException refused = assertThrows(IllegalStateException.class,
-        () -> Migrations.apply(file::getConnection, "/db/broken/", List.of("V2__half.sql")));
-    assertTrue(refused.getMessage().contains("migration 1 is named V2__half.sql"), refused.getMessage());
+    IllegalStateException refused =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Migrations.apply(file::getConnection, "/db/broken/", List.of("V2__half.sql")));
+    assertTrue(
+        refused.getMessage().contains("migration 1 is named V2__half.sql"), refused.getMessage());
     assertFalse(tableExists(jdbi, "half_table"));
   }
 }

@@ -19,7 +19,8 @@ class NativeLibraryTest {
   @TempDir Path dir;
 
   private static byte[] theJarsCopy() throws Exception {
-    String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
+    String resource =
+        LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
     try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
       return in.readAllBytes();
     }
@@ -31,12 +32,15 @@ class NativeLibraryTest {
     Path library = NativeLibrary.extractTo(base).orElseThrow();
     assertArrayEquals(theJarsCopy(), Files.readAllBytes(library));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(base)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(library.getParent())));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(library.getParent())));
 
     FileTime longAgo = FileTime.fromMillis(1_000_000_000_000L);
     Files.setLastModifiedTime(library, longAgo);
     assertEquals(Optional.of(library), NativeLibrary.extractTo(base));
-    assertEquals(longAgo, Files.getLastModifiedTime(library), "an intact copy is not written again");
+    assertEquals(
+        longAgo, Files.getLastModifiedTime(library), "an intact copy is not written again");
   }
 
   @Test

@@ -54,33 +54,52 @@ class SqliteDatabaseTest {
         "synchronous", h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one(),
         "busy_timeout", h.createQuery("PRAGMA busy_timeout").mapTo(Integer.class).one(),
         "foreign_keys", h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one(),
-        "wal_autocheckpoint", h.createQuery("PRAGMA wal_autocheckpoint").mapTo(Integer.class).one());
+        "wal_autocheckpoint",
+            h.createQuery("PRAGMA wal_autocheckpoint").mapTo(Integer.class).one());
   }
 
   @Test
   void configuresEveryConnectionForDurability() {
-    Jdbi jdbi = databases.open("pragmas.db").jdbi();   // the stores' Jdbi
-    Map<String, Object> expected = Map.of("journal_mode", "wal", "synchronous", 2, "busy_timeout", 5000, "foreign_keys", 1,
-        "wal_autocheckpoint", SqliteDatabase.CHECKPOINT_PAGES);
-    for (int connection = 0; connection < 3; connection++) assertEquals(expected, jdbi.withHandle(SqliteDatabaseTest::pragmas));
+    Jdbi jdbi = databases.open("pragmas.db").jdbi(); // the stores' Jdbi
+    Map<String, Object> expected =
+        Map.of(
+            "journal_mode",
+            "wal",
+            "synchronous",
+            2,
+            "busy_timeout",
+            5000,
+            "foreign_keys",
+            1,
+            "wal_autocheckpoint",
+            SqliteDatabase.CHECKPOINT_PAGES);
+    for (int connection = 0; connection < 3; connection++)
+      assertEquals(expected, jdbi.withHandle(SqliteDatabaseTest::pragmas));
     assertEquals(expected, jdbi.inTransaction(SqliteDatabaseTest::pragmas));
   }
 
-  /** {@code BEGIN IMMEDIATE}: a second write transaction waits at its start, never fails half-way. */
+  /**
+   * {@code BEGIN IMMEDIATE}: a second write transaction waits at its start, never fails half-way.
+   */
   @Test
   void makesASecondWriteTransactionWaitUntilTheFirstCommits() throws Exception {
     Jdbi jdbi = databases.open("immediate.db").jdbi();
     CountDownLatch firstBegun = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<Long> firstEnds = pool.submit(() -> jdbi.inTransaction(h -> {
-        firstBegun.countDown();
-        Thread.sleep(300);
-        return System.nanoTime();
-      }));
+      Future<Long> firstEnds =
+          pool.submit(
+              () ->
+                  jdbi.inTransaction(
+                      h -> {
+                        firstBegun.countDown();
+                        Thread.sleep(300);
+                        return System.nanoTime();
+                      }));
       firstBegun.await();
       Future<Long> secondBegins = pool.submit(() -> jdbi.inTransaction(h -> System.nanoTime()));
-      assertTrue(secondBegins.get(10, TimeUnit.SECONDS) > firstEnds.get(10, TimeUnit.SECONDS),
+      assertTrue(
+          secondBegins.get(10, TimeUnit.SECONDS) > firstEnds.get(10, TimeUnit.SECONDS),
           "the second transaction began while the first one held the write lock");
     } finally {
       pool.shutdownNow();
@@ -95,13 +114,23 @@ class SqliteDatabaseTest {
 
     SqliteDatabase database = databases.open("lazy.db");
     assertTrue(database.opportunityStore().isAvailable());
-    Opportunity stored = database.opportunityStore().update(new OpportunityCode("LZ-1"),
-        current -> current.apply(
-            OpportunityPatch.builder(current.code()).set(OpportunityField.DESCRIPTION, "懒加载").build(), Instant.now()));
+    Opportunity stored =
+        database
+            .opportunityStore()
+            .update(
+                new OpportunityCode("LZ-1"),
+                current ->
+                    current.apply(
+                        OpportunityPatch.builder(current.code())
+                            .set(OpportunityField.DESCRIPTION, "懒加载")
+                            .build(),
+                        Instant.now()));
     assertEquals(2, stored.version().value());
-    assertFalse(database.jdbiBuilt(), "the path to the first update does not wait for Jdbi's set-up");
+    assertFalse(
+        database.jdbiBuilt(), "the path to the first update does not wait for Jdbi's set-up");
 
-    assertEquals(stored, database.opportunityStore().findByCode(new OpportunityCode("LZ-1")).orElseThrow());
+    assertEquals(
+        stored, database.opportunityStore().findByCode(new OpportunityCode("LZ-1")).orElseThrow());
     assertTrue(database.jdbiBuilt(), "built at its first use");
   }
 
@@ -113,24 +142,46 @@ class SqliteDatabaseTest {
     assertTrue(Files.size(databases.file("anchor.db-wal")) > 0, "the commit is still in the WAL");
   }
 
-  /** A commit that crosses {@link SqliteDatabase#CHECKPOINT_PAGES} checkpoints: the WAL never holds many more. */
+  /**
+   * A commit that crosses {@link SqliteDatabase#CHECKPOINT_PAGES} checkpoints: the WAL never holds
+   * many more.
+   */
   @Test
   void checkpointsInSmallStepsUnderSteadyUpdates() throws Exception {
     SqliteDatabase seeded = databases.open("steps.db");
-    seeded.opportunityStore().importAll(IntStream.range(0, 3_000)
-        .mapToObj(i -> anOpportunity().code("ST-" + i).details(d -> d.description("x".repeat(400))).build())
-        .toList(), List.of());
-    seeded.close();   // the import's WAL goes with it: the file below grows from nothing
+    seeded
+        .opportunityStore()
+        .importAll(
+            IntStream.range(0, 3_000)
+                .mapToObj(
+                    i ->
+                        anOpportunity()
+                            .code("ST-" + i)
+                            .details(d -> d.description("x".repeat(400)))
+                            .build())
+                .toList(),
+            List.of());
+    seeded.close(); // the import's WAL goes with it: the file below grows from nothing
 
     SqliteDatabase database = databases.open("steps.db");
-    for (int i = 0; i < 3_000; i += 7) {   // one commit each, over pages all across the file
-      database.opportunityStore().update(new OpportunityCode("ST-" + i), current -> current.apply(
-          OpportunityPatch.builder(current.code()).set(OpportunityField.DESCRIPTION, "y".repeat(400)).build(),
-          Instant.now()));
+    for (int i = 0; i < 3_000; i += 7) { // one commit each, over pages all across the file
+      database
+          .opportunityStore()
+          .update(
+              new OpportunityCode("ST-" + i),
+              current ->
+                  current.apply(
+                      OpportunityPatch.builder(current.code())
+                          .set(OpportunityField.DESCRIPTION, "y".repeat(400))
+                          .build(),
+                      Instant.now()));
     }
-    // A WAL file is reused from its start after a checkpoint, never shrunk: its size is its high-water mark.
+    // A WAL file is reused from its start after a checkpoint, never shrunk: its size is its
+    // high-water mark.
     long mostFrames = walFrames(databases.file("steps.db-wal"));
-    assertTrue(mostFrames >= SqliteDatabase.CHECKPOINT_PAGES && mostFrames < SqliteDatabase.CHECKPOINT_PAGES + 20,
+    assertTrue(
+        mostFrames >= SqliteDatabase.CHECKPOINT_PAGES
+            && mostFrames < SqliteDatabase.CHECKPOINT_PAGES + 20,
         "frames the WAL held at most: " + mostFrames);
   }
 
@@ -138,7 +189,7 @@ class SqliteDatabaseTest {
   private static long walFrames(Path wal) throws Exception {
     try (RandomAccessFile file = new RandomAccessFile(wal.toFile(), "r")) {
       file.seek(8);
-      int pageSize = file.readInt();   // big-endian, as SQLite writes it
+      int pageSize = file.readInt(); // big-endian, as SQLite writes it
       return (file.length() - 32) / (pageSize + 24);
     }
   }
@@ -149,7 +200,9 @@ class SqliteDatabaseTest {
     database.opportunityStore().importAll(List.of(anOpportunity().code("CL-1").build()), List.of());
     assertTrue(Files.exists(databases.file("clean.db-wal")));
     database.close();
-    assertFalse(Files.exists(databases.file("clean.db-wal")), "close checkpoints the WAL into the file and removes it");
+    assertFalse(
+        Files.exists(databases.file("clean.db-wal")),
+        "close checkpoints the WAL into the file and removes it");
     assertFalse(Files.exists(databases.file("clean.db-shm")));
   }
 
@@ -158,9 +211,11 @@ class SqliteDatabaseTest {
     SqliteDatabase database = databases.open("closed.db");
     assertTrue(database.opportunityStore().isAvailable());
     database.close();
-    database.close();   // idempotent
+    database.close(); // idempotent
     assertFalse(database.opportunityStore().isAvailable());
-    assertThrows(RuntimeException.class, () -> database.opportunityStore().findByCode(new OpportunityCode("X")));
+    assertThrows(
+        RuntimeException.class,
+        () -> database.opportunityStore().findByCode(new OpportunityCode("X")));
     assertFalse(Files.exists(databases.file("closed.db-wal")), "no operation reopened the file");
   }
 
@@ -175,8 +230,12 @@ class SqliteDatabaseTest {
 
   @Test
   void refusesUrlsThatNameNoFile() {
-    for (String url : List.of("jdbc:sqlite::memory:", "jdbc:sqlite:", "jdbc:sqlite:file:x?mode=memory",
-        "jdbc:postgresql://localhost/opportunities")) {
+    for (String url :
+        List.of(
+            "jdbc:sqlite::memory:",
+            "jdbc:sqlite:",
+            "jdbc:sqlite:file:x?mode=memory",
+            "jdbc:postgresql://localhost/opportunities")) {
       assertThrows(IllegalArgumentException.class, () -> SqliteDatabase.open(url), url);
     }
   }
@@ -184,24 +243,41 @@ class SqliteDatabaseTest {
   /** A damaged table page, in a file whose last stop was clean (no {@code -wal} left). */
   private void damage(String name) throws Exception {
     SqliteDatabase database = databases.open(name);
-    List<NewOpportunity> many = IntStream.range(0, 60)
-        .mapToObj(i -> anOpportunity().code("DMG-" + i).details(d -> d.description("长".repeat(200))).build())
-        .toList();
+    List<NewOpportunity> many =
+        IntStream.range(0, 60)
+            .mapToObj(
+                i ->
+                    anOpportunity()
+                        .code("DMG-" + i)
+                        .details(d -> d.description("长".repeat(200)))
+                        .build())
+            .toList();
     database.opportunityStore().importAll(many, List.of());
-    int rootPage = database.jdbi().withHandle(h -> h.createQuery(
-        "SELECT rootpage FROM sqlite_schema WHERE name = 'opportunity'").mapTo(Integer.class).one());
-    int pageSize = database.jdbi().withHandle(h -> h.createQuery("PRAGMA page_size").mapTo(Integer.class).one());
+    int rootPage =
+        database
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT rootpage FROM sqlite_schema WHERE name = 'opportunity'")
+                        .mapTo(Integer.class)
+                        .one());
+    int pageSize =
+        database
+            .jdbi()
+            .withHandle(h -> h.createQuery("PRAGMA page_size").mapTo(Integer.class).one());
     database.close();
     assertFalse(Files.exists(databases.file(name + "-wal")), "a clean close removes the -wal file");
     try (RandomAccessFile file = new RandomAccessFile(databases.file(name).toFile(), "rw")) {
       byte[] garbage = new byte[64];
       Arrays.fill(garbage, (byte) 0xFF);
-      file.seek((long) (rootPage - 1) * pageSize + 8);   // the table's root page, past its header
+      file.seek((long) (rootPage - 1) * pageSize + 8); // the table's root page, past its header
       file.write(garbage);
     }
   }
 
-  /** A crash leaves the {@code -wal} file (here one whose frames are gone: SQLite starts it anew). */
+  /**
+   * A crash leaves the {@code -wal} file (here one whose frames are gone: SQLite starts it anew).
+   */
   @Test
   void checksAndRefusesADamagedFileAfterAnUncleanStop() throws Exception {
     damage("damaged.db");
@@ -211,7 +287,9 @@ class SqliteDatabaseTest {
       refused = assertThrows(IllegalStateException.class, () -> databases.open("damaged.db"));
       assertTrue(log.text().contains("the last stop was not clean; checking the file"), log.text());
     }
-    assertTrue(refused.getMessage().contains("damaged.db: the file is damaged, PRAGMA quick_check"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("damaged.db: the file is damaged, PRAGMA quick_check"),
+        refused.getMessage());
   }
 
   /**

@@ -25,7 +25,10 @@ final class TempDatabases implements AutoCloseable {
     return openUrl(url(name));
   }
 
-  /** A database by its whole URL: one of {@link #url}, with parameters for the driver after a {@code ?}. */
+  /**
+   * A database by its whole URL: one of {@link #url}, with parameters for the driver after a {@code
+   * ?}.
+   */
   SqliteDatabase openUrl(String url) {
     SqliteDatabase database = SqliteDatabase.open(url);
     opened.add(database);

@@ -22,8 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 
 /**
  * The Xiaoman (OKKI) open API, as far as the stage dictionary needs it: {@code GET
@@ -35,6 +35,7 @@ import java.util.random.RandomGenerator;
 public final class XiaomanClient {
   /** At most this many skipped items are listed in a snapshot; a last line counts the rest. */
   static final int MAX_SKIPPED_LISTED = 50;
+
   /** Ids and names from Xiaoman in a skipped item are cut to this many characters. */
   static final int MAX_SHOWN_CHARS = 40;
 
@@ -44,10 +45,20 @@ public final class XiaomanClient {
   private final Clock clock;
 
   public XiaomanClient(XiaomanConfig config, Clock clock) {
-    this(config, httpClient(config), clock, wait -> Thread.sleep(wait.toMillis()), RandomGenerator.getDefault());
+    this(
+        config,
+        httpClient(config),
+        clock,
+        wait -> Thread.sleep(wait.toMillis()),
+        RandomGenerator.getDefault());
   }
 
-  XiaomanClient(XiaomanConfig config, HttpClient client, Clock clock, XiaomanHttp.Sleeper sleeper, RandomGenerator random) {
+  XiaomanClient(
+      XiaomanConfig config,
+      HttpClient client,
+      Clock clock,
+      XiaomanHttp.Sleeper sleeper,
+      RandomGenerator random) {
     this.config = config;
     this.http = new XiaomanHttp(client, sleeper, random);
     this.tokens = new XiaomanTokens(config, http, clock);
@@ -69,27 +80,30 @@ public final class XiaomanClient {
    * twice …) is left out and named in {@link DictionarySnapshot#skipped()}; the rest is kept.
    *
    * @throws XiaomanException when a call fails, the whole takes longer than {@link
-   *     XiaomanConfig#reloadBound()}, or the answer as a whole is unusable: an error code, not JSON,
-   *     over 1 MiB, a redirect, or no flow left with an enabled stage
+   *     XiaomanConfig#reloadBound()}, or the answer as a whole is unusable: an error code, not
+   *     JSON, over 1 MiB, a redirect, or no flow left with an enabled stage
    */
   public DictionarySnapshot fetchDictionary(List<String> flowIds) {
     XiaomanHttp.Deadline deadline = XiaomanHttp.Deadline.after(config.reloadBound());
     List<String> skipped = new ArrayList<>();
     Map<FlowHead, List<Stage>> stagesByFlow = new LinkedHashMap<>();
-    for (FlowHead flow : chooseFlows(selector("sales_flow", Optional.empty(), deadline), flowIds, skipped)) {
+    for (FlowHead flow :
+        chooseFlows(selector("sales_flow", Optional.empty(), deadline), flowIds, skipped)) {
       List<JsonNode> items = selector("stage_list", Optional.of(flow.id()), deadline);
       if (items.isEmpty()) {
         skipped.add(flow.label() + ": no stages");
         continue;
       }
       List<Stage> stages = new ArrayList<>();
-      for (int i = 0; i < items.size(); i++) stage(items.get(i), i + 1, flow, skipped).ifPresent(stages::add);
+      for (int i = 0; i < items.size(); i++)
+        stage(items.get(i), i + 1, flow, skipped).ifPresent(stages::add);
       stagesByFlow.put(flow, stages);
     }
     List<SalesFlow> flows = withoutRepeatedStages(stagesByFlow, skipped);
     if (flows.stream().flatMap(flow -> flow.stages().stream()).noneMatch(Stage::enabled))
       throw rejected("no flow has an enabled stage" + summary(skipped));
-    List<LostReason> lostReasons = lostReasons(selector("fail_reason", Optional.empty(), deadline), skipped);
+    List<LostReason> lostReasons =
+        lostReasons(selector("fail_reason", Optional.empty(), deadline), skipped);
     return new DictionarySnapshot(flows, lostReasons, clock.instant(), listed(skipped));
   }
 
@@ -101,29 +115,41 @@ public final class XiaomanClient {
     }
   }
 
-  /** The flows to load, each once; a flow without id or name, or named by XIAOMAN_FLOW_IDS but not listed, is skipped. */
-  private static List<FlowHead> chooseFlows(List<JsonNode> all, List<String> wanted, List<String> skipped) {
+  /**
+   * The flows to load, each once; a flow without id or name, or named by XIAOMAN_FLOW_IDS but not
+   * listed, is skipped.
+   */
+  private static List<FlowHead> chooseFlows(
+      List<JsonNode> all, List<String> wanted, List<String> skipped) {
     List<FlowHead> chosen = new ArrayList<>();
     if (wanted.isEmpty()) {
       Set<String> ids = new HashSet<>();
       for (int i = 0; i < all.size(); i++) {
         JsonNode flow = all.get(i);
-        boolean usable = TolerantJson.longValue(flow.get("enable_flag")).orElse(0L) == 1
-            && TolerantJson.longValue(flow.get("disable_flag")).orElse(0L) == 0;
+        boolean usable =
+            TolerantJson.longValue(flow.get("enable_flag")).orElse(0L) == 1
+                && TolerantJson.longValue(flow.get("disable_flag")).orElse(0L) == 0;
         if (!usable) continue;
-        head(flow, i + 1, skipped).ifPresent(head -> {
-          if (ids.add(head.id())) chosen.add(head);
-          else skipped.add(head.label() + ": listed twice");
-        });
+        head(flow, i + 1, skipped)
+            .ifPresent(
+                head -> {
+                  if (ids.add(head.id())) chosen.add(head);
+                  else skipped.add(head.label() + ": listed twice");
+                });
       }
       if (chosen.isEmpty()) throw rejected("sales_flow lists no usable flow" + summary(skipped));
     } else {
       for (String id : new LinkedHashSet<>(wanted)) {
-        Optional<JsonNode> flow = all.stream().filter(f -> TolerantJson.text(f.get("flow_id")).orElse("").equals(id)).findFirst();
-        if (flow.isEmpty()) skipped.add("flow " + shown(id) + ": not in sales_flow (XIAOMAN_FLOW_IDS)");
+        Optional<JsonNode> flow =
+            all.stream()
+                .filter(f -> TolerantJson.text(f.get("flow_id")).orElse("").equals(id))
+                .findFirst();
+        if (flow.isEmpty())
+          skipped.add("flow " + shown(id) + ": not in sales_flow (XIAOMAN_FLOW_IDS)");
         else head(flow.get(), all.indexOf(flow.get()) + 1, skipped).ifPresent(chosen::add);
       }
-      if (chosen.isEmpty()) throw rejected("sales_flow lists none of the flows of XIAOMAN_FLOW_IDS" + summary(skipped));
+      if (chosen.isEmpty())
+        throw rejected("sales_flow lists none of the flows of XIAOMAN_FLOW_IDS" + summary(skipped));
     }
     return chosen;
   }
@@ -131,23 +157,42 @@ public final class XiaomanClient {
   private static Optional<FlowHead> head(JsonNode flow, int position, List<String> skipped) {
     Optional<String> id = TolerantJson.text(flow.get("flow_id"));
     Optional<String> name = TolerantJson.text(flow.get("name"));
-    if (id.isEmpty()) skipped.add("flow #" + position + name.map(n -> " (" + shown(n) + ")").orElse("") + " of sales_flow: no flow_id");
+    if (id.isEmpty())
+      skipped.add(
+          "flow #"
+              + position
+              + name.map(n -> " (" + shown(n) + ")").orElse("")
+              + " of sales_flow: no flow_id");
     else if (name.isEmpty()) skipped.add("flow " + shown(id.get()) + ": no name");
     else return Optional.of(new FlowHead(id.get(), name.get()));
     return Optional.empty();
   }
 
-  /** One stage of a stage list, or empty (and why, in {@code skipped}) when it lacks what a stage needs. */
-  private static Optional<Stage> stage(JsonNode stage, int position, FlowHead flow, List<String> skipped) {
+  /**
+   * One stage of a stage list, or empty (and why, in {@code skipped}) when it lacks what a stage
+   * needs.
+   */
+  private static Optional<Stage> stage(
+      JsonNode stage, int position, FlowHead flow, List<String> skipped) {
     Optional<String> id = TolerantJson.text(stage.get("stage_id"));
-    Optional<String> name = TolerantJson.text(stage.get("stage_name")).or(() -> TolerantJson.text(stage.get("name")));
+    Optional<String> name =
+        TolerantJson.text(stage.get("stage_name")).or(() -> TolerantJson.text(stage.get("name")));
     if (id.isEmpty()) {
-      skipped.add("stage #" + position + name.map(n -> " (" + shown(n) + ")").orElse("") + " of flow " + shown(flow.id()) + ": no stage_id");
+      skipped.add(
+          "stage #"
+              + position
+              + name.map(n -> " (" + shown(n) + ")").orElse("")
+              + " of flow "
+              + shown(flow.id())
+              + ": no stage_id");
       return Optional.empty();
     }
     String what = "stage " + shown(id.get()) + " of flow " + shown(flow.id());
     JsonNode type = stage.get("type");
-    Optional<StageKind> kind = TolerantJson.longValue(type).filter(t -> t == t.intValue()).flatMap(t -> StageKind.ofXiaomanType(t.intValue()));
+    Optional<StageKind> kind =
+        TolerantJson.longValue(type)
+            .filter(t -> t == t.intValue())
+            .flatMap(t -> StageKind.ofXiaomanType(t.intValue()));
     if (name.isEmpty()) skipped.add(what + ": no stage_name");
     else if (type == null || type.isNull()) skipped.add(what + ": no type");
     else if (kind.isEmpty()) skipped.add(what + ": unknown type " + shown(type.toString()));
@@ -164,24 +209,42 @@ public final class XiaomanClient {
    * in two): a code names one stage, and which of them Xiaoman means cannot be told. A flow left
    * without stages is skipped.
    */
-  private static List<SalesFlow> withoutRepeatedStages(Map<FlowHead, List<Stage>> stagesByFlow, List<String> skipped) {
+  private static List<SalesFlow> withoutRepeatedStages(
+      Map<FlowHead, List<Stage>> stagesByFlow, List<String> skipped) {
     Map<StageCode, List<String>> flowsByCode = new LinkedHashMap<>();
-    stagesByFlow.forEach((flow, stages) -> stages.forEach(
-        stage -> flowsByCode.computeIfAbsent(stage.code(), code -> new ArrayList<>()).add(shown(flow.id()))));
-    flowsByCode.forEach((code, flows) -> {
-      if (flows.size() > 1)
-        skipped.add("stage " + shown(code.value()) + ": listed " + flows.size() + " times (flows " + String.join(", ", flows) + ")");
-    });
+    stagesByFlow.forEach(
+        (flow, stages) ->
+            stages.forEach(
+                stage ->
+                    flowsByCode
+                        .computeIfAbsent(stage.code(), code -> new ArrayList<>())
+                        .add(shown(flow.id()))));
+    flowsByCode.forEach(
+        (code, flows) -> {
+          if (flows.size() > 1)
+            skipped.add(
+                "stage "
+                    + shown(code.value())
+                    + ": listed "
+                    + flows.size()
+                    + " times (flows "
+                    + String.join(", ", flows)
+                    + ")");
+        });
     List<SalesFlow> flows = new ArrayList<>();
-    stagesByFlow.forEach((flow, stages) -> {
-      List<Stage> once = stages.stream().filter(stage -> flowsByCode.get(stage.code()).size() == 1).toList();
-      if (once.isEmpty()) skipped.add(flow.label() + ": no usable stage");
-      else flows.add(new SalesFlow(flow.id(), flow.name(), once));
-    });
+    stagesByFlow.forEach(
+        (flow, stages) -> {
+          List<Stage> once =
+              stages.stream().filter(stage -> flowsByCode.get(stage.code()).size() == 1).toList();
+          if (once.isEmpty()) skipped.add(flow.label() + ": no usable stage");
+          else flows.add(new SalesFlow(flow.id(), flow.name(), once));
+        });
     return flows;
   }
 
-  /** The lost reasons with an id and a name, less every reason whose id is listed more than once. */
+  /**
+   * The lost reasons with an id and a name, less every reason whose id is listed more than once.
+   */
   private static List<LostReason> lostReasons(List<JsonNode> items, List<String> skipped) {
     List<LostReason> reasons = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
@@ -189,14 +252,27 @@ public final class XiaomanClient {
       Optional<String> id = TolerantJson.text(reason.get("reason_id"));
       Optional<String> name = TolerantJson.text(reason.get("name"));
       if (id.isEmpty())
-        skipped.add("lost reason #" + (i + 1) + name.map(n -> " (" + shown(n) + ")").orElse("") + " of fail_reason: no reason_id");
+        skipped.add(
+            "lost reason #"
+                + (i + 1)
+                + name.map(n -> " (" + shown(n) + ")").orElse("")
+                + " of fail_reason: no reason_id");
       else if (name.isEmpty()) skipped.add("lost reason " + shown(id.get()) + ": no name");
-      else reasons.add(new LostReason(id.get(), name.get(), TolerantJson.longValue(reason.get("enable_flag")).orElse(1L) == 1));
+      else
+        reasons.add(
+            new LostReason(
+                id.get(),
+                name.get(),
+                TolerantJson.longValue(reason.get("enable_flag")).orElse(1L) == 1));
     }
-    Map<String, Long> counts = reasons.stream().collect(Collectors.groupingBy(LostReason::id, LinkedHashMap::new, Collectors.counting()));
-    counts.forEach((id, count) -> {
-      if (count > 1) skipped.add("lost reason " + shown(id) + ": listed " + count + " times");
-    });
+    Map<String, Long> counts =
+        reasons.stream()
+            .collect(
+                Collectors.groupingBy(LostReason::id, LinkedHashMap::new, Collectors.counting()));
+    counts.forEach(
+        (id, count) -> {
+          if (count > 1) skipped.add("lost reason " + shown(id) + ": listed " + count + " times");
+        });
     return reasons.stream().filter(reason -> counts.get(reason.id()) == 1).toList();
   }
 
@@ -207,7 +283,10 @@ public final class XiaomanClient {
         : text.substring(0, text.offsetByCodePoints(0, MAX_SHOWN_CHARS)) + "…";
   }
 
-  /** The skipped items as the snapshot keeps them: at most {@link #MAX_SKIPPED_LISTED}, then a count of the rest. */
+  /**
+   * The skipped items as the snapshot keeps them: at most {@link #MAX_SKIPPED_LISTED}, then a count
+   * of the rest.
+   */
   private static List<String> listed(List<String> skipped) {
     if (skipped.size() <= MAX_SKIPPED_LISTED) return skipped;
     List<String> listed = new ArrayList<>(skipped.subList(0, MAX_SKIPPED_LISTED));
@@ -218,21 +297,42 @@ public final class XiaomanClient {
   /** What a refusal adds about the items skipped on the way, if any. */
   private static String summary(List<String> skipped) {
     if (skipped.isEmpty()) return "";
-    return " (" + skipped.size() + " item(s) skipped: " + skipped.get(0) + (skipped.size() > 1 ? "; …" : "") + ")";
+    return " ("
+        + skipped.size()
+        + " item(s) skipped: "
+        + skipped.get(0)
+        + (skipped.size() > 1 ? "; …" : "")
+        + ")";
   }
 
-  /** The {@code data} list of one selector call; a refused token is renewed and the call made once more. */
-  private List<JsonNode> selector(String field, Optional<String> flowId, XiaomanHttp.Deadline deadline) {
+  /**
+   * The {@code data} list of one selector call; a refused token is renewed and the call made once
+   * more.
+   */
+  private List<JsonNode> selector(
+      String field, Optional<String> flowId, XiaomanHttp.Deadline deadline) {
     String what = "GET selector field=" + field + flowId.map(id -> " flow_id=" + id).orElse("");
-    URI uri = config.baseUrl().resolve("/v1/opportunity/fields/selector?field=" + encode(field)
-        + flowId.map(id -> "&flow_id=" + encode(id)).orElse(""));
+    URI uri =
+        config
+            .baseUrl()
+            .resolve(
+                "/v1/opportunity/fields/selector?field="
+                    + encode(field)
+                    + flowId.map(id -> "&flow_id=" + encode(id)).orElse(""));
     for (int attempt = 1; ; attempt++) {
       String token = tokens.token(deadline);
-      HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).header("Authorization", token).GET().build();
+      HttpRequest request =
+          HttpRequest.newBuilder(uri)
+              .timeout(config.requestTimeout())
+              .header("Authorization", token)
+              .GET()
+              .build();
       XiaomanHttp.Reply reply = http.send(request, what, deadline);
       if (isTokenRefused(reply)) {
         tokens.invalidate(token);
-        if (attempt == 2) throw new XiaomanException(XiaomanException.Kind.AUTHENTICATION, what + ": a new token was refused too");
+        if (attempt == 2)
+          throw new XiaomanException(
+              XiaomanException.Kind.AUTHENTICATION, what + ": a new token was refused too");
         continue;
       }
       return data(reply, what);
@@ -240,7 +340,8 @@ public final class XiaomanClient {
   }
 
   private static boolean isTokenRefused(XiaomanHttp.Reply reply) {
-    if (reply.status() == 401 || TolerantJson.longValue(reply.body().get("code")).orElse(0L) == 401) return true;
+    if (reply.status() == 401 || TolerantJson.longValue(reply.body().get("code")).orElse(0L) == 401)
+      return true;
     String message = message(reply.body()).toLowerCase(Locale.ROOT);
     return message.contains("token") && (message.contains("expire") || message.contains("invalid"))
         || message.contains("access_denied");
@@ -259,8 +360,10 @@ public final class XiaomanClient {
   }
 
   private static String message(JsonNode body) {
-    return TolerantJson.text(body.get("message")).or(() -> TolerantJson.text(body.get("msg")))
-        .or(() -> TolerantJson.text(body.get("error_description"))).orElse("no message");
+    return TolerantJson.text(body.get("message"))
+        .or(() -> TolerantJson.text(body.get("msg")))
+        .or(() -> TolerantJson.text(body.get("error_description")))
+        .orElse("no message");
   }
 
   private static XiaomanException rejected(String message) {

@@ -53,8 +53,20 @@ public record XiaomanConfig(
 
   @Override
   public String toString() {
-    return "XiaomanConfig[baseUrl=" + baseUrl + ", clientId=" + clientId + ", grantType=" + grantType.wireName
-        + ", username=" + username.orElse("-") + ", scope=" + scope + ", connectTimeout=" + connectTimeout
-        + ", requestTimeout=" + requestTimeout + "]";
+    return "XiaomanConfig[baseUrl="
+        + baseUrl
+        + ", clientId="
+        + clientId
+        + ", grantType="
+        + grantType.wireName
+        + ", username="
+        + username.orElse("-")
+        + ", scope="
+        + scope
+        + ", connectTimeout="
+        + connectTimeout
+        + ", requestTimeout="
+        + requestTimeout
+        + "]";
   }
 }

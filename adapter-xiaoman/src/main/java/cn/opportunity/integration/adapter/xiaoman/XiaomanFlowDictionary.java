@@ -31,18 +31,23 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   private final XiaomanClient client;
   private final DictionarySnapshotStore snapshots;
   private final List<String> flowIds;
-  private final ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(task -> {
-    Thread thread = new Thread(task, "xiaoman-dictionary");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService reloads =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "xiaoman-dictionary");
+            thread.setDaemon(true);
+            return thread;
+          });
   private volatile Optional<DictionarySnapshot> current = Optional.empty();
   private volatile Optional<String> lastError = Optional.empty();
   private boolean failing;
-  private List<String> lastSkipped;   // null until the first good reload of this process
+  private List<String> lastSkipped; // null until the first good reload of this process
 
-  /** @param flowIds the flows whose stages count; empty: every usable flow */
-  public XiaomanFlowDictionary(XiaomanClient client, DictionarySnapshotStore snapshots, List<String> flowIds) {
+  /**
+   * @param flowIds the flows whose stages count; empty: every usable flow
+   */
+  public XiaomanFlowDictionary(
+      XiaomanClient client, DictionarySnapshotStore snapshots, List<String> flowIds) {
     this.client = client;
     this.snapshots = snapshots;
     this.flowIds = List.copyOf(flowIds);
@@ -55,7 +60,8 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   public void start(Duration startBound, Duration interval) {
     try {
       current = snapshots.load(SOURCE);
-      current.ifPresent(s -> log.info("stage dictionary: saved Xiaoman snapshot of {} in force", s.loadedAt()));
+      current.ifPresent(
+          s -> log.info("stage dictionary: saved Xiaoman snapshot of {} in force", s.loadedAt()));
     } catch (RuntimeException e) {
       log.warn("stage dictionary: the saved Xiaoman snapshot cannot be read: {}", e.getMessage());
     }
@@ -63,14 +69,19 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     try {
       first.get(startBound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.warn("stage dictionary: Xiaoman has not answered within {}; starting with {}", startBound,
-          current.isPresent() ? "the saved snapshot" : "no dictionary (updates with a stage get 503)");
+      log.warn(
+          "stage dictionary: Xiaoman has not answered within {}; starting with {}",
+          startBound,
+          current.isPresent()
+              ? "the saved snapshot"
+              : "no dictionary (updates with a stage get 503)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
       log.warn("stage dictionary: first reload failed: {}", e.getCause().toString());
     }
-    reloads.scheduleWithFixedDelay(this::reload, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    reloads.scheduleWithFixedDelay(
+        this::reload, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** One reload: on success, the snapshot in force and the saved one are replaced. */
@@ -79,9 +90,13 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     try {
       fresh = client.fetchDictionary(flowIds);
     } catch (RuntimeException e) {
-      lastError = Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-      if (!failing) log.warn("stage dictionary: reload from Xiaoman failed, keeping {}: {}",
-          current.map(s -> "the snapshot of " + s.loadedAt()).orElse("no dictionary"), lastError.get());
+      lastError =
+          Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      if (!failing)
+        log.warn(
+            "stage dictionary: reload from Xiaoman failed, keeping {}: {}",
+            current.map(s -> "the snapshot of " + s.loadedAt()).orElse("no dictionary"),
+            lastError.get());
       failing = true;
       return false;
     }
@@ -99,13 +114,23 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   }
 
   private void logLoaded(DictionarySnapshot fresh) {
-    String loaded = "stage dictionary: " + fresh.flows().size() + " flow(s), " + fresh.enabledStageCount()
-        + " enabled stage(s) from Xiaoman";
+    String loaded =
+        "stage dictionary: "
+            + fresh.flows().size()
+            + " flow(s), "
+            + fresh.enabledStageCount()
+            + " enabled stage(s) from Xiaoman";
     List<String> skipped = fresh.skipped();
     if (skipped.isEmpty()) {
-      log.info("{}{}", loaded, lastSkipped == null || lastSkipped.isEmpty() ? "" : "; nothing skipped any more");
+      log.info(
+          "{}{}",
+          loaded,
+          lastSkipped == null || lastSkipped.isEmpty() ? "" : "; nothing skipped any more");
     } else if (skipped.equals(lastSkipped)) {
-      log.info("{}; skipped the same {} item(s) as the reload before (see /health)", loaded, skipped.size());
+      log.info(
+          "{}; skipped the same {} item(s) as the reload before (see /health)",
+          loaded,
+          skipped.size());
     } else {
       log.warn("{}; skipped what cannot be used: {}", loaded, String.join("; ", skipped));
     }

@@ -65,14 +65,17 @@ final class XiaomanHttp {
     for (int attempt = 0; ; attempt++) {
       Duration left = deadline.remaining();
       if (left.isNegative() || left.isZero())
-        throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, what + ": the reload's time is up");
+        throw new XiaomanException(
+            XiaomanException.Kind.UNAVAILABLE, what + ": the reload's time is up");
       Duration wait;
       String failure;
       try {
-        HttpRequest attemptRequest = request.timeout().filter(t -> t.compareTo(left) <= 0).isPresent()
-            ? request
-            : HttpRequest.newBuilder(request, (name, value) -> true).timeout(left).build();
-        HttpResponse<InputStream> response = client.send(attemptRequest, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest attemptRequest =
+            request.timeout().filter(t -> t.compareTo(left) <= 0).isPresent()
+                ? request
+                : HttpRequest.newBuilder(request, (name, value) -> true).timeout(left).build();
+        HttpResponse<InputStream> response =
+            client.send(attemptRequest, HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
         if (status != 429 && status < 500) return new Reply(status, body(response, what));
         response.body().close();
@@ -89,7 +92,9 @@ final class XiaomanHttp {
         Thread.currentThread().interrupt();
         throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, what + ": interrupted", e);
       }
-      if (attempt == RETRIES || wait.compareTo(MAX_RETRY_AFTER) > 0 || wait.compareTo(deadline.remaining()) >= 0)
+      if (attempt == RETRIES
+          || wait.compareTo(MAX_RETRY_AFTER) > 0
+          || wait.compareTo(deadline.remaining()) >= 0)
         throw new XiaomanException(XiaomanException.Kind.UNAVAILABLE, failure);
       try {
         sleeper.sleep(wait);
@@ -107,29 +112,37 @@ final class XiaomanHttp {
   }
 
   private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").flatMap(value -> {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
-      } catch (NumberFormatException notSeconds) {
-        return Optional.empty();
-      }
-    });
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .flatMap(
+            value -> {
+              try {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
+              } catch (NumberFormatException notSeconds) {
+                return Optional.empty();
+              }
+            });
   }
 
   private static JsonNode body(HttpResponse<InputStream> response, String what) throws IOException {
     if (response.statusCode() >= 300 && response.statusCode() < 400) {
       response.body().close();
-      throw new XiaomanException(XiaomanException.Kind.REJECTED, what + ": redirect to elsewhere, not followed");
+      throw new XiaomanException(
+          XiaomanException.Kind.REJECTED, what + ": redirect to elsewhere, not followed");
     }
     byte[] bytes;
     try (InputStream in = response.body()) {
       bytes = in.readNBytes(MAX_BODY_BYTES + 1);
     }
     if (bytes.length > MAX_BODY_BYTES)
-      throw new XiaomanException(XiaomanException.Kind.REJECTED, what + ": answer larger than 1 MiB");
+      throw new XiaomanException(
+          XiaomanException.Kind.REJECTED, what + ": answer larger than 1 MiB");
     try {
       JsonNode body = JSON.readTree(bytes);
-      if (body == null || !body.isObject()) throw new XiaomanException(XiaomanException.Kind.REJECTED, what + ": answer is not a JSON object");
+      if (body == null || !body.isObject())
+        throw new XiaomanException(
+            XiaomanException.Kind.REJECTED, what + ": answer is not a JSON object");
       return body;
     } catch (JsonProcessingException e) {
       throw new XiaomanException(XiaomanException.Kind.REJECTED, what + ": answer is not JSON");

@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Access tokens of the open API: reused until shortly before they expire (8 hours when Xiaoman
- * does not say), renewed with the refresh token where the grant gave one, fetched anew when that
- * is refused. One request at a time: callers that find the token expired wait for the one renewal.
+ * Access tokens of the open API: reused until shortly before they expire (8 hours when Xiaoman does
+ * not say), renewed with the refresh token where the grant gave one, fetched anew when that is
+ * refused. One request at a time: callers that find the token expired wait for the one renewal.
  */
 final class XiaomanTokens {
   static final Duration DEFAULT_LIFETIME = Duration.ofHours(8);
@@ -43,7 +43,9 @@ final class XiaomanTokens {
     return current.access();
   }
 
-  /** Xiaoman refused {@code used}: the next {@link #token} renews it (unless another did already). */
+  /**
+   * Xiaoman refused {@code used}: the next {@link #token} renews it (unless another did already).
+   */
   synchronized void invalidate(String used) {
     if (current != null && current.access().equals(used))
       current = new Token(current.access(), current.refresh(), Instant.MIN);
@@ -52,11 +54,15 @@ final class XiaomanTokens {
   private Token renew(XiaomanHttp.Deadline deadline) {
     if (current != null && current.refresh().isPresent()) {
       try {
-        return request("/v1/oauth2/refresh_token", "refresh token", deadline, Map.of(
-            "grant_type", "refresh_token",
-            "refresh_token", current.refresh().get(),
-            "client_id", config.clientId(),
-            "client_secret", config.clientSecret()));
+        return request(
+            "/v1/oauth2/refresh_token",
+            "refresh token",
+            deadline,
+            Map.of(
+                "grant_type", "refresh_token",
+                "refresh_token", current.refresh().get(),
+                "client_id", config.clientId(),
+                "client_secret", config.clientSecret()));
       } catch (XiaomanException refused) {
         if (refused.kind() == XiaomanException.Kind.UNAVAILABLE) throw refused;
         // a revoked or expired refresh token: a new grant follows
@@ -74,21 +80,35 @@ final class XiaomanTokens {
     return request("/v1/oauth2/access_token", "access token", deadline, form);
   }
 
-  private Token request(String path, String what, XiaomanHttp.Deadline deadline, Map<String, String> form) {
-    HttpRequest request = HttpRequest.newBuilder(config.baseUrl().resolve(path))
-        .timeout(config.requestTimeout())
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(formEncoded(form)))
-        .build();
+  private Token request(
+      String path, String what, XiaomanHttp.Deadline deadline, Map<String, String> form) {
+    HttpRequest request =
+        HttpRequest.newBuilder(config.baseUrl().resolve(path))
+            .timeout(config.requestTimeout())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(formEncoded(form)))
+            .build();
     Instant asked = clock.instant();
     XiaomanHttp.Reply reply = http.send(request, "POST " + what, deadline);
     JsonNode body = reply.body();
-    if (reply.status() != 200 || !body.path("access_token").isTextual() || body.path("access_token").asText().isBlank()) {
-      String message = firstText(body, "error_description", "message", "msg", "error").orElse("HTTP " + reply.status());
-      throw new XiaomanException(XiaomanException.Kind.AUTHENTICATION, "POST " + what + " refused: " + message);
+    if (reply.status() != 200
+        || !body.path("access_token").isTextual()
+        || body.path("access_token").asText().isBlank()) {
+      String message =
+          firstText(body, "error_description", "message", "msg", "error")
+              .orElse("HTTP " + reply.status());
+      throw new XiaomanException(
+          XiaomanException.Kind.AUTHENTICATION, "POST " + what + " refused: " + message);
     }
-    Duration lifetime = TolerantJson.longValue(body.get("expires_in")).filter(s -> s > 0).map(Duration::ofSeconds).orElse(DEFAULT_LIFETIME);
-    Duration early = lifetime.dividedBy(2).compareTo(RENEW_BEFORE_EXPIRY) < 0 ? lifetime.dividedBy(2) : RENEW_BEFORE_EXPIRY;
+    Duration lifetime =
+        TolerantJson.longValue(body.get("expires_in"))
+            .filter(s -> s > 0)
+            .map(Duration::ofSeconds)
+            .orElse(DEFAULT_LIFETIME);
+    Duration early =
+        lifetime.dividedBy(2).compareTo(RENEW_BEFORE_EXPIRY) < 0
+            ? lifetime.dividedBy(2)
+            : RENEW_BEFORE_EXPIRY;
     Optional<String> refresh = firstText(body, "refresh_token");
     return new Token(body.get("access_token").asText(), refresh, asked.plus(lifetime).minus(early));
   }
@@ -96,20 +116,27 @@ final class XiaomanTokens {
   private static Optional<String> firstText(JsonNode body, String... names) {
     for (String name : names) {
       JsonNode node = body.get(name);
-      if (node != null && node.isTextual() && !node.asText().isBlank()) return Optional.of(node.asText());
+      if (node != null && node.isTextual() && !node.asText().isBlank())
+        return Optional.of(node.asText());
     }
     return Optional.empty();
   }
 
   private static String formEncoded(Map<String, String> form) {
     return form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&"));
   }
 
   static String sha256Hex(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -36,10 +36,24 @@ class XiaomanFlowDictionaryTest {
   }
 
   XiaomanFlowDictionary dictionary(Duration requestTimeout, List<String> flowIds) {
-    XiaomanConfig config = new XiaomanConfig(xiaoman.baseUrl(), FakeXiaomanServer.CLIENT_ID, TestSecrets.XIAOMAN_CLIENT_SECRET,
-        XiaomanConfig.GrantType.CLIENT_CREDENTIALS, Optional.empty(), Optional.empty(), "opportunity",
-        Duration.ofSeconds(1), requestTimeout);
-    XiaomanClient client = new XiaomanClient(config, XiaomanClient.httpClient(config), clock, wait -> { }, RandomGenerator.getDefault());
+    XiaomanConfig config =
+        new XiaomanConfig(
+            xiaoman.baseUrl(),
+            FakeXiaomanServer.CLIENT_ID,
+            TestSecrets.XIAOMAN_CLIENT_SECRET,
+            XiaomanConfig.GrantType.CLIENT_CREDENTIALS,
+            Optional.empty(),
+            Optional.empty(),
+            "opportunity",
+            Duration.ofSeconds(1),
+            requestTimeout);
+    XiaomanClient client =
+        new XiaomanClient(
+            config,
+            XiaomanClient.httpClient(config),
+            clock,
+            wait -> {},
+            RandomGenerator.getDefault());
     XiaomanFlowDictionary dictionary = new XiaomanFlowDictionary(client, saved, flowIds);
     started.add(dictionary);
     return dictionary;
@@ -63,8 +77,10 @@ class XiaomanFlowDictionaryTest {
     xiaoman.nextDataStatuses.addAll(List.of(503, 503, 503));
     assertFalse(dictionary.reload());
     assertTrue(dictionary.current().orElseThrow() == before, "the old snapshot stays in force");
-    assertTrue(dictionary.lastError().orElseThrow().contains("HTTP 503"), dictionary.lastError().toString());
-    xiaoman.nextDataBodies.add("{\"code\":200,\"data\":[]}");   // poisoned: no flow
+    assertTrue(
+        dictionary.lastError().orElseThrow().contains("HTTP 503"),
+        dictionary.lastError().toString());
+    xiaoman.nextDataBodies.add("{\"code\":200,\"data\":[]}"); // poisoned: no flow
     assertFalse(dictionary.reload());
     assertTrue(dictionary.current().orElseThrow() == before);
     assertEquals(1, saved.saves.get(), "nothing bad was saved");
@@ -78,7 +94,7 @@ class XiaomanFlowDictionaryTest {
     XiaomanFlowDictionary first = dictionary(Duration.ofSeconds(5));
     first.start(Duration.ofSeconds(5), HOUR);
     Instant loadedAt = first.current().orElseThrow().loadedAt();
-    xiaoman.close();   // down
+    xiaoman.close(); // down
     XiaomanFlowDictionary restarted = dictionary(Duration.ofSeconds(1));
     restarted.start(Duration.ofSeconds(5), HOUR);
     assertEquals(loadedAt, restarted.current().orElseThrow().loadedAt());
@@ -92,7 +108,9 @@ class XiaomanFlowDictionaryTest {
     XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(1));
     dictionary.start(Duration.ofSeconds(5), HOUR);
     assertTrue(dictionary.current().isEmpty());
-    assertTrue(dictionary.lastError().orElseThrow().contains("cannot reach Xiaoman"), dictionary.lastError().toString());
+    assertTrue(
+        dictionary.lastError().orElseThrow().contains("cannot reach Xiaoman"),
+        dictionary.lastError().toString());
   }
 
   @Test
@@ -106,7 +124,9 @@ class XiaomanFlowDictionaryTest {
     assertTrue(dictionary.current().isEmpty());
   }
 
-  /** A day of 503s at the default interval: every check served from the snapshot, attempts bounded. */
+  /**
+   * A day of 503s at the default interval: every check served from the snapshot, attempts bounded.
+   */
   @Test
   void servesTheSnapshotThroughADayLongOutageWithBoundedAttempts() {
     XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5));
@@ -114,18 +134,32 @@ class XiaomanFlowDictionaryTest {
     Instant loadedAt = dictionary.current().orElseThrow().loadedAt();
     int before = xiaoman.dataRequests.get();
     int reloads = 24 * 6;
-    xiaoman.nextDataStatuses.addAll(java.util.Collections.nCopies(reloads * (XiaomanHttp.RETRIES + 1), 503));
+    xiaoman.nextDataStatuses.addAll(
+        java.util.Collections.nCopies(reloads * (XiaomanHttp.RETRIES + 1), 503));
     for (int i = 0; i < reloads; i++) {
       clock.advance(Duration.ofMinutes(10));
       assertFalse(dictionary.reload());
       int outbound = xiaoman.dataRequests.get() + xiaoman.tokenRequests.get();
-      for (int check = 0; check < 100; check++)   // the request path: memory only, whatever Xiaoman does
-        assertEquals("1101060278", dictionary.current().orElseThrow().resolveStage("赢单").orElseThrow().code().value());
-      assertEquals(outbound, xiaoman.dataRequests.get() + xiaoman.tokenRequests.get(), "a stage check called Xiaoman");
+      for (int check = 0;
+          check < 100;
+          check++) // the request path: memory only, whatever Xiaoman does
+      assertEquals(
+            "1101060278",
+            dictionary.current().orElseThrow().resolveStage("赢单").orElseThrow().code().value());
+      assertEquals(
+          outbound,
+          xiaoman.dataRequests.get() + xiaoman.tokenRequests.get(),
+          "a stage check called Xiaoman");
     }
-    assertEquals(reloads * (XiaomanHttp.RETRIES + 1), xiaoman.dataRequests.get() - before, "three attempts a reload, no more");
+    assertEquals(
+        reloads * (XiaomanHttp.RETRIES + 1),
+        xiaoman.dataRequests.get() - before,
+        "three attempts a reload, no more");
     assertEquals(loadedAt, dictionary.current().orElseThrow().loadedAt());
-    assertEquals(Duration.ofHours(24), Duration.between(loadedAt, clock.instant()), "the snapshot's age shows the outage");
+    assertEquals(
+        Duration.ofHours(24),
+        Duration.between(loadedAt, clock.instant()),
+        "the snapshot's age shows the outage");
     assertTrue(xiaoman.tokenRequests.get() <= 4, "tokens reused: " + xiaoman.tokenRequests.get());
     assertTrue(dictionary.reload(), "the first reload after the outage succeeds");
     assertEquals(clock.instant(), dictionary.current().orElseThrow().loadedAt());
@@ -152,9 +186,11 @@ class XiaomanFlowDictionaryTest {
 
   @Test
   void refusesADisabledStageOfXiaoman() {
-    xiaoman.nextDataBodies.addAll(List.of(FakeXiaomanServer.fixture("selector-sales_flow.json"),
-        "{\"code\":200,\"data\":[{\"stage_id\":11,\"stage_name\":\"在用\",\"type\":1,\"enable_flag\":1},"
-            + "{\"stage_id\":12,\"stage_name\":\"停用\",\"type\":3,\"enable_flag\":0}]}"));
+    xiaoman.nextDataBodies.addAll(
+        List.of(
+            FakeXiaomanServer.fixture("selector-sales_flow.json"),
+            "{\"code\":200,\"data\":[{\"stage_id\":11,\"stage_name\":\"在用\",\"type\":1,\"enable_flag\":1},"
+                + "{\"stage_id\":12,\"stage_name\":\"停用\",\"type\":3,\"enable_flag\":0}]}"));
     XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5));
     dictionary.start(Duration.ofSeconds(5), HOUR);
     DictionarySnapshot snapshot = dictionary.current().orElseThrow();
@@ -163,7 +199,10 @@ class XiaomanFlowDictionaryTest {
     assertTrue(snapshot.resolveStage("停用").isEmpty());
   }
 
-  /** Every flow of Xiaoman's answer without stages: refused whole, the snapshot in force and saved stays. */
+  /**
+   * Every flow of Xiaoman's answer without stages: refused whole, the snapshot in force and saved
+   * stays.
+   */
   @Test
   void keepsTheSnapshotWhenNoFlowHasAStage() {
     XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5), List.of());
@@ -172,7 +211,9 @@ class XiaomanFlowDictionaryTest {
     xiaoman.stageLists.clear();
     assertFalse(dictionary.reload());
     assertTrue(dictionary.current().orElseThrow() == before, "the old snapshot stays in force");
-    assertTrue(dictionary.lastError().orElseThrow().startsWith("no flow has an enabled stage"), dictionary.lastError().toString());
+    assertTrue(
+        dictionary.lastError().orElseThrow().startsWith("no flow has an enabled stage"),
+        dictionary.lastError().toString());
     assertEquals(1, saved.saves.get(), "nothing was saved over it");
     assertEquals(10, saved.load("xiaoman").orElseThrow().enabledStageCount());
   }
@@ -191,28 +232,40 @@ class XiaomanFlowDictionaryTest {
       dictionary.start(Duration.ofSeconds(5), HOUR);
       assertTrue(dictionary.reload());
       assertTrue(dictionary.reload());
-      xiaoman.stageLists.put(FakeXiaomanServer.FLOW_TEST1, FakeXiaomanServer.madeUpStages(FakeXiaomanServer.FLOW_TEST1));
+      xiaoman.stageLists.put(
+          FakeXiaomanServer.FLOW_TEST1,
+          FakeXiaomanServer.madeUpStages(FakeXiaomanServer.FLOW_TEST1));
       assertTrue(dictionary.reload());
       log = captured.text();
     }
     DictionarySnapshot snapshot = dictionary.current().orElseThrow();
-    assertTrue(snapshot.resolveStage("33762727431").isPresent(), "test1's stages, once it has some");
+    assertTrue(
+        snapshot.resolveStage("33762727431").isPresent(), "test1's stages, once it has some");
     List<String> withoutTest1 = XiaomanClientTest.FLOWS_WITHOUT_STAGES.subList(1, 7);
     assertEquals(withoutTest1, snapshot.skipped());
     assertEquals(withoutTest1, saved.load("xiaoman").orElseThrow().skipped());
     List<String> lines = log.lines().filter(line -> line.contains("stage dictionary: ")).toList();
     List<String> loaded = lines.stream().filter(line -> line.contains("from Xiaoman")).toList();
     assertEquals(4, loaded.size(), log);
-    assertTrue(loaded.get(0).contains(" WARN ") && loaded.get(0).contains("2 flow(s), 10 enabled stage(s)")
-        && loaded.get(0).contains(String.join("; ", XiaomanClientTest.FLOWS_WITHOUT_STAGES)), loaded.get(0));
+    assertTrue(
+        loaded.get(0).contains(" WARN ")
+            && loaded.get(0).contains("2 flow(s), 10 enabled stage(s)")
+            && loaded.get(0).contains(String.join("; ", XiaomanClientTest.FLOWS_WITHOUT_STAGES)),
+        loaded.get(0));
     for (int i = 1; i < 3; i++) {
-      assertTrue(loaded.get(i).contains(" INFO ") && loaded.get(i).contains("skipped the same 7 item(s)"), loaded.get(i));
+      assertTrue(
+          loaded.get(i).contains(" INFO ") && loaded.get(i).contains("skipped the same 7 item(s)"),
+          loaded.get(i));
       assertFalse(loaded.get(i).contains("test1"), loaded.get(i));
     }
-    assertTrue(loaded.get(3).contains(" WARN ") && loaded.get(3).contains("3 flow(s), 12 enabled stage(s)")
-        && loaded.get(3).contains(String.join("; ", withoutTest1)) && !loaded.get(3).contains("test1"), loaded.get(3));
+    assertTrue(
+        loaded.get(3).contains(" WARN ")
+            && loaded.get(3).contains("3 flow(s), 12 enabled stage(s)")
+            && loaded.get(3).contains(String.join("; ", withoutTest1))
+            && !loaded.get(3).contains("test1"),
+        loaded.get(3));
 
-    xiaoman.close();   // down: a restart takes the saved snapshot, with what it left out
+    xiaoman.close(); // down: a restart takes the saved snapshot, with what it left out
     XiaomanFlowDictionary restarted = dictionary(Duration.ofSeconds(1), List.of());
     restarted.start(Duration.ofSeconds(5), HOUR);
     assertEquals(withoutTest1, restarted.current().orElseThrow().skipped());
@@ -225,8 +278,15 @@ class XiaomanFlowDictionaryTest {
     try (CapturedLog captured = CapturedLog.start()) {
       XiaomanFlowDictionary dictionary = dictionary(Duration.ofSeconds(5), List.of());
       dictionary.start(Duration.ofSeconds(5), HOUR);
-      for (String flow : List.of("3376272743", "1101043671", "3393002828", "3393007163", "3393008614", "3474496034", "3420459094"))
-        xiaoman.stageLists.put(flow, FakeXiaomanServer.madeUpStages(flow));
+      for (String flow :
+          List.of(
+              "3376272743",
+              "1101043671",
+              "3393002828",
+              "3393007163",
+              "3393008614",
+              "3474496034",
+              "3420459094")) xiaoman.stageLists.put(flow, FakeXiaomanServer.madeUpStages(flow));
       assertTrue(dictionary.reload());
       assertEquals(List.of(), dictionary.current().orElseThrow().skipped());
       assertTrue(dictionary.reload());
@@ -234,8 +294,13 @@ class XiaomanFlowDictionaryTest {
     }
     List<String> loaded = log.lines().filter(line -> line.contains("from Xiaoman")).toList();
     assertEquals(3, loaded.size(), log);
-    assertTrue(loaded.get(1).contains(" INFO ") && loaded.get(1).endsWith("9 flow(s), 24 enabled stage(s) from Xiaoman; nothing skipped any more"),
+    assertTrue(
+        loaded.get(1).contains(" INFO ")
+            && loaded
+                .get(1)
+                .endsWith("9 flow(s), 24 enabled stage(s) from Xiaoman; nothing skipped any more"),
         loaded.get(1));
-    assertTrue(loaded.get(2).endsWith("9 flow(s), 24 enabled stage(s) from Xiaoman"), loaded.get(2));
+    assertTrue(
+        loaded.get(2).endsWith("9 flow(s), 24 enabled stage(s) from Xiaoman"), loaded.get(2));
   }
 }

@@ -39,7 +39,8 @@ public final class DictionarySnapshot {
    *     source's order; empty when nothing was left out
    * @throws IllegalArgumentException when two stages share a code: then neither could be told apart
    */
-  public DictionarySnapshot(List<SalesFlow> flows, List<LostReason> lostReasons, Instant loadedAt, List<String> skipped) {
+  public DictionarySnapshot(
+      List<SalesFlow> flows, List<LostReason> lostReasons, Instant loadedAt, List<String> skipped) {
     this.flows = List.copyOf(flows);
     this.lostReasons = List.copyOf(lostReasons);
     this.loadedAt = loadedAt;
@@ -73,7 +74,10 @@ public final class DictionarySnapshot {
 
   /** The stage with {@code code}, enabled or not. */
   public Optional<Stage> stage(StageCode code) {
-    return flows.stream().flatMap(f -> f.stages().stream()).filter(s -> s.code().equals(code)).findFirst();
+    return flows.stream()
+        .flatMap(f -> f.stages().stream())
+        .filter(s -> s.code().equals(code))
+        .findFirst();
   }
 
   public List<SalesFlow> flows() {
@@ -88,7 +92,10 @@ public final class DictionarySnapshot {
     return loadedAt;
   }
 
-  /** What the source offered that this dictionary leaves out, one readable line each; empty if nothing. */
+  /**
+   * What the source offered that this dictionary leaves out, one readable line each; empty if
+   * nothing.
+   */
   public List<String> skipped() {
     return skipped;
   }

@@ -17,7 +17,8 @@ public final class FixedFlowDictionary implements FlowDictionary {
 
   /** The contract's default dictionary (CONTRACT.md §4): one flow of seven stages. */
   public static FixedFlowDictionary builtIn(Instant loadedAt) {
-    return new FixedFlowDictionary(new DictionarySnapshot(List.of(builtInFlow()), List.of(), loadedAt));
+    return new FixedFlowDictionary(
+        new DictionarySnapshot(List.of(builtInFlow()), List.of(), loadedAt));
   }
 
   public static SalesFlow builtInFlow() {

@@ -4,6 +4,7 @@ package cn.opportunity.integration.domain.dictionary;
 public record LostReason(String id, String name, boolean enabled) {
   public LostReason {
     if (id == null || id.isBlank()) throw new IllegalArgumentException("a lost reason has an id");
-    if (name == null || name.isBlank()) throw new IllegalArgumentException("lost reason " + id + " has no name");
+    if (name == null || name.isBlank())
+      throw new IllegalArgumentException("lost reason " + id + " has no name");
   }
 }

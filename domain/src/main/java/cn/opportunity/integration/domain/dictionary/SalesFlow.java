@@ -6,7 +6,8 @@ import java.util.List;
 public record SalesFlow(String id, String name, List<Stage> stages) {
   public SalesFlow {
     if (id == null || id.isBlank()) throw new IllegalArgumentException("a sales flow has an id");
-    if (name == null || name.isBlank()) throw new IllegalArgumentException("sales flow " + id + " has no name");
+    if (name == null || name.isBlank())
+      throw new IllegalArgumentException("sales flow " + id + " has no name");
     stages = List.copyOf(stages);
   }
 }

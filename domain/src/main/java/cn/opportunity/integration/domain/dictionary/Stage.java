@@ -9,7 +9,8 @@ public record Stage(StageCode code, String name, StageKind kind, int rank, boole
   public Stage {
     Objects.requireNonNull(code);
     Objects.requireNonNull(kind);
-    if (name == null || Text.isBlank(name)) throw new IllegalArgumentException("stage " + code + " has no name");
+    if (name == null || Text.isBlank(name))
+      throw new IllegalArgumentException("stage " + code + " has no name");
     name = Text.trim(name);
   }
 }

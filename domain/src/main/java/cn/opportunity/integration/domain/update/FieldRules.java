@@ -47,7 +47,13 @@ final class FieldRules {
   static Rule of(OpportunityField field) {
     return switch (field) {
       case OPPORTUNITY_NAME -> requiredText(NAME_LENGTH, Messages.NAME_REQUIRED);
-      case PROJECT_LOCATION, OPERATOR_NAME, OPPORTUNITY_TYPE, PRODUCT_TYPE, SOURCE, PRE_SALES_NAME, COMPETITOR_NAME ->
+      case PROJECT_LOCATION,
+          OPERATOR_NAME,
+          OPPORTUNITY_TYPE,
+          PRODUCT_TYPE,
+          SOURCE,
+          PRE_SALES_NAME,
+          COMPETITOR_NAME ->
           optionalText(NAME_LENGTH);
       case AMOUNT -> FieldRules::amount;
       case EXPECTED_CLOSE_DATE -> FieldRules::date;
@@ -91,7 +97,8 @@ final class FieldRules {
   static Rule checkedText(Function<String, Optional<?>> parse, Function<String, String> message) {
     return (name, value, context) -> {
       if (!(value instanceof SentValue.Text text)) return wrongType(name);
-      return parse.apply(text.value())
+      return parse
+          .apply(text.value())
           .<RuleResult>map(RuleResult.Accepted::new)
           .orElseGet(() -> new RuleResult.Rejected(message.apply(text.value())));
     };
@@ -101,12 +108,14 @@ final class FieldRules {
   static RuleResult amount(String name, SentValue value, Context context) {
     BigDecimal amount;
     if (value instanceof SentValue.Numeric number) amount = number.value();
-    else if (value instanceof SentValue.Text text && PLAIN_DECIMAL.matcher(Text.trim(text.value())).matches())
+    else if (value instanceof SentValue.Text text
+        && PLAIN_DECIMAL.matcher(Text.trim(text.value())).matches())
       amount = new BigDecimal(Text.trim(text.value()));
     else return wrongType(name);
     if (!Amount.isPositive(amount)) return new RuleResult.Rejected(Messages.AMOUNT_NOT_POSITIVE);
     if (!Amount.isBelowLimit(amount)) return new RuleResult.Rejected(Messages.AMOUNT_TOO_LARGE);
-    if (!Amount.hasAtMostTwoDecimals(amount)) return new RuleResult.Rejected(Messages.AMOUNT_TOO_MANY_DECIMALS);
+    if (!Amount.hasAtMostTwoDecimals(amount))
+      return new RuleResult.Rejected(Messages.AMOUNT_TOO_MANY_DECIMALS);
     return new RuleResult.Accepted(new Amount(amount));
   }
 
@@ -127,9 +136,13 @@ final class FieldRules {
   /** An enabled stage of the dictionary, by code or unique name; stored as its code. */
   static RuleResult stage(String name, SentValue value, Context context) {
     if (!(value instanceof SentValue.Text text)) return wrongType(name);
-    if (Text.isBlank(text.value())) return new RuleResult.Rejected(Messages.stageInvalid(text.value()));
+    if (Text.isBlank(text.value()))
+      return new RuleResult.Rejected(Messages.stageInvalid(text.value()));
     if (context.dictionary().isEmpty()) return new RuleResult.NeedsDictionary();
-    return context.dictionary().get().resolveStage(text.value())
+    return context
+        .dictionary()
+        .get()
+        .resolveStage(text.value())
         .<RuleResult>map(stage -> new RuleResult.Accepted(stage.code()))
         .orElseGet(() -> new RuleResult.Rejected(Messages.stageInvalid(text.value())));
   }
@@ -139,7 +152,8 @@ final class FieldRules {
     return (name, value, context) -> {
       BigDecimal id;
       if (value instanceof SentValue.Numeric number && number.integral()) id = number.value();
-      else if (value instanceof SentValue.Text text && PLAIN_INTEGER.matcher(Text.trim(text.value())).matches())
+      else if (value instanceof SentValue.Text text
+          && PLAIN_INTEGER.matcher(Text.trim(text.value())).matches())
         id = new BigDecimal(Text.trim(text.value()));
       else return wrongType(name);
       if (id.signum() <= 0 || id.compareTo(ID_LIMIT) >= 0) return new RuleResult.Rejected(message);
@@ -148,7 +162,9 @@ final class FieldRules {
   }
 
   static RuleResult bool(String name, SentValue value, Context context) {
-    return value instanceof SentValue.Bool flag ? new RuleResult.Accepted(flag.value()) : wrongType(name);
+    return value instanceof SentValue.Bool flag
+        ? new RuleResult.Accepted(flag.value())
+        : wrongType(name);
   }
 
   /** An ISO-8601 date-time, with an offset or read in the configured zone; kept as an instant. */
@@ -162,10 +178,14 @@ final class FieldRules {
 
   private static Optional<Instant> parseInstant(String raw, ZoneId zone) {
     try {
-      return Optional.of(OffsetDateTime.parse(raw, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+      return Optional.of(
+          OffsetDateTime.parse(raw, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
     } catch (DateTimeException noOffset) {
       try {
-        return Optional.of(LocalDateTime.parse(raw, DateTimeFormatter.ISO_LOCAL_DATE_TIME).atZone(zone).toInstant());
+        return Optional.of(
+            LocalDateTime.parse(raw, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                .atZone(zone)
+                .toInstant());
       } catch (DateTimeException notADateTime) {
         return Optional.empty();
       }

@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The members of one request body (or import line), as sent: each name with its value, in the
- * order sent. A {@code null} value means "not sent" and is dropped; a name given more than once is
- * noted as a duplicate (its first value is kept). Made by adapters from bytes, by embedding
- * programs from their own input.
+ * The members of one request body (or import line), as sent: each name with its value, in the order
+ * sent. A {@code null} value means "not sent" and is dropped; a name given more than once is noted
+ * as a duplicate (its first value is kept). Made by adapters from bytes, by embedding programs from
+ * their own input.
  */
 public final class SentFields {
   private final Map<String, SentValue> values;
@@ -52,10 +52,11 @@ public final class SentFields {
     return given;
   }
 
-
   @Override
   public String toString() {
-    return "SentFields" + values.keySet() + (duplicates.isEmpty() ? "" : " duplicates " + duplicates);
+    return "SentFields"
+        + values.keySet()
+        + (duplicates.isEmpty() ? "" : " duplicates " + duplicates);
   }
 
   public static final class Builder {

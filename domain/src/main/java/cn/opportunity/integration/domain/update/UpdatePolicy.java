@@ -27,7 +27,9 @@ public final class UpdatePolicy {
   public static final Set<String> FINAL_CUSTOMER_FIELDS =
       Set.of("finalCustomer", "finalCustomerId", "finalCustomerName", "customerId", "customerName");
 
-  /** The one final-customer field an import line may carry: it names a new opportunity's customer. */
+  /**
+   * The one final-customer field an import line may carry: it names a new opportunity's customer.
+   */
   public static final String FINAL_CUSTOMER_NAME = "finalCustomerName";
 
   private enum Mode {
@@ -39,7 +41,9 @@ public final class UpdatePolicy {
 
   private final ZoneId zone;
 
-  /** @param zone where date-times sent without an offset are read */
+  /**
+   * @param zone where date-times sent without an offset are read
+   */
   public UpdatePolicy(ZoneId zone) {
     this.zone = Objects.requireNonNull(zone);
   }
@@ -62,7 +66,8 @@ public final class UpdatePolicy {
    * The checked content of one import line: the rules of an update, except that {@code
    * opportunityName} is required and {@code finalCustomerName} may be given.
    */
-  public ImportedOpportunity checkImportLine(SentFields sent, Optional<DictionarySnapshot> dictionary) {
+  public ImportedOpportunity checkImportLine(
+      SentFields sent, Optional<DictionarySnapshot> dictionary) {
     requireCode(sent);
     Checked checked = checkFields(sent, dictionary, Mode.IMPORT);
     return new ImportedOpportunity(checked.patch(), checked.finalCustomerName());
@@ -135,7 +140,9 @@ public final class UpdatePolicy {
     }
     Optional<SentValue> value = sent.get(FINAL_CUSTOMER_NAME);
     if (value.isEmpty()) return Optional.empty();
-    RuleResult result = FieldRules.optionalText(FieldRules.NAME_LENGTH).check(FINAL_CUSTOMER_NAME, value.get(), context);
+    RuleResult result =
+        FieldRules.optionalText(FieldRules.NAME_LENGTH)
+            .check(FINAL_CUSTOMER_NAME, value.get(), context);
     if (result instanceof RuleResult.Rejected rejected) {
       violations.add(rejected.message());
       return Optional.empty();

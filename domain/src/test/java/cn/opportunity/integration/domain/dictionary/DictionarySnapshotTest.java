@@ -24,8 +24,20 @@ class DictionarySnapshotTest {
   static final DictionarySnapshot TWO_FLOWS =
       new DictionarySnapshot(
           List.of(
-              new SalesFlow("1", "一", List.of(stage("101", "谈判", true), stage("102", "旧阶段", false), stage("103", "立项", true))),
-              new SalesFlow("2", "二", List.of(stage("201", "谈判", true), stage("202", "立项", false), stage("203", "101", true)))),
+              new SalesFlow(
+                  "1",
+                  "一",
+                  List.of(
+                      stage("101", "谈判", true),
+                      stage("102", "旧阶段", false),
+                      stage("103", "立项", true))),
+              new SalesFlow(
+                  "2",
+                  "二",
+                  List.of(
+                      stage("201", "谈判", true),
+                      stage("202", "立项", false),
+                      stage("203", "101", true)))),
           List.of(new LostReason("9", "价格", true)),
           AT);
 
@@ -33,7 +45,12 @@ class DictionarySnapshotTest {
   void refusesTwoStagesWithOneCode() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new DictionarySnapshot(List.of(new SalesFlow("1", "一", List.of(stage("a", "甲", true), stage("a", "乙", true)))), List.of(), AT));
+        () ->
+            new DictionarySnapshot(
+                List.of(
+                    new SalesFlow("1", "一", List.of(stage("a", "甲", true), stage("a", "乙", true)))),
+                List.of(),
+                AT));
     assertThrows(
         IllegalArgumentException.class,
         () ->
@@ -60,7 +77,10 @@ class DictionarySnapshotTest {
   @Test
   void matchesCodesAndNamesCaseSensitively() {
     DictionarySnapshot latin =
-        new DictionarySnapshot(List.of(new SalesFlow("f", "Flow", List.of(stage("A1", "Alpha", true)))), List.of(), AT);
+        new DictionarySnapshot(
+            List.of(new SalesFlow("f", "Flow", List.of(stage("A1", "Alpha", true)))),
+            List.of(),
+            AT);
     assertEquals(Optional.of(new StageCode("A1")), latin.resolveStage("A1").map(Stage::code));
     assertEquals(Optional.of(new StageCode("A1")), latin.resolveStage(" Alpha\t").map(Stage::code));
     assertEquals(Optional.empty(), latin.resolveStage("a1"));
@@ -76,9 +96,12 @@ class DictionarySnapshotTest {
     assertEquals(new StageCode("301"), pasted.code());
     assertEquals("方案\u00A0交流", pasted.name());
     assertThrows(IllegalArgumentException.class, () -> stage("302", space + space, true));
-    DictionarySnapshot dictionary = new DictionarySnapshot(List.of(new SalesFlow("3", "三", List.of(pasted))), List.of(), AT);
-    for (String key : List.of("301", space + "301", "301" + space, "方案\u00A0交流", space + "方案\u00A0交流" + space))
-      assertEquals(Optional.of(new StageCode("301")), dictionary.resolveStage(key).map(Stage::code), key);
+    DictionarySnapshot dictionary =
+        new DictionarySnapshot(List.of(new SalesFlow("3", "三", List.of(pasted))), List.of(), AT);
+    for (String key :
+        List.of("301", space + "301", "301" + space, "方案\u00A0交流", space + "方案\u00A0交流" + space))
+      assertEquals(
+          Optional.of(new StageCode("301")), dictionary.resolveStage(key).map(Stage::code), key);
     for (String key : List.of("方案交流", "方案 交流", "方案" + space + space + "交流", space))
       assertEquals(Optional.empty(), dictionary.resolveStage(key), key);
   }
@@ -93,13 +116,20 @@ class DictionarySnapshotTest {
   void refusesTwoDisabledStagesWithOneCode() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new DictionarySnapshot(List.of(new SalesFlow("1", "一", List.of(stage("x", "甲", false), stage("x", "乙", false)))), List.of(), AT));
+        () ->
+            new DictionarySnapshot(
+                List.of(
+                    new SalesFlow(
+                        "1", "一", List.of(stage("x", "甲", false), stage("x", "乙", false)))),
+                List.of(),
+                AT));
   }
 
   @Test
   void knowsNoStageWhenEveryStageIsDisabled() {
     DictionarySnapshot off =
-        new DictionarySnapshot(List.of(new SalesFlow("1", "一", List.of(stage("x", "甲", false)))), List.of(), AT);
+        new DictionarySnapshot(
+            List.of(new SalesFlow("1", "一", List.of(stage("x", "甲", false)))), List.of(), AT);
     assertEquals(0, off.enabledStageCount());
     assertEquals(Optional.empty(), off.resolveStage("x"));
     assertEquals(Optional.empty(), off.resolveStage("甲"));
@@ -134,11 +164,18 @@ class DictionarySnapshotTest {
     assertEquals(
         List.of("discovery", "qualification", "solution", "bidding", "negotiation", "won", "lost"),
         stages.stream().map(s -> s.code().value()).toList());
-    assertEquals(List.of("发现商机", "需求确认", "方案交流", "招投标", "商务谈判", "赢单", "输单"), stages.stream().map(Stage::name).toList());
+    assertEquals(
+        List.of("发现商机", "需求确认", "方案交流", "招投标", "商务谈判", "赢单", "输单"),
+        stages.stream().map(Stage::name).toList());
     assertEquals(
         List.of(
-            StageKind.IN_PROGRESS, StageKind.IN_PROGRESS, StageKind.IN_PROGRESS, StageKind.IN_PROGRESS,
-            StageKind.IN_PROGRESS, StageKind.WON, StageKind.LOST),
+            StageKind.IN_PROGRESS,
+            StageKind.IN_PROGRESS,
+            StageKind.IN_PROGRESS,
+            StageKind.IN_PROGRESS,
+            StageKind.IN_PROGRESS,
+            StageKind.WON,
+            StageKind.LOST),
         stages.stream().map(Stage::kind).toList());
     assertTrue(stages.stream().allMatch(Stage::enabled));
     assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), stages.stream().map(Stage::rank).toList());

@@ -22,23 +22,27 @@ public final class CapturedLog implements AutoCloseable {
 
   public static CapturedLog start() {
     CapturedLog log = new CapturedLog();
-    System.setErr(new PrintStream(new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (log.captured) {
-          log.captured.write(b);
-        }
-        log.original.write(b);
-      }
+    System.setErr(
+        new PrintStream(
+            new OutputStream() {
+              @Override
+              public void write(int b) {
+                synchronized (log.captured) {
+                  log.captured.write(b);
+                }
+                log.original.write(b);
+              }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (log.captured) {
-          log.captured.write(b, off, len);
-        }
-        log.original.write(b, off, len);
-      }
-    }, true, StandardCharsets.UTF_8));
+              @Override
+              public void write(byte[] b, int off, int len) {
+                synchronized (log.captured) {
+                  log.captured.write(b, off, len);
+                }
+                log.original.write(b, off, len);
+              }
+            },
+            true,
+            StandardCharsets.UTF_8));
     return log;
   }
 
@@ -55,12 +59,17 @@ public final class CapturedLog implements AutoCloseable {
   public long stackTraces() {
     List<String> lines = text().lines().toList();
     return IntStream.range(1, lines.size())
-        .filter(i -> lines.get(i).startsWith("\tat ") && !lines.get(i - 1).startsWith("\tat ")
-            && !lines.get(i - 1).startsWith("Caused by: "))
+        .filter(
+            i ->
+                lines.get(i).startsWith("\tat ")
+                    && !lines.get(i - 1).startsWith("\tat ")
+                    && !lines.get(i - 1).startsWith("Caused by: "))
         .count();
   }
 
-  /** A line may be written just after the event a test waits for (an access line after the answer). */
+  /**
+   * A line may be written just after the event a test waits for (an access line after the answer).
+   */
   public void awaitLineContaining(String part) throws InterruptedException {
     for (int i = 0; i < 200 && !text().contains(part); i++) Thread.sleep(10);
     assertTrue(text().contains(part), "no log line with " + part + " in:\n" + text());

@@ -21,7 +21,10 @@ public final class FakeFlowDictionary implements FlowDictionary {
   /** The built-in seven stages (discovery … lost), loaded at {@code loadedAt}. */
   public static FakeFlowDictionary loaded(Instant loadedAt) {
     return new FakeFlowDictionary(
-        Optional.of(new DictionarySnapshot(List.of(FixedFlowDictionary.builtInFlow()), List.of(), loadedAt)), "local");
+        Optional.of(
+            new DictionarySnapshot(
+                List.of(FixedFlowDictionary.builtInFlow()), List.of(), loadedAt)),
+        "local");
   }
 
   public static FakeFlowDictionary loaded(DictionarySnapshot snapshot) {

@@ -28,15 +28,16 @@ import java.util.stream.Stream;
  * Seeded hostile bodies for the update (CONTRACT.md §1), one generator for the in-process and the
  * HTTP fuzz tests: valid bodies, their truncations and byte flips, random subsets of the real field
  * names with wrong types, boundary numbers, duplicate and unknown names, nesting up to 100,000
- * levels, text at its limit ±1 in ASCII, CJK and 4-byte emoji, control characters, lone
- * surrogates, invalid UTF-8, documents that are not an object. The same seed gives the same
- * bodies in the same order, so {@code -Dfuzz.seed=…} replays a run.
+ * levels, text at its limit ±1 in ASCII, CJK and 4-byte emoji, control characters, lone surrogates,
+ * invalid UTF-8, documents that are not an object. The same seed gives the same bodies in the same
+ * order, so {@code -Dfuzz.seed=…} replays a run.
  *
  * <p>JSON text, not HTTP: the bodies are what the update reads, over HTTP or embedded.
  */
 public final class HostileBodies {
   /** The contract's length limits, in characters (code points). */
   static final int TEXT_LIMIT = 200;
+
   static final int DESCRIPTION_LIMIT = 2000;
   static final int MAX_DEPTH = 100_000;
 
@@ -44,38 +45,160 @@ public final class HostileBodies {
   public record Body(int index, String kind, byte[] bytes) {
     /** For failure messages: the seed to replay with, the case, and the start of the body. */
     public String describe(long seed) {
-      return "seed " + seed + " (replay with -Dfuzz.seed=" + seed + "), case #" + index + " [" + kind + "], "
-          + bytes.length + " bytes: " + excerpt(bytes, 300);
+      return "seed "
+          + seed
+          + " (replay with -Dfuzz.seed="
+          + seed
+          + "), case #"
+          + index
+          + " ["
+          + kind
+          + "], "
+          + bytes.length
+          + " bytes: "
+          + excerpt(bytes, 300);
     }
   }
 
   private static final String[] BOUNDARY_NUMBERS = {
-      "0", "-0", "0.0", "-0.0", "0.00", "-1", "1", "0.01", "0.001", "1.005", "12.345", "7.5", "1.10", "1.0", "1e2",
-      "1E+2", "1.5", "0.1e1", "1e308", "-1e308", "1e-400", "1E400", "1e1000000000", "1e-1000000000",
-      "1234567890123456789012345678901234567890", "1234567890123456789012345678901234567890.12",
-      "9223372036854775807", "9223372036854775808", "-9223372036854775808", "18446744073709551616",
-      "999999999999999.99", "999999999999999.999", "1000000000000000", "1e15", "99999999999999.99",
-      "1" + "0".repeat(1000), "0." + "0".repeat(999) + "1"};
+    "0",
+    "-0",
+    "0.0",
+    "-0.0",
+    "0.00",
+    "-1",
+    "1",
+    "0.01",
+    "0.001",
+    "1.005",
+    "12.345",
+    "7.5",
+    "1.10",
+    "1.0",
+    "1e2",
+    "1E+2",
+    "1.5",
+    "0.1e1",
+    "1e308",
+    "-1e308",
+    "1e-400",
+    "1E400",
+    "1e1000000000",
+    "1e-1000000000",
+    "1234567890123456789012345678901234567890",
+    "1234567890123456789012345678901234567890.12",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "18446744073709551616",
+    "999999999999999.99",
+    "999999999999999.999",
+    "1000000000000000",
+    "1e15",
+    "99999999999999.99",
+    "1" + "0".repeat(1000),
+    "0." + "0".repeat(999) + "1"
+  };
   private static final String[] OTHER_DOCUMENTS = {
-      "", " ", "\n\t ", "null", "true", "false", "0", "-1.5e3", "\"x\"", "\"\"", "[]", "[{}]", "{}", "{} {}", "{}{}",
-      "{\"opportunityCode\":\"x\"}]", "\uFEFF", "\uFEFF\uFEFF{}", "{\"a\":1}\u0000", "{\"a\" 1}", "{,}", "{\"a\":1,}",
-      "{'opportunityCode':'x'}", "{opportunityCode:1}", "{\"a\":NaN}", "{\"a\":Infinity}", "{\"a\":01}",
-      "{\"a\":+1}", "{\"a\":.5}", "{\"a\":1.}", "{\"a\":0x10}", "{/* */}", "{\"a\":1} // x", "{\"a\":tru}",
-      "{\"a\":\"\\x41\"}", "{\"a\":\"\\u00\"}", "{\"a\":\"unclosed}"};
+    "",
+    " ",
+    "\n\t ",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-1.5e3",
+    "\"x\"",
+    "\"\"",
+    "[]",
+    "[{}]",
+    "{}",
+    "{} {}",
+    "{}{}",
+    "{\"opportunityCode\":\"x\"}]",
+    "\uFEFF",
+    "\uFEFF\uFEFF{}",
+    "{\"a\":1}\u0000",
+    "{\"a\" 1}",
+    "{,}",
+    "{\"a\":1,}",
+    "{'opportunityCode':'x'}",
+    "{opportunityCode:1}",
+    "{\"a\":NaN}",
+    "{\"a\":Infinity}",
+    "{\"a\":01}",
+    "{\"a\":+1}",
+    "{\"a\":.5}",
+    "{\"a\":1.}",
+    "{\"a\":0x10}",
+    "{/* */}",
+    "{\"a\":1} // x",
+    "{\"a\":tru}",
+    "{\"a\":\"\\x41\"}",
+    "{\"a\":\"\\u00\"}",
+    "{\"a\":\"unclosed}"
+  };
   private static final int[][] INVALID_UTF8 = {
-      {0xFF}, {0xFE}, {0x80}, {0xC0, 0xAF}, {0xC1, 0xBF}, {0xC3, 0x28}, {0xE2, 0x82}, {0xE0, 0x80, 0xAF},
-      {0xED, 0xA0, 0x80}, {0xED, 0xBF, 0xBF}, {0xF0, 0x9F, 0x98}, {0xF4, 0x90, 0x80, 0x80}, {0xF5, 0x80, 0x80, 0x80},
-      {0xF8, 0x88, 0x80, 0x80, 0x80}, {0xFC, 0x84, 0x80, 0x80, 0x80, 0x80}};
-  private static final String[] CONTROL = {"\u0000", "\u0001", "\u0007", "\b", "\t", "\n", "\u000B", "\f", "\r",
-      "\u001B", "\u001F", "\u007F", "\u0085", "\u2028", "\u2029", "\uFEFF"};
-  private static final String[] SURROGATE_ESCAPES = {"\\ud800", "\\udbff", "\\udc00", "\\udfff", "\\udc00\\ud800",
-      "\\ud83d", "\\ude00", "\\ud83d\\u0041", "\\ud83d\\ude00", "\\uD83D\\uDE00"};
+    {0xFF},
+    {0xFE},
+    {0x80},
+    {0xC0, 0xAF},
+    {0xC1, 0xBF},
+    {0xC3, 0x28},
+    {0xE2, 0x82},
+    {0xE0, 0x80, 0xAF},
+    {0xED, 0xA0, 0x80},
+    {0xED, 0xBF, 0xBF},
+    {0xF0, 0x9F, 0x98},
+    {0xF4, 0x90, 0x80, 0x80},
+    {0xF5, 0x80, 0x80, 0x80},
+    {0xF8, 0x88, 0x80, 0x80, 0x80},
+    {0xFC, 0x84, 0x80, 0x80, 0x80, 0x80}
+  };
+  private static final String[] CONTROL = {
+    "\u0000", "\u0001", "\u0007", "\b", "\t", "\n", "\u000B", "\f", "\r", "\u001B", "\u001F",
+    "\u007F", "\u0085", "\u2028", "\u2029", "\uFEFF"
+  };
+  private static final String[] SURROGATE_ESCAPES = {
+    "\\ud800",
+    "\\udbff",
+    "\\udc00",
+    "\\udfff",
+    "\\udc00\\ud800",
+    "\\ud83d",
+    "\\ude00",
+    "\\ud83d\\u0041",
+    "\\ud83d\\ude00",
+    "\\uD83D\\uDE00"
+  };
+
   /** Names the contract refuses or does not know, beside the table's. */
-  private static final String[] OTHER_NAMES = {"finalCustomer", "finalCustomerId", "finalCustomerName", "customerId",
-      "customerName", "id", "version", "createdAt", "updatedAt", "colour", "", " ", "OpportunityCode",
-      "opportunitycode", "opportunityCode ", "amount\u0000", "商机名称", "😀", "__proto__", "constructor"};
+  private static final String[] OTHER_NAMES = {
+    "finalCustomer",
+    "finalCustomerId",
+    "finalCustomerName",
+    "customerId",
+    "customerName",
+    "id",
+    "version",
+    "createdAt",
+    "updatedAt",
+    "colour",
+    "",
+    " ",
+    "OpportunityCode",
+    "opportunitycode",
+    "opportunityCode ",
+    "amount\u0000",
+    "商机名称",
+    "😀",
+    "__proto__",
+    "constructor"
+  };
+
   /** Bytes that matter to a JSON parser, for insertions. */
   private static final String STRUCTURE = "{}[]\":,\\0x ";
+
   private static final String[] ALPHABETS = {"a", "中", "😀", "a中😀", " "};
 
   private final SplittableRandom random;
@@ -83,7 +206,9 @@ public final class HostileBodies {
   private final List<Stage> stages = FixedFlowDictionary.builtInFlow().stages();
   private int index;
 
-  /** @param codes codes of stored opportunities, which valid bodies update */
+  /**
+   * @param codes codes of stored opportunities, which valid bodies update
+   */
   public HostileBodies(long seed, List<String> codes) {
     if (codes.isEmpty()) throw new IllegalArgumentException("at least one code");
     this.random = new SplittableRandom(seed);
@@ -150,7 +275,7 @@ public final class HostileBodies {
     members.add(member(OpportunityField.CODE_NAME, quote(code())));
     List<OpportunityField> fields = someFields(1 + random.nextInt(6));
     for (OpportunityField field : fields) members.add(member(field.jsonName(), validValue(field)));
-    if (random.nextInt(5) == 0) members.add(member(anyFieldName(), "null"));   // null is "not sent"
+    if (random.nextInt(5) == 0) members.add(member(anyFieldName(), "null")); // null is "not sent"
     return object(members);
   }
 
@@ -167,20 +292,23 @@ public final class HostileBodies {
       int at = random.nextInt(bytes.length);
       out.reset();
       switch (random.nextInt(5)) {
-        case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));                         // flip a bit
-        case 1 -> bytes[at] = (byte) random.nextInt(256);                               // replace a byte
-        case 2 -> {                                                                     // insert a byte
+        case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8)); // flip a bit
+        case 1 -> bytes[at] = (byte) random.nextInt(256); // replace a byte
+        case 2 -> { // insert a byte
           out.write(bytes, 0, at);
-          out.write(random.nextInt(4) == 0 ? random.nextInt(256) : STRUCTURE.charAt(random.nextInt(STRUCTURE.length())));
+          out.write(
+              random.nextInt(4) == 0
+                  ? random.nextInt(256)
+                  : STRUCTURE.charAt(random.nextInt(STRUCTURE.length())));
           out.write(bytes, at, bytes.length - at);
           bytes = out.toByteArray();
         }
-        case 3 -> {                                                                     // delete a byte
+        case 3 -> { // delete a byte
           out.write(bytes, 0, at);
           out.write(bytes, at + 1, bytes.length - at - 1);
           bytes = out.toByteArray();
         }
-        default -> {                                                                    // repeat a slice
+        default -> { // repeat a slice
           int length = random.nextInt(Math.min(16, bytes.length - at) + 1);
           out.write(bytes, 0, at + length);
           out.write(bytes, at, bytes.length - at);
@@ -196,26 +324,31 @@ public final class HostileBodies {
     List<String> members = new ArrayList<>();
     if (random.nextInt(4) > 0) members.add(member(OpportunityField.CODE_NAME, quote(code())));
     else members.add(member(OpportunityField.CODE_NAME, anyValue()));
-    for (OpportunityField field : someFields(1 + random.nextInt(8))) members.add(member(field.jsonName(), anyValue()));
+    for (OpportunityField field : someFields(1 + random.nextInt(8)))
+      members.add(member(field.jsonName(), anyValue()));
     Collections.shuffle(members.subList(1, members.size()), new Random(random.nextLong()));
     return object(members);
   }
 
-  /** Amounts and ids (and at times other fields) at and around their limits, as numbers or strings. */
+  /**
+   * Amounts and ids (and at times other fields) at and around their limits, as numbers or strings.
+   */
   private String boundaryNumbers() {
     List<String> members = new ArrayList<>();
     members.add(member(OpportunityField.CODE_NAME, quote(code())));
     String[] targets = {"amount", "salesExpansionId", "channelExpansionId", "preSalesId"};
     int count = 1 + random.nextInt(3);
     for (int i = 0; i < count; i++) {
-      String name = random.nextInt(8) == 0 ? anyFieldName() : targets[random.nextInt(targets.length)];
+      String name =
+          random.nextInt(8) == 0 ? anyFieldName() : targets[random.nextInt(targets.length)];
       String number = BOUNDARY_NUMBERS[random.nextInt(BOUNDARY_NUMBERS.length)];
-      String value = switch (random.nextInt(4)) {
-        case 0 -> quote(number);
-        case 1 -> quote(" " + number + " ");
-        case 2 -> number.startsWith("-") ? number : "-" + number;
-        default -> number;
-      };
+      String value =
+          switch (random.nextInt(4)) {
+            case 0 -> quote(number);
+            case 1 -> quote(" " + number + " ");
+            case 2 -> number.startsWith("-") ? number : "-" + number;
+            default -> number;
+          };
       members.add(member(name, value));
     }
     return object(members);
@@ -225,7 +358,8 @@ public final class HostileBodies {
   private String duplicateOrUnknownNames() {
     List<String> members = new ArrayList<>();
     members.add(member(OpportunityField.CODE_NAME, quote(code())));
-    for (OpportunityField field : someFields(random.nextInt(3))) members.add(member(field.jsonName(), validValue(field)));
+    for (OpportunityField field : someFields(random.nextInt(3)))
+      members.add(member(field.jsonName(), validValue(field)));
     int extra = 1 + random.nextInt(3);
     for (int i = 0; i < extra; i++) {
       if (random.nextBoolean()) {
@@ -233,24 +367,40 @@ public final class HostileBodies {
         members.add(member(name, random.nextInt(3) == 0 ? "null" : anyValue()));
         members.add(member(name, random.nextBoolean() ? "null" : anyValue()));
       } else {
-        members.add(member(OTHER_NAMES[random.nextInt(OTHER_NAMES.length)], random.nextInt(4) == 0 ? "null" : anyValue()));
+        members.add(
+            member(
+                OTHER_NAMES[random.nextInt(OTHER_NAMES.length)],
+                random.nextInt(4) == 0 ? "null" : anyValue()));
       }
     }
     Collections.shuffle(members, new Random(random.nextLong()));
     return object(members);
   }
 
-  /** Arrays or objects nested 1–100,000 deep (most shallow), as a value or as the document, closed or not. */
+  /**
+   * Arrays or objects nested 1–100,000 deep (most shallow), as a value or as the document, closed
+   * or not.
+   */
   private Body nested() {
-    int depth = random.nextInt(20) == 0 ? MAX_DEPTH : (int) Math.exp(random.nextDouble() * Math.log(MAX_DEPTH));
+    int depth =
+        random.nextInt(20) == 0
+            ? MAX_DEPTH
+            : (int) Math.exp(random.nextDouble() * Math.log(MAX_DEPTH));
     boolean arrays = random.nextBoolean();
     StringBuilder json = new StringBuilder(depth * 6 + 64);
     boolean asValue = random.nextInt(4) > 0;
-    if (asValue) json.append("{\"opportunityCode\":").append(quote(code())).append(",\"").append(anyFieldName()).append("\":");
-    for (int i = 0; i < depth; i++) json.append(arrays ? "[" : i == depth - 1 ? "{\"a\":1" : "{\"a\":");
+    if (asValue)
+      json.append("{\"opportunityCode\":")
+          .append(quote(code()))
+          .append(",\"")
+          .append(anyFieldName())
+          .append("\":");
+    for (int i = 0; i < depth; i++)
+      json.append(arrays ? "[" : i == depth - 1 ? "{\"a\":1" : "{\"a\":");
     if (random.nextInt(5) > 0) for (int i = 0; i < depth; i++) json.append(arrays ? "]" : "}");
     if (asValue) json.append('}');
-    return new Body(index, "nested " + depth + (arrays ? " arrays" : " objects"), utf8(json.toString()));
+    return new Body(
+        index, "nested " + depth + (arrays ? " arrays" : " objects"), utf8(json.toString()));
   }
 
   /** A text field (or the code) at its limit −1, at it, or +1, in ASCII, CJK or 4-byte emoji. */
@@ -259,13 +409,25 @@ public final class HostileBodies {
     String alphabet = ALPHABETS[random.nextInt(ALPHABETS.length)];
     int delta = random.nextInt(3) - 1;
     if (random.nextInt(6) == 0) {
-      members.add(member(OpportunityField.CODE_NAME, quote(text(alphabet, OpportunityCode.MAX_LENGTH + delta))));
+      members.add(
+          member(
+              OpportunityField.CODE_NAME,
+              quote(text(alphabet, OpportunityCode.MAX_LENGTH + delta))));
       members.add(member("source", quote("x")));
       return object(members);
     }
     members.add(member(OpportunityField.CODE_NAME, quote(code())));
-    String[] texts = {"opportunityName", "projectLocation", "operatorName", "opportunityType", "productType", "source",
-        "preSalesName", "competitorName", "description"};
+    String[] texts = {
+      "opportunityName",
+      "projectLocation",
+      "operatorName",
+      "opportunityType",
+      "productType",
+      "source",
+      "preSalesName",
+      "competitorName",
+      "description"
+    };
     String name = texts[random.nextInt(texts.length)];
     int limit = name.equals("description") ? DESCRIPTION_LIMIT : TEXT_LIMIT;
     members.add(member(name, quote(text(alphabet, limit + delta))));
@@ -276,26 +438,44 @@ public final class HostileBodies {
   private Body controlCharacters() {
     String control = CONTROL[random.nextInt(CONTROL.length)];
     String name = random.nextBoolean() ? "description" : anyFieldName();
-    String json = switch (random.nextInt(4)) {
-      case 0 -> "{\"opportunityCode\":" + quote(code()) + ",\"" + name + "\":\"a" + control + "b\"}";
-      case 1 -> "{\"opportunityCode\":" + quote(code()) + ",\"" + name + "\":" + quote("a" + control + "b") + "}";
-      case 2 -> "{\"opportunityCode\":" + quote(code()) + "," + control + "\"" + name + "\":\"x\"}";
-      default -> "{\"opportunityCode\":" + quote(control + code() + control) + ",\"source\":\"x\"}";
-    };
-    return new Body(index, "control character U+" + String.format("%04X", (int) control.charAt(0)), utf8(json));
+    String json =
+        switch (random.nextInt(4)) {
+          case 0 ->
+              "{\"opportunityCode\":" + quote(code()) + ",\"" + name + "\":\"a" + control + "b\"}";
+          case 1 ->
+              "{\"opportunityCode\":"
+                  + quote(code())
+                  + ",\""
+                  + name
+                  + "\":"
+                  + quote("a" + control + "b")
+                  + "}";
+          case 2 ->
+              "{\"opportunityCode\":" + quote(code()) + "," + control + "\"" + name + "\":\"x\"}";
+          default ->
+              "{\"opportunityCode\":" + quote(control + code() + control) + ",\"source\":\"x\"}";
+        };
+    return new Body(
+        index, "control character U+" + String.format("%04X", (int) control.charAt(0)), utf8(json));
   }
 
-  /** Escaped lone (and, for contrast, paired) surrogates in a value or a name, or one encoded raw. */
+  /**
+   * Escaped lone (and, for contrast, paired) surrogates in a value or a name, or one encoded raw.
+   */
   private Body surrogates() {
     String escape = SURROGATE_ESCAPES[random.nextInt(SURROGATE_ESCAPES.length)];
     String field = anyFieldName();
-    String json = switch (random.nextInt(3)) {
-      case 0 -> "{\"opportunityCode\":" + quote(code()) + ",\"" + field + "\":\"x" + escape + "\"}";
-      case 1 -> "{\"opportunityCode\":" + quote(code()) + ",\"" + escape + "\":\"x\"}";
-      default -> "{\"opportunityCode\":\"" + code() + escape + "\",\"source\":\"x\"}";
-    };
+    String json =
+        switch (random.nextInt(3)) {
+          case 0 ->
+              "{\"opportunityCode\":" + quote(code()) + ",\"" + field + "\":\"x" + escape + "\"}";
+          case 1 -> "{\"opportunityCode\":" + quote(code()) + ",\"" + escape + "\":\"x\"}";
+          default -> "{\"opportunityCode\":\"" + code() + escape + "\",\"source\":\"x\"}";
+        };
     if (random.nextInt(4) > 0) return new Body(index, "surrogate " + escape, utf8(json));
-    byte[] encoded = {(byte) 0xED, (byte) (0xA0 + random.nextInt(32)), (byte) (0x80 + random.nextInt(64))};
+    byte[] encoded = {
+      (byte) 0xED, (byte) (0xA0 + random.nextInt(32)), (byte) (0x80 + random.nextInt(64))
+    };
     return new Body(index, "encoded surrogate", insert(utf8(validBody()), encoded));
   }
 
@@ -304,9 +484,19 @@ public final class HostileBodies {
     String valid = validBody();
     int pick = random.nextInt(6);
     if (pick == 0) {
-      Charset other = List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE,
-          Charset.forName("UTF-32"), Charset.forName("GBK"), StandardCharsets.ISO_8859_1).get(random.nextInt(6));
-      return new Body(index, "encoded as " + other, (valid.replace("}", ",\"source\":\"中文ü\"}")).getBytes(other));
+      Charset other =
+          List.of(
+                  StandardCharsets.UTF_16,
+                  StandardCharsets.UTF_16LE,
+                  StandardCharsets.UTF_16BE,
+                  Charset.forName("UTF-32"),
+                  Charset.forName("GBK"),
+                  StandardCharsets.ISO_8859_1)
+              .get(random.nextInt(6));
+      return new Body(
+          index,
+          "encoded as " + other,
+          (valid.replace("}", ",\"source\":\"中文ü\"}")).getBytes(other));
     }
     int[] sequence = INVALID_UTF8[random.nextInt(INVALID_UTF8.length)];
     byte[] bytes = new byte[sequence.length];
@@ -316,7 +506,7 @@ public final class HostileBodies {
 
   private Body otherDocument() {
     String document = OTHER_DOCUMENTS[random.nextInt(OTHER_DOCUMENTS.length)];
-    if (random.nextInt(4) == 0) document = validBody() + document;                    // after a valid object
+    if (random.nextInt(4) == 0) document = validBody() + document; // after a valid object
     return body("other document", document);
   }
 
@@ -325,49 +515,92 @@ public final class HostileBodies {
   /** A value the field's rule accepts (for the stored dictionary and zone). */
   String validValue(OpportunityField field) {
     return switch (field) {
-      case OPPORTUNITY_NAME -> quote("名" + text(ALPHABETS[random.nextInt(3)], length(TEXT_LIMIT - 1)));
-      case PROJECT_LOCATION, OPERATOR_NAME, OPPORTUNITY_TYPE, PRODUCT_TYPE, SOURCE, PRE_SALES_NAME, COMPETITOR_NAME ->
+      case OPPORTUNITY_NAME ->
+          quote("名" + text(ALPHABETS[random.nextInt(3)], length(TEXT_LIMIT - 1)));
+      case PROJECT_LOCATION,
+          OPERATOR_NAME,
+          OPPORTUNITY_TYPE,
+          PRODUCT_TYPE,
+          SOURCE,
+          PRE_SALES_NAME,
+          COMPETITOR_NAME ->
           quote(text(ALPHABETS[random.nextInt(ALPHABETS.length)], length(TEXT_LIMIT)));
-      case DESCRIPTION -> quote(text(ALPHABETS[random.nextInt(ALPHABETS.length)], length(DESCRIPTION_LIMIT)));
-      case AMOUNT -> switch (random.nextInt(4)) {
-        case 0 -> String.valueOf(1 + random.nextLong(100_000_000_000_000L));
-        case 1 -> (1 + random.nextLong(1_000_000_000L)) + "." + String.format("%02d", random.nextInt(100));
-        case 2 -> quote(" " + (1 + random.nextLong(1_000_000L)) + "." + random.nextInt(10) + " ");
-        default -> (1 + random.nextInt(999)) + "e" + random.nextInt(12);
-      };
-      case EXPECTED_CLOSE_DATE -> quote(LocalDate.ofEpochDay(random.nextLong(-700_000, 2_900_000)).toString());
-      case CONFIDENCE_PCT -> quote(pad(randomCase("ABC".substring(random.nextInt(3)).substring(0, 1))));
+      case DESCRIPTION ->
+          quote(text(ALPHABETS[random.nextInt(ALPHABETS.length)], length(DESCRIPTION_LIMIT)));
+      case AMOUNT ->
+          switch (random.nextInt(4)) {
+            case 0 -> String.valueOf(1 + random.nextLong(100_000_000_000_000L));
+            case 1 ->
+                (1 + random.nextLong(1_000_000_000L))
+                    + "."
+                    + String.format("%02d", random.nextInt(100));
+            case 2 ->
+                quote(" " + (1 + random.nextLong(1_000_000L)) + "." + random.nextInt(10) + " ");
+            default -> (1 + random.nextInt(999)) + "e" + random.nextInt(12);
+          };
+      case EXPECTED_CLOSE_DATE ->
+          quote(LocalDate.ofEpochDay(random.nextLong(-700_000, 2_900_000)).toString());
+      case CONFIDENCE_PCT ->
+          quote(pad(randomCase("ABC".substring(random.nextInt(3)).substring(0, 1))));
       case STAGE -> {
         Stage stage = stages.get(random.nextInt(stages.size()));
         yield quote(pad(random.nextBoolean() ? stage.code().value() : stage.name()));
       }
       case SALES_EXPANSION_ID, CHANNEL_EXPANSION_ID, PRE_SALES_ID -> {
-        long id = random.nextBoolean() ? 1 + random.nextLong(1000) : 1 + random.nextLong(Long.MAX_VALUE);
+        long id =
+            random.nextBoolean() ? 1 + random.nextLong(1000) : 1 + random.nextLong(Long.MAX_VALUE);
         yield random.nextInt(4) == 0 ? quote(pad(String.valueOf(id))) : String.valueOf(id);
       }
       case ARCHIVED, PUSHED_TO_OMS -> String.valueOf(random.nextBoolean());
       case OMS_PUSH_TIME -> {
-        LocalDateTime at = LocalDateTime.ofEpochSecond(random.nextLong(-60_000_000_000L, 250_000_000_000L),
-            random.nextInt(2) == 0 ? 0 : random.nextInt(1_000_000_000), ZoneOffset.UTC);
-        yield quote(switch (random.nextInt(3)) {
-          case 0 -> at + "Z";
-          case 1 -> at + "+08:00";
-          default -> at.toString();
-        });
+        LocalDateTime at =
+            LocalDateTime.ofEpochSecond(
+                random.nextLong(-60_000_000_000L, 250_000_000_000L),
+                random.nextInt(2) == 0 ? 0 : random.nextInt(1_000_000_000),
+                ZoneOffset.UTC);
+        yield quote(
+            switch (random.nextInt(3)) {
+              case 0 -> at + "Z";
+              case 1 -> at + "+08:00";
+              default -> at.toString();
+            });
       }
-      case STATUS -> quote(pad(randomCase(List.of("active", "closed", "won", "lost").get(random.nextInt(4)))));
+      case STATUS ->
+          quote(pad(randomCase(List.of("active", "closed", "won", "lost").get(random.nextInt(4)))));
     };
   }
 
-  /** Any JSON value: a valid one of a random field, a number, text, a flag, null, an array, an object. */
+  /**
+   * Any JSON value: a valid one of a random field, a number, text, a flag, null, an array, an
+   * object.
+   */
   private String anyValue() {
     return switch (random.nextInt(12)) {
-      case 0 -> validValue(OpportunityField.values()[random.nextInt(OpportunityField.values().length)]);
+      case 0 ->
+          validValue(OpportunityField.values()[random.nextInt(OpportunityField.values().length)]);
       case 1 -> BOUNDARY_NUMBERS[random.nextInt(BOUNDARY_NUMBERS.length)];
       case 2 -> String.valueOf(random.nextLong());
       case 3 -> quote(text(ALPHABETS[random.nextInt(ALPHABETS.length)], random.nextInt(10)));
-      case 4 -> quote(List.of("", " ", "yes", "true", "null", "2026-02-30", "2026-4-1", "A ", "WON", "赢单", "0",
-          "1.5", "-1", "1e3", "2026-04-30T10:00:00+25:00", "10000-01-01T00:00:00Z").get(random.nextInt(16)));
+      case 4 ->
+          quote(
+              List.of(
+                      "",
+                      " ",
+                      "yes",
+                      "true",
+                      "null",
+                      "2026-02-30",
+                      "2026-4-1",
+                      "A ",
+                      "WON",
+                      "赢单",
+                      "0",
+                      "1.5",
+                      "-1",
+                      "1e3",
+                      "2026-04-30T10:00:00+25:00",
+                      "10000-01-01T00:00:00Z")
+                  .get(random.nextInt(16)));
       case 5 -> String.valueOf(random.nextBoolean());
       case 6 -> "null";
       case 7 -> "[]";
@@ -381,8 +614,8 @@ public final class HostileBodies {
   private String code() {
     String code = codes.get(random.nextInt(codes.size()));
     return switch (random.nextInt(20)) {
-      case 0 -> " " + code + "\t";                        // surrounding spaces are ignored
-      case 1 -> code + "-NOPE";                          // not stored: 404
+      case 0 -> " " + code + "\t"; // surrounding spaces are ignored
+      case 1 -> code + "-NOPE"; // not stored: 404
       default -> code;
     };
   }
@@ -397,7 +630,9 @@ public final class HostileBodies {
     return OpportunityField.values()[random.nextInt(OpportunityField.values().length)].jsonName();
   }
 
-  /** {@code length} characters (code points) drawn from {@code alphabet}'s, never starting blank. */
+  /**
+   * {@code length} characters (code points) drawn from {@code alphabet}'s, never starting blank.
+   */
   private String text(String alphabet, int length) {
     int[] points = alphabet.codePoints().toArray();
     StringBuilder text = new StringBuilder(length * 2);
@@ -405,7 +640,9 @@ public final class HostileBodies {
     return text.toString();
   }
 
-  /** A length up to {@code limit}: mostly short, at times empty, at times anywhere up to the limit. */
+  /**
+   * A length up to {@code limit}: mostly short, at times empty, at times anywhere up to the limit.
+   */
   private int length(int limit) {
     return switch (random.nextInt(10)) {
       case 0 -> 0;
@@ -420,7 +657,8 @@ public final class HostileBodies {
 
   private String randomCase(String value) {
     StringBuilder out = new StringBuilder();
-    for (char c : value.toCharArray()) out.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
+    for (char c : value.toCharArray())
+      out.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
     return out.toString();
   }
 
@@ -469,7 +707,10 @@ public final class HostileBodies {
     for (int i = 0; i < Math.min(bytes.length, max); i++) {
       int b = bytes[i] & 0xFF;
       if (b >= 0x20 && b < 0x7F && b != '\\') out.append((char) b);
-      else out.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xF, 16));
+      else
+        out.append("\\x")
+            .append(Character.forDigit(b >> 4, 16))
+            .append(Character.forDigit(b & 0xF, 16));
     }
     return bytes.length > max ? out + "…" : out.toString();
   }

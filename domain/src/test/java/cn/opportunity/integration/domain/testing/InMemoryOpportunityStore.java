@@ -51,7 +51,8 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
     }
     for (Opportunity opportunity : updated) {
       Opportunity current = byCode.get(opportunity.code());
-      if (current == null) throw new StaleVersionException("opportunity " + opportunity.code() + " is gone");
+      if (current == null)
+        throw new StaleVersionException("opportunity " + opportunity.code() + " is gone");
       checkIsNextVersionOf(opportunity, current);
     }
     if (!created.isEmpty() || !updated.isEmpty()) refuseIfCannotWrite();
@@ -70,17 +71,19 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
     Map<OpportunityCode, Opportunity> before = new HashMap<>(byCode);
     long lastIdBefore = lastId;
     try {
-      return work.apply(new ImportSession() {
-        @Override
-        public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
-          return InMemoryOpportunityStore.this.findAllByCode(codes);
-        }
+      return work.apply(
+          new ImportSession() {
+            @Override
+            public Map<OpportunityCode, Opportunity> findAllByCode(
+                Collection<OpportunityCode> codes) {
+              return InMemoryOpportunityStore.this.findAllByCode(codes);
+            }
 
-        @Override
-        public void write(List<NewOpportunity> created, List<Opportunity> updated) {
-          importAll(created, updated);
-        }
-      });
+            @Override
+            public void write(List<NewOpportunity> created, List<Opportunity> updated) {
+              importAll(created, updated);
+            }
+          });
     } catch (RuntimeException | Error e) {
       byCode.clear();
       byCode.putAll(before);
@@ -92,7 +95,12 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
   private static void checkIsNextVersionOf(Opportunity next, Opportunity current) {
     if (!next.version().equals(current.version().next()) || !next.id().equals(current.id()))
       throw new StaleVersionException(
-          "opportunity " + current.code() + " is at version " + current.version() + ", not before " + next.version());
+          "opportunity "
+              + current.code()
+              + " is at version "
+              + current.version()
+              + ", not before "
+              + next.version());
   }
 
   @Override

@@ -71,7 +71,8 @@ public abstract class OpportunityStoreContract {
     Opportunity one = insert(anOpportunity().code("MANY-1").build());
     Opportunity two = insert(anOpportunity().code("MANY-2").build());
     List<OpportunityCode> asked = new java.util.ArrayList<>();
-    for (int i = 0; i < 1_200; i++) asked.add(new OpportunityCode("ABSENT-" + i));   // more than one query's worth
+    for (int i = 0; i < 1_200; i++)
+      asked.add(new OpportunityCode("ABSENT-" + i)); // more than one query's worth
     asked.add(one.code());
     asked.add(two.code());
     asked.add(one.code());
@@ -109,7 +110,9 @@ public abstract class OpportunityStoreContract {
   void storesTheNextVersionOfAnUpdate() {
     insert(anOpportunity().code("UP-1").build());
     Opportunity returned =
-        store.update(new OpportunityCode("UP-1"), current -> current.apply(patch("UP-1", OpportunityField.SOURCE, "展会"), LATER));
+        store.update(
+            new OpportunityCode("UP-1"),
+            current -> current.apply(patch("UP-1", OpportunityField.SOURCE, "展会"), LATER));
     Opportunity stored = store.findByCode(new OpportunityCode("UP-1")).orElseThrow();
     assertEquals(returned, stored);
     assertEquals("展会", stored.details().source());
@@ -120,9 +123,13 @@ public abstract class OpportunityStoreContract {
   @Test
   void storesAnUpdateAnsweredLaterAsUpdateWould() throws Exception {
     insert(anOpportunity().code("LATER-1").build());
-    Opportunity answered = store.updateLater(new OpportunityCode("LATER-1"),
-            current -> current.apply(patch("LATER-1", OpportunityField.SOURCE, "稍后"), LATER))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Opportunity answered =
+        store
+            .updateLater(
+                new OpportunityCode("LATER-1"),
+                current -> current.apply(patch("LATER-1", OpportunityField.SOURCE, "稍后"), LATER))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertEquals(answered, store.findByCode(new OpportunityCode("LATER-1")).orElseThrow());
     assertEquals("稍后", answered.details().source());
     assertEquals(new Version(2), answered.version());
@@ -131,13 +138,27 @@ public abstract class OpportunityStoreContract {
   @Test
   void answersLaterWithTheFailureUpdateWouldThrow() {
     Opportunity before = insert(anOpportunity().code("LATER-2").build());
-    ExecutionException unknown = assertThrows(ExecutionException.class,
-        () -> store.updateLater(new OpportunityCode("NOPE"), c -> c).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    ExecutionException unknown =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                store
+                    .updateLater(new OpportunityCode("NOPE"), c -> c)
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS));
     assertInstanceOf(OpportunityNotFoundException.class, unknown.getCause());
-    ExecutionException refused = assertThrows(ExecutionException.class,
-        () -> store.updateLater(new OpportunityCode("LATER-2"), c -> {
-          throw new UpdateRejectedException("no");
-        }).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    ExecutionException refused =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                store
+                    .updateLater(
+                        new OpportunityCode("LATER-2"),
+                        c -> {
+                          throw new UpdateRejectedException("no");
+                        })
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS));
     assertInstanceOf(UpdateRejectedException.class, refused.getCause());
     assertEquals(before, store.findByCode(new OpportunityCode("LATER-2")).orElseThrow());
   }
@@ -145,8 +166,12 @@ public abstract class OpportunityStoreContract {
   @Test
   void clearsAFieldSetToNull() {
     insert(anOpportunity().code("CLR-1").build());
-    store.update(new OpportunityCode("CLR-1"), c -> c.apply(patch("CLR-1", OpportunityField.PROJECT_LOCATION, null), LATER));
-    assertEquals(null, store.findByCode(new OpportunityCode("CLR-1")).orElseThrow().details().projectLocation());
+    store.update(
+        new OpportunityCode("CLR-1"),
+        c -> c.apply(patch("CLR-1", OpportunityField.PROJECT_LOCATION, null), LATER));
+    assertEquals(
+        null,
+        store.findByCode(new OpportunityCode("CLR-1")).orElseThrow().details().projectLocation());
   }
 
   @Test
@@ -159,7 +184,9 @@ public abstract class OpportunityStoreContract {
 
   @Test
   void refusesToUpdateAnUnknownCode() {
-    assertThrows(OpportunityNotFoundException.class, () -> store.update(new OpportunityCode("NOPE"), c -> c));
+    assertThrows(
+        OpportunityNotFoundException.class,
+        () -> store.update(new OpportunityCode("NOPE"), c -> c));
   }
 
   @Test
@@ -167,9 +194,12 @@ public abstract class OpportunityStoreContract {
     Opportunity before = insert(anOpportunity().code("THROW-1").build());
     assertThrows(
         UpdateRejectedException.class,
-        () -> store.update(new OpportunityCode("THROW-1"), c -> {
-          throw new UpdateRejectedException("no");
-        }));
+        () ->
+            store.update(
+                new OpportunityCode("THROW-1"),
+                c -> {
+                  throw new UpdateRejectedException("no");
+                }));
     assertEquals(before, store.findByCode(new OpportunityCode("THROW-1")).orElseThrow());
   }
 
@@ -180,14 +210,18 @@ public abstract class OpportunityStoreContract {
     OpportunityPatch two = patch("SKIP-1", OpportunityField.SOURCE, "二");
     assertThrows(
         RuntimeException.class,
-        () -> store.update(new OpportunityCode("SKIP-1"), c -> c.apply(one, LATER).apply(two, LATER)));
-    assertEquals(Version.FIRST, store.findByCode(new OpportunityCode("SKIP-1")).orElseThrow().version());
+        () ->
+            store.update(
+                new OpportunityCode("SKIP-1"), c -> c.apply(one, LATER).apply(two, LATER)));
+    assertEquals(
+        Version.FIRST, store.findByCode(new OpportunityCode("SKIP-1")).orElseThrow().version());
   }
 
   @Test
   void importsNewAndChangedOpportunitiesTogether() {
     Opportunity existing = insert(anOpportunity().code("IMP-1").build());
-    Opportunity changed = existing.apply(patch("IMP-1", OpportunityField.OPERATOR_NAME, "新运作方"), LATER);
+    Opportunity changed =
+        existing.apply(patch("IMP-1", OpportunityField.OPERATOR_NAME, "新运作方"), LATER);
     store.importAll(List.of(anOpportunity().code("IMP-2").build()), List.of(changed));
     assertEquals(changed, store.findByCode(new OpportunityCode("IMP-1")).orElseThrow());
     assertTrue(store.findByCode(new OpportunityCode("IMP-2")).isPresent());
@@ -201,9 +235,12 @@ public abstract class OpportunityStoreContract {
     Opportunity staleChange = existing.apply(patch("STALE-1", OpportunityField.SOURCE, "二"), LATER);
     assertThrows(
         StaleVersionException.class,
-        () -> store.importAll(List.of(anOpportunity().code("STALE-2").build()), List.of(staleChange)));
+        () ->
+            store.importAll(
+                List.of(anOpportunity().code("STALE-2").build()), List.of(staleChange)));
     assertTrue(store.findByCode(new OpportunityCode("STALE-2")).isEmpty());
-    assertEquals("一", store.findByCode(new OpportunityCode("STALE-1")).orElseThrow().details().source());
+    assertEquals(
+        "一", store.findByCode(new OpportunityCode("STALE-1")).orElseThrow().details().source());
   }
 
   @Test
@@ -211,7 +248,11 @@ public abstract class OpportunityStoreContract {
     insert(anOpportunity().code("DUP-1").build());
     assertThrows(
         StaleVersionException.class,
-        () -> store.importAll(List.of(anOpportunity().code("DUP-2").build(), anOpportunity().code("DUP-1").build()), List.of()));
+        () ->
+            store.importAll(
+                List.of(
+                    anOpportunity().code("DUP-2").build(), anOpportunity().code("DUP-1").build()),
+                List.of()));
     assertTrue(store.findByCode(new OpportunityCode("DUP-2")).isEmpty());
   }
 
@@ -229,12 +270,15 @@ public abstract class OpportunityStoreContract {
   void storesEverythingAnImportWroteOnceItsWorkReturns() {
     Opportunity stored = insert(anOpportunity().code("TX-1").build());
     Opportunity changed = stored.apply(patch("TX-1", OpportunityField.SOURCE, "导入"), LATER);
-    List<NewOpportunity> created = newOpportunities("TX-NEW-", 1_200);   // more than one statement's worth
-    String result = store.importInTransaction(session -> {
-      session.write(created.subList(0, 600), List.of(changed));
-      session.write(created.subList(600, 1_200), List.of());
-      return "done";
-    });
+    List<NewOpportunity> created =
+        newOpportunities("TX-NEW-", 1_200); // more than one statement's worth
+    String result =
+        store.importInTransaction(
+            session -> {
+              session.write(created.subList(0, 600), List.of(changed));
+              session.write(created.subList(600, 1_200), List.of());
+              return "done";
+            });
     assertEquals("done", result);
     assertEquals(changed, store.findByCode(new OpportunityCode("TX-1")).orElseThrow());
     Map<OpportunityCode, Opportunity> found = store.findAllByCode(codesOf(created));
@@ -250,23 +294,30 @@ public abstract class OpportunityStoreContract {
     Opportunity stored = insert(anOpportunity().code("OWN-1").build());
     NewOpportunity fresh = anOpportunity().code("OWN-2").build();
     List<OpportunityCode> both = List.of(stored.code(), fresh.code());
-    store.importInTransaction(session -> {
-      assertEquals(Map.of(stored.code(), stored), session.findAllByCode(both));
-      session.write(List.of(fresh), List.of(stored.apply(patch("OWN-1", OpportunityField.SOURCE, "一"), LATER)));
-      Map<OpportunityCode, Opportunity> seen = session.findAllByCode(both);
-      assertEquals("一", seen.get(stored.code()).details().source());
-      assertEquals(new Version(2), seen.get(stored.code()).version());
-      assertEquals(fresh.details(), seen.get(fresh.code()).details());
-      assertEquals(Version.FIRST, seen.get(fresh.code()).version());
-      session.write(List.of(), List.of(
-          seen.get(stored.code()).apply(patch("OWN-1", OpportunityField.OPERATOR_NAME, "二"), LATER),
-          seen.get(fresh.code()).apply(patch("OWN-2", OpportunityField.SOURCE, "三"), LATER)));
-      Map<OpportunityCode, Opportunity> again = session.findAllByCode(both);
-      assertEquals(new Version(3), again.get(stored.code()).version());
-      assertEquals("二", again.get(stored.code()).details().operatorName());
-      assertEquals(new Version(2), again.get(fresh.code()).version());
-      return null;
-    });
+    store.importInTransaction(
+        session -> {
+          assertEquals(Map.of(stored.code(), stored), session.findAllByCode(both));
+          session.write(
+              List.of(fresh),
+              List.of(stored.apply(patch("OWN-1", OpportunityField.SOURCE, "一"), LATER)));
+          Map<OpportunityCode, Opportunity> seen = session.findAllByCode(both);
+          assertEquals("一", seen.get(stored.code()).details().source());
+          assertEquals(new Version(2), seen.get(stored.code()).version());
+          assertEquals(fresh.details(), seen.get(fresh.code()).details());
+          assertEquals(Version.FIRST, seen.get(fresh.code()).version());
+          session.write(
+              List.of(),
+              List.of(
+                  seen.get(stored.code())
+                      .apply(patch("OWN-1", OpportunityField.OPERATOR_NAME, "二"), LATER),
+                  seen.get(fresh.code())
+                      .apply(patch("OWN-2", OpportunityField.SOURCE, "三"), LATER)));
+          Map<OpportunityCode, Opportunity> again = session.findAllByCode(both);
+          assertEquals(new Version(3), again.get(stored.code()).version());
+          assertEquals("二", again.get(stored.code()).details().operatorName());
+          assertEquals(new Version(2), again.get(fresh.code()).version());
+          return null;
+        });
     Opportunity first = store.findByCode(stored.code()).orElseThrow();
     assertEquals("一", first.details().source());
     assertEquals("二", first.details().operatorName());
@@ -279,19 +330,28 @@ public abstract class OpportunityStoreContract {
     Opportunity stored = insert(anOpportunity().code("RB-1").build());
     List<NewOpportunity> created = newOpportunities("RB-NEW-", 1_200);
     IllegalStateException failure = new IllegalStateException("the work failed");
-    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> store.importInTransaction(session -> {
-      session.write(created.subList(0, 600), List.of(stored.apply(patch("RB-1", OpportunityField.SOURCE, "回滚"), LATER)));
-      session.write(created.subList(600, 1_200), List.of());
-      assertEquals(1_200, session.findAllByCode(codesOf(created)).size());
-      throw failure;
-    }));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                store.importInTransaction(
+                    session -> {
+                      session.write(
+                          created.subList(0, 600),
+                          List.of(
+                              stored.apply(patch("RB-1", OpportunityField.SOURCE, "回滚"), LATER)));
+                      session.write(created.subList(600, 1_200), List.of());
+                      assertEquals(1_200, session.findAllByCode(codesOf(created)).size());
+                      throw failure;
+                    }));
     assertSame(failure, thrown);
     assertEquals(stored, store.findByCode(stored.code()).orElseThrow());
     assertTrue(store.findAllByCode(codesOf(created)).isEmpty());
-    store.importInTransaction(session -> {   // and the store takes the next import
-      session.write(created.subList(0, 1), List.of());
-      return null;
-    });
+    store.importInTransaction(
+        session -> { // and the store takes the next import
+          session.write(created.subList(0, 1), List.of());
+          return null;
+        });
     assertTrue(store.findByCode(created.get(0).code()).isPresent());
   }
 
@@ -300,17 +360,33 @@ public abstract class OpportunityStoreContract {
     Opportunity stored = insert(anOpportunity().code("SW-1").build());
     insert(anOpportunity().code("SW-TAKEN").build());
     NewOpportunity fresh = anOpportunity().code("SW-2").build();
-    assertThrows(StaleVersionException.class, () -> store.importInTransaction(session -> {
-      session.write(List.of(fresh), List.of(stored.apply(patch("SW-1", OpportunityField.SOURCE, "一"), LATER)));
-      session.write(List.of(anOpportunity().code("SW-TAKEN").build()), List.of());
-      return null;
-    }));
-    assertThrows(StaleVersionException.class, () -> store.importInTransaction(session -> {
-      session.write(List.of(fresh), List.of());
-      session.write(List.of(), List.of(stored.apply(patch("SW-1", OpportunityField.SOURCE, "一"), LATER)
-          .apply(patch("SW-1", OpportunityField.SOURCE, "二"), LATER)));   // skips a version
-      return null;
-    }));
+    assertThrows(
+        StaleVersionException.class,
+        () ->
+            store.importInTransaction(
+                session -> {
+                  session.write(
+                      List.of(fresh),
+                      List.of(stored.apply(patch("SW-1", OpportunityField.SOURCE, "一"), LATER)));
+                  session.write(List.of(anOpportunity().code("SW-TAKEN").build()), List.of());
+                  return null;
+                }));
+    assertThrows(
+        StaleVersionException.class,
+        () ->
+            store.importInTransaction(
+                session -> {
+                  session.write(List.of(fresh), List.of());
+                  session.write(
+                      List.of(),
+                      List.of(
+                          stored
+                              .apply(patch("SW-1", OpportunityField.SOURCE, "一"), LATER)
+                              .apply(
+                                  patch("SW-1", OpportunityField.SOURCE, "二"),
+                                  LATER))); // skips a version
+                  return null;
+                }));
     assertEquals(stored, store.findByCode(stored.code()).orElseThrow());
     assertTrue(store.findByCode(fresh.code()).isEmpty());
   }
@@ -333,15 +409,17 @@ public abstract class OpportunityStoreContract {
     try {
       List<Future<?>> writers = new ArrayList<>();
       for (OpportunityField field : fields) {
-        writers.add(pool.submit(() -> {
-          start.await();
-          for (int round = 1; round <= rounds; round++) {
-            OpportunityPatch patch = patch(code, field, valueOf(field, round));
-            Instant now = LATER.plusMillis(round);
-            store.update(new OpportunityCode(code), current -> current.apply(patch, now));
-          }
-          return null;
-        }));
+        writers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int round = 1; round <= rounds; round++) {
+                    OpportunityPatch patch = patch(code, field, valueOf(field, round));
+                    Instant now = LATER.plusMillis(round);
+                    store.update(new OpportunityCode(code), current -> current.apply(patch, now));
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> writer : writers) writer.get(60, TimeUnit.SECONDS);
@@ -358,11 +436,21 @@ public abstract class OpportunityStoreContract {
   /** Sixteen fields whose values can differ in every round. */
   protected static List<OpportunityField> disjointFields() {
     return List.of(
-        OpportunityField.OPPORTUNITY_NAME, OpportunityField.PROJECT_LOCATION, OpportunityField.OPERATOR_NAME,
-        OpportunityField.AMOUNT, OpportunityField.EXPECTED_CLOSE_DATE, OpportunityField.OPPORTUNITY_TYPE,
-        OpportunityField.PRODUCT_TYPE, OpportunityField.SOURCE, OpportunityField.SALES_EXPANSION_ID,
-        OpportunityField.CHANNEL_EXPANSION_ID, OpportunityField.PRE_SALES_ID, OpportunityField.PRE_SALES_NAME,
-        OpportunityField.COMPETITOR_NAME, OpportunityField.ARCHIVED, OpportunityField.OMS_PUSH_TIME,
+        OpportunityField.OPPORTUNITY_NAME,
+        OpportunityField.PROJECT_LOCATION,
+        OpportunityField.OPERATOR_NAME,
+        OpportunityField.AMOUNT,
+        OpportunityField.EXPECTED_CLOSE_DATE,
+        OpportunityField.OPPORTUNITY_TYPE,
+        OpportunityField.PRODUCT_TYPE,
+        OpportunityField.SOURCE,
+        OpportunityField.SALES_EXPANSION_ID,
+        OpportunityField.CHANNEL_EXPANSION_ID,
+        OpportunityField.PRE_SALES_ID,
+        OpportunityField.PRE_SALES_NAME,
+        OpportunityField.COMPETITOR_NAME,
+        OpportunityField.ARCHIVED,
+        OpportunityField.OMS_PUSH_TIME,
         OpportunityField.DESCRIPTION);
   }
 

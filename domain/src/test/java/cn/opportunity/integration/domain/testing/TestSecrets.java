@@ -16,19 +16,29 @@ import java.util.Map;
 public final class TestSecrets {
   /** An accepted {@code X-Internal-Secret} (at least 32 characters). */
   public static final String INTERNAL = "internal-secret-7d1c0e5a9b3f4e2d8c6a1b0f";
+
   /** The second accepted one, as during a rotation. */
   public static final String ROTATED_INTERNAL = "rotated-secret-2b9e4f7a0c3d6e1f5a8b2c9d4e";
-  /** Too short to be accepted (fewer than 32 characters): configuring it fails, and must not print it. */
+
+  /**
+   * Too short to be accepted (fewer than 32 characters): configuring it fails, and must not print
+   * it.
+   */
   public static final String TOO_SHORT_INTERNAL = "short-secret-4e7a9c1d0b3f";
 
   public static final String XIAOMAN_CLIENT_SECRET = "xiaoman-client-secret-5b8e2f71c4a9";
+
   /** A client secret Xiaoman does not know. */
   public static final String WRONG_XIAOMAN_CLIENT_SECRET = "xiaoman-wrong-client-secret-3c9d8a2e";
+
   public static final String XIAOMAN_PASSWORD = "xiaoman-password-9a4f6e13d7b2";
+
   /** What the password grant sends instead of the password: its SHA-256, lower-case hex. */
   public static final String XIAOMAN_PASSWORD_SHA256 = sha256Hex(XIAOMAN_PASSWORD);
+
   /** Every access token the fake Xiaoman issues starts with this. */
   public static final String ACCESS_TOKEN_STEM = "fake-access-token-";
+
   /** Every refresh token the fake Xiaoman issues starts with this. */
   public static final String REFRESH_TOKEN_STEM = "fake-refresh-token-";
 
@@ -53,7 +63,9 @@ public final class TestSecrets {
 
   private static String sha256Hex(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -16,12 +16,15 @@ public final class WhiteSpace {
   public static final List<String> UNICODE =
       Stream.of(
               IntStream.rangeClosed(0x0009, 0x000D), IntStream.of(0x0020, 0x0085, 0x00A0, 0x1680),
-              IntStream.rangeClosed(0x2000, 0x200A), IntStream.of(0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF))
+              IntStream.rangeClosed(0x2000, 0x200A),
+                  IntStream.of(0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF))
           .flatMapToInt(s -> s)
           .mapToObj(Character::toString)
           .toList();
 
-  /** What copying from a spreadsheet or a web page brings along, and {@link String#strip()} keeps. */
+  /**
+   * What copying from a spreadsheet or a web page brings along, and {@link String#strip()} keeps.
+   */
   public static final List<String> NO_BREAK = List.of("\u00A0", "\u2007", "\u202F", "\uFEFF");
 
   /** For {@code @MethodSource}. */

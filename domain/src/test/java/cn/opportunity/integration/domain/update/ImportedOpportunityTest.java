@@ -23,14 +23,16 @@ class ImportedOpportunityTest {
   static final Instant NOW = Instant.parse("2026-05-01T00:00:00Z");
 
   static ImportedOpportunity line(String name, String source, Optional<String> customer) {
-    OpportunityPatch.Builder patch = OpportunityPatch.builder(CODE).set(OpportunityField.OPPORTUNITY_NAME, name);
+    OpportunityPatch.Builder patch =
+        OpportunityPatch.builder(CODE).set(OpportunityField.OPPORTUNITY_NAME, name);
     if (source != null) patch.set(OpportunityField.SOURCE, source);
     return new ImportedOpportunity(patch.build(), customer);
   }
 
   static Opportunity stored(String customer) {
     return Opportunity.created(
-        new OpportunityId(1), Opportunities.anOpportunity().code("OPP-1").finalCustomerName(customer).build());
+        new OpportunityId(1),
+        Opportunities.anOpportunity().code("OPP-1").finalCustomerName(customer).build());
   }
 
   @Test
@@ -44,10 +46,13 @@ class ImportedOpportunityTest {
   void refusesAnotherFinalCustomerThanStored() {
     assertEquals(
         Messages.FINAL_CUSTOMER_IMMUTABLE,
-        assertThrows(UpdateRejectedException.class, () -> line("一", null, Optional.of("乙")).checkFinalCustomerOf(stored("甲")))
+        assertThrows(
+                UpdateRejectedException.class,
+                () -> line("一", null, Optional.of("乙")).checkFinalCustomerOf(stored("甲")))
             .getMessage());
     assertThrows(
-        UpdateRejectedException.class, () -> line("一", null, Optional.of("乙")).applyTo(stored("甲"), NOW));
+        UpdateRejectedException.class,
+        () -> line("一", null, Optional.of("乙")).applyTo(stored("甲"), NOW));
   }
 
   @Test

@@ -14,7 +14,13 @@ class SentFieldsTest {
   @Test
   void dropsNullMembersAndKeepsTheOrderSent() {
     SentFields sent =
-        SentFields.builder().text("b", "1").put("n", null).number("a", 2).bool("c", true).text("z", null).build();
+        SentFields.builder()
+            .text("b", "1")
+            .put("n", null)
+            .number("a", 2)
+            .bool("c", true)
+            .text("z", null)
+            .build();
     assertEquals(List.of("b", "a", "c"), List.copyOf(sent.names()));
     assertEquals(Optional.empty(), sent.get("n"));
     assertEquals(Optional.of(SentValue.text("1")), sent.get("b"));
@@ -24,7 +30,13 @@ class SentFieldsTest {
   @Test
   void notesDuplicatesKeepingTheFirstValue() {
     SentFields sent =
-        SentFields.builder().text("a", "1").text("a", "2").put("n", null).text("n", "x").text("a", "3").build();
+        SentFields.builder()
+            .text("a", "1")
+            .text("a", "2")
+            .put("n", null)
+            .text("n", "x")
+            .text("a", "3")
+            .build();
     assertEquals(List.of("a", "n"), List.copyOf(sent.duplicates()));
     assertEquals(Optional.of(SentValue.text("1")), sent.get("a"));
     assertEquals(Optional.empty(), sent.get("n"));
@@ -33,7 +45,14 @@ class SentFieldsTest {
   @Test
   void givesTheNamesSentOrRepeatedInTheOrderFirstSeen() {
     SentFields sent =
-        SentFields.builder().put("x", null).text("b", "1").put("n", null).put("x", null).number("a", 2).text("n", "v").build();
+        SentFields.builder()
+            .put("x", null)
+            .text("b", "1")
+            .put("n", null)
+            .put("x", null)
+            .number("a", 2)
+            .text("n", "v")
+            .build();
     assertEquals(List.of("x", "b", "n", "a"), List.copyOf(sent.given()));
     assertEquals(List.of("b", "a"), List.copyOf(sent.names()));
     assertEquals(List.of("x", "n"), List.copyOf(sent.duplicates()));
@@ -47,8 +66,17 @@ class SentFieldsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"12,true", "0,true", "-7,true", "12.0,false", "1.5,false", "1e3,false", "10E+1,false"})
+  @CsvSource({
+    "12,true",
+    "0,true",
+    "-7,true",
+    "12.0,false",
+    "1.5,false",
+    "1e3,false",
+    "10E+1,false"
+  })
   void marksOnlyPlainIntegerLiteralsIntegral(String literal, boolean integral) {
-    assertEquals(integral, ((SentValue.Numeric) SentValue.number(new BigDecimal(literal))).integral());
+    assertEquals(
+        integral, ((SentValue.Numeric) SentValue.number(new BigDecimal(literal))).integral());
   }
 }

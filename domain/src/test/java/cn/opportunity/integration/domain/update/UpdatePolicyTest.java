@@ -52,7 +52,9 @@ class UpdatePolicyTest {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  /** Name/value pairs, in the order sent: String → text, Long/Integer → number, … null → JSON null. */
+  /**
+   * Name/value pairs, in the order sent: String → text, Long/Integer → number, … null → JSON null.
+   */
   static SentFields sent(Object... pairs) {
     SentFields.Builder builder = SentFields.builder();
     for (int i = 0; i < pairs.length; i += 2) {
@@ -86,7 +88,8 @@ class UpdatePolicyTest {
   }
 
   static List<String> violations(SentFields sent) {
-    return assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, BUILT_IN)).violations();
+    return assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, BUILT_IN))
+        .violations();
   }
 
   static void rejectedWith(String field, Object value, String message) {
@@ -130,24 +133,37 @@ class UpdatePolicyTest {
     @MethodSource("withoutCode")
     void refusesMissingOrBlankCodeAlone(SentFields sent) {
       assertEquals(List.of(Messages.CODE_REQUIRED), violations(sent));
-      assertEquals(Messages.CODE_REQUIRED, assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, Optional.empty())).getMessage());
+      assertEquals(
+          Messages.CODE_REQUIRED,
+          assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, Optional.empty()))
+              .getMessage());
     }
 
     @Test
     void refusesMissingCodeBeforeDictionaryIsNeeded() {
       assertEquals(
           Messages.CODE_REQUIRED,
-          assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent("stage", "won"), Optional.empty())).getMessage());
+          assertThrows(
+                  UpdateRejectedException.class,
+                  () -> POLICY.check(sent("stage", "won"), Optional.empty()))
+              .getMessage());
     }
 
     @Test
     void trimsTheCode() {
-      assertEquals(new OpportunityCode(CODE), accepted(sent("opportunityCode", "  " + CODE + " ", "source", "x")).code());
+      assertEquals(
+          new OpportunityCode(CODE),
+          accepted(sent("opportunityCode", "  " + CODE + " ", "source", "x")).code());
     }
 
     @Test
     void acceptsCodeOf64CharactersAndRefuses65() {
-      assertEquals(64, accepted(sent("opportunityCode", repeat("C", 64), "source", "x")).code().value().length());
+      assertEquals(
+          64,
+          accepted(sent("opportunityCode", repeat("C", 64), "source", "x"))
+              .code()
+              .value()
+              .length());
       assertEquals(
           List.of("字段过长: opportunityCode（最多 64 个字符）"),
           violations(sent("opportunityCode", repeat("C", 65), "source", "x")));
@@ -164,9 +180,15 @@ class UpdatePolicyTest {
 
     @Test
     void refusesCodeOfWrongTypeInStep6() {
-      assertEquals(List.of("字段类型错误: opportunityCode"), violations(sent("opportunityCode", 123L, "source", "x")));
-      assertEquals(List.of("字段类型错误: opportunityCode"), violations(sent("opportunityCode", true, "source", "x")));
-      assertEquals(List.of("字段类型错误: opportunityCode"), violations(sent("opportunityCode", COMPOSITE, "source", "x")));
+      assertEquals(
+          List.of("字段类型错误: opportunityCode"),
+          violations(sent("opportunityCode", 123L, "source", "x")));
+      assertEquals(
+          List.of("字段类型错误: opportunityCode"),
+          violations(sent("opportunityCode", true, "source", "x")));
+      assertEquals(
+          List.of("字段类型错误: opportunityCode"),
+          violations(sent("opportunityCode", COMPOSITE, "source", "x")));
     }
 
     @Test
@@ -193,18 +215,32 @@ class UpdatePolicyTest {
     void treatsNullMembersAsNotSent() {
       assertEquals(
           List.of(Messages.NOTHING_TO_UPDATE),
-          violations(sent("opportunityCode", CODE, "amount", null, "stage", null, "customerName", null, "foo", null)));
+          violations(
+              sent(
+                  "opportunityCode",
+                  CODE,
+                  "amount",
+                  null,
+                  "stage",
+                  null,
+                  "customerName",
+                  null,
+                  "foo",
+                  null)));
     }
 
     @Test
     void failsAloneEvenWhenTheCodeIsTooLong() {
-      assertEquals(List.of(Messages.NOTHING_TO_UPDATE), violations(sent("opportunityCode", repeat("C", 65))));
+      assertEquals(
+          List.of(Messages.NOTHING_TO_UPDATE),
+          violations(sent("opportunityCode", repeat("C", 65))));
     }
 
     @Test
     void countsAFinalCustomerMember() {
       assertEquals(
-          List.of(Messages.FINAL_CUSTOMER_IMMUTABLE), violations(sent("opportunityCode", "X", "customerName", "Y")));
+          List.of(Messages.FINAL_CUSTOMER_IMMUTABLE),
+          violations(sent("opportunityCode", "X", "customerName", "Y")));
     }
 
     @Test
@@ -214,7 +250,8 @@ class UpdatePolicyTest {
 
     @Test
     void ignoresNullMembersBesideRealOnes() {
-      OpportunityPatch patch = accepted(sent("opportunityCode", CODE, "amount", null, "source", "官网", "foo", null));
+      OpportunityPatch patch =
+          accepted(sent("opportunityCode", CODE, "amount", null, "source", "官网", "foo", null));
       assertEquals(Map.of(OpportunityField.SOURCE, "官网"), patch.changes());
     }
   }
@@ -223,12 +260,18 @@ class UpdatePolicyTest {
 
   static final List<String> SHORT_TEXTS =
       List.of(
-          "projectLocation", "operatorName", "opportunityType", "productType", "source", "preSalesName",
+          "projectLocation",
+          "operatorName",
+          "opportunityType",
+          "productType",
+          "source",
+          "preSalesName",
           "competitorName");
 
   static Stream<Arguments> limitedTexts() {
     return Stream.concat(
-        Stream.concat(SHORT_TEXTS.stream(), Stream.of("opportunityName")).map(n -> Arguments.of(n, 200)),
+        Stream.concat(SHORT_TEXTS.stream(), Stream.of("opportunityName"))
+            .map(n -> Arguments.of(n, 200)),
         Stream.of(Arguments.of("description", 2000)));
   }
 
@@ -246,8 +289,14 @@ class UpdatePolicyTest {
     @ParameterizedTest
     @ValueSource(
         strings = {
-          "projectLocation", "operatorName", "opportunityType", "productType", "source", "preSalesName",
-          "competitorName", "description"
+          "projectLocation",
+          "operatorName",
+          "opportunityType",
+          "productType",
+          "source",
+          "preSalesName",
+          "competitorName",
+          "description"
         })
     void clearsOptionalTextWithTheEmptyString(String field) {
       OpportunityPatch patch = accepted(update(field, ""));
@@ -376,7 +425,8 @@ class UpdatePolicyTest {
       rejectedWith("amount", "1." + zeros + "1", Messages.AMOUNT_TOO_MANY_DECIMALS);
       rejectedWith("amount", "1" + zeros, Messages.AMOUNT_TOO_LARGE);
       rejectedWith("amount", "0." + zeros, Messages.AMOUNT_NOT_POSITIVE);
-      assertEquals(new Amount(new BigDecimal("7.50")), acceptedValue("amount", num("7.5" + zeros).value()));
+      assertEquals(
+          new Amount(new BigDecimal("7.50")), acceptedValue("amount", num("7.5" + zeros).value()));
       rejectedWith("amount", num("7.505" + zeros).value(), Messages.AMOUNT_TOO_MANY_DECIMALS);
       assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000);
     }
@@ -387,7 +437,12 @@ class UpdatePolicyTest {
   @Nested
   class ExpectedCloseDate {
     @ParameterizedTest
-    @CsvSource({"2028-02-29,2028-02-29", "2026-12-31,2026-12-31", "'  2026-06-30 ',2026-06-30", "2000-02-29,2000-02-29"})
+    @CsvSource({
+      "2028-02-29,2028-02-29",
+      "2026-12-31,2026-12-31",
+      "'  2026-06-30 ',2026-06-30",
+      "2000-02-29,2000-02-29"
+    })
     void acceptsRealCalendarDays(String sent, String stored) {
       assertEquals(LocalDate.parse(stored), acceptedValue("expectedCloseDate", sent));
     }
@@ -395,9 +450,23 @@ class UpdatePolicyTest {
     @ParameterizedTest
     @ValueSource(
         strings = {
-          "2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00", "2026-6-30",
-          "26-06-30", "2026/06/30", "20260630", "2026-06-30T00:00", "2026-06-30Z", "", " ", "tomorrow",
-          "+2026-06-30", "２０２６-０６-３０"
+          "2026-02-29",
+          "1900-02-29",
+          "2026-04-31",
+          "2026-13-01",
+          "2026-00-10",
+          "2026-01-00",
+          "2026-6-30",
+          "26-06-30",
+          "2026/06/30",
+          "20260630",
+          "2026-06-30T00:00",
+          "2026-06-30Z",
+          "",
+          " ",
+          "tomorrow",
+          "+2026-06-30",
+          "２０２６-０６-３０"
         })
     void refusesAnythingButARealDayWrittenYyyyMmDd(String sent) {
       rejectedWith("expectedCloseDate", sent, Messages.DATE_FORMAT);
@@ -427,7 +496,13 @@ class UpdatePolicyTest {
 
     @ParameterizedTest
     @CsvSource({
-      "active,ACTIVE", "ACTIVE,ACTIVE", "Closed,CLOSED", "won,WON", "WoN,WON", "' lost ',LOST", "LOST,LOST"
+      "active,ACTIVE",
+      "ACTIVE,ACTIVE",
+      "Closed,CLOSED",
+      "won,WON",
+      "WoN,WON",
+      "' lost ',LOST",
+      "LOST,LOST"
     })
     void acceptsStatusInAnyCaseStoredLowerCase(String sent, OpportunityStatus stored) {
       assertEquals(stored, acceptedValue("status", sent));
@@ -448,7 +523,8 @@ class UpdatePolicyTest {
 
     @Test
     void keepsStatusAndStageIndependent() {
-      OpportunityPatch patch = accepted(sent("opportunityCode", CODE, "stage", "lost", "status", "won"));
+      OpportunityPatch patch =
+          accepted(sent("opportunityCode", CODE, "stage", "lost", "status", "won"));
       assertEquals(new StageCode("lost"), patch.changes().get(OpportunityField.STAGE));
       assertEquals(OpportunityStatus.WON, patch.changes().get(OpportunityField.STATUS));
     }
@@ -465,8 +541,15 @@ class UpdatePolicyTest {
       Optional.of(
           new DictionarySnapshot(
               List.of(
-                  new SalesFlow("1", "流程一", List.of(stage("101", "谈判", true), stage("102", "旧阶段", false), stage("103", "立项", true))),
-                  new SalesFlow("2", "流程二", List.of(stage("201", "谈判", true), stage("202", "立项", false)))),
+                  new SalesFlow(
+                      "1",
+                      "流程一",
+                      List.of(
+                          stage("101", "谈判", true),
+                          stage("102", "旧阶段", false),
+                          stage("103", "立项", true))),
+                  new SalesFlow(
+                      "2", "流程二", List.of(stage("201", "谈判", true), stage("202", "立项", false)))),
               List.of(),
               Instant.parse("2026-04-01T00:00:00Z")));
 
@@ -475,19 +558,29 @@ class UpdatePolicyTest {
   }
 
   static List<String> stageViolations(Optional<DictionarySnapshot> dictionary, Object sent) {
-    return assertThrows(UpdateRejectedException.class, () -> POLICY.check(update("stage", sent), dictionary)).violations();
+    return assertThrows(
+            UpdateRejectedException.class, () -> POLICY.check(update("stage", sent), dictionary))
+        .violations();
   }
 
   @Nested
   class StageRule {
     @ParameterizedTest
-    @CsvSource({"won,won", "赢单,won", "' bidding ',bidding", "发现商机,discovery", "' 输单',lost", "negotiation,negotiation"})
+    @CsvSource({
+      "won,won",
+      "赢单,won",
+      "' bidding ',bidding",
+      "发现商机,discovery",
+      "' 输单',lost",
+      "negotiation,negotiation"
+    })
     void acceptsEnabledStageByCodeOrNameStoredAsCode(String sent, String code) {
       assertEquals(new StageCode(code), stageIn(BUILT_IN, sent));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"WON", "Won", "unknown", "赢", "发现 商机", "赢单 won", " nope ", "discovery\u00a0x"})
+    @ValueSource(
+        strings = {"WON", "Won", "unknown", "赢", "发现 商机", "赢单 won", " nope ", "discovery\u00a0x"})
     void refusesUnknownStagesCaseSensitivelyWithTheValueAsSent(String sent) {
       assertEquals(List.of("项目阶段无效: " + sent), stageViolations(BUILT_IN, sent));
     }
@@ -526,12 +619,17 @@ class UpdatePolicyTest {
 
     @Test
     void answersDictionaryUnavailableWhenStageIsOtherwiseGood() {
-      assertThrows(DictionaryUnavailableException.class, () -> POLICY.check(update("stage", "won"), Optional.empty()));
+      assertThrows(
+          DictionaryUnavailableException.class,
+          () -> POLICY.check(update("stage", "won"), Optional.empty()));
       assertEquals(
           Messages.DICTIONARY_UNAVAILABLE,
           assertThrows(
                   DictionaryUnavailableException.class,
-                  () -> POLICY.check(sent("opportunityCode", CODE, "stage", "anything", "amount", 5L), Optional.empty()))
+                  () ->
+                      POLICY.check(
+                          sent("opportunityCode", CODE, "stage", "anything", "amount", 5L),
+                          Optional.empty()))
               .getMessage());
     }
 
@@ -540,13 +638,17 @@ class UpdatePolicyTest {
       UpdateRejectedException e =
           assertThrows(
               UpdateRejectedException.class,
-              () -> POLICY.check(sent("opportunityCode", CODE, "stage", "won", "amount", -5L, "foo", 1L), Optional.empty()));
+              () ->
+                  POLICY.check(
+                      sent("opportunityCode", CODE, "stage", "won", "amount", -5L, "foo", 1L),
+                      Optional.empty()));
       assertEquals(List.of(Messages.AMOUNT_NOT_POSITIVE, "不支持的字段: foo"), e.violations());
     }
 
     @Test
     void checksOtherFieldsWithoutDictionary() {
-      OpportunityPatch patch = POLICY.check(sent("opportunityCode", CODE, "status", "won"), Optional.empty());
+      OpportunityPatch patch =
+          POLICY.check(sent("opportunityCode", CODE, "status", "won"), Optional.empty());
       assertEquals(Map.of(OpportunityField.STATUS, OpportunityStatus.WON), patch.changes());
     }
   }
@@ -604,7 +706,9 @@ class UpdatePolicyTest {
 
   static Stream<Arguments> idFields(Stream<Arguments> cases) {
     List<Arguments> all = cases.toList();
-    return ID_MESSAGES.keySet().stream().sorted().flatMap(f -> all.stream().map(a -> Arguments.of(f, a.get()[0], a.get()[1])));
+    return ID_MESSAGES.keySet().stream()
+        .sorted()
+        .flatMap(f -> all.stream().map(a -> Arguments.of(f, a.get()[0], a.get()[1])));
   }
 
   static Stream<Arguments> goodIdsPerField() {
@@ -630,11 +734,15 @@ class UpdatePolicyTest {
       rejectedWith(field, v(sent), message);
     }
 
-    /** What an adapter reads from a JSON token: {@code 1.2e1} is a float token, though its value is 12. */
+    /**
+     * What an adapter reads from a JSON token: {@code 1.2e1} is a float token, though its value is
+     * 12.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"salesExpansionId", "channelExpansionId", "preSalesId"})
     void decidesByTheTokenNotTheValue(String field) {
-      rejectedWith(field, new SentValue.Numeric(new BigDecimal("1.2e1"), false), "字段类型错误: " + field);
+      rejectedWith(
+          field, new SentValue.Numeric(new BigDecimal("1.2e1"), false), "字段类型错误: " + field);
       rejectedWith(field, new SentValue.Numeric(new BigDecimal("12"), false), "字段类型错误: " + field);
       assertEquals(12L, acceptedValue(field, new SentValue.Numeric(new BigDecimal("12"), true)));
     }
@@ -679,15 +787,27 @@ class UpdatePolicyTest {
 
     @Test
     void readsLocalDateTimesInThePolicyZone() {
-      OpportunityPatch patch = new UpdatePolicy(ZoneOffset.UTC).check(update("omsPushTime", "2026-04-30T10:00:00"), BUILT_IN);
-      assertEquals(Instant.parse("2026-04-30T10:00:00Z"), patch.changes().get(OpportunityField.OMS_PUSH_TIME));
+      OpportunityPatch patch =
+          new UpdatePolicy(ZoneOffset.UTC)
+              .check(update("omsPushTime", "2026-04-30T10:00:00"), BUILT_IN);
+      assertEquals(
+          Instant.parse("2026-04-30T10:00:00Z"),
+          patch.changes().get(OpportunityField.OMS_PUSH_TIME));
     }
 
     @ParameterizedTest
     @ValueSource(
         strings = {
-          "2026-04-30", "2026-02-29T10:00:00Z", "2026-04-30 10:00:00", "2026-04-30T25:00:00Z", "1714442400", "",
-          "  ", "garbage", "2026-04-30T10:00:00+08:00[Asia/Shanghai]", "2026-04-30T10:00:00 +08:00"
+          "2026-04-30",
+          "2026-02-29T10:00:00Z",
+          "2026-04-30 10:00:00",
+          "2026-04-30T25:00:00Z",
+          "1714442400",
+          "",
+          "  ",
+          "garbage",
+          "2026-04-30T10:00:00+08:00[Asia/Shanghai]",
+          "2026-04-30T10:00:00 +08:00"
         })
     void refusesOtherTimesWithTheValueAsSent(String sent) {
       rejectedWith("omsPushTime", sent, "推送 OMS 时间格式无效: " + sent);
@@ -711,8 +831,10 @@ class UpdatePolicyTest {
     @ParameterizedTest
     @ValueSource(
         strings = {
-          "0000-12-31T23:59:59Z", "-0001-06-01T00:00:00Z", "+10000-01-01T00:00:00Z", "+2026-04-30T10:00:00Z",
-          "2026-04-30T24:00:00Z", "2026-04-30T10:60:00Z", "2026-04-30T10:00:00.1234567891Z", "2026-04-30T10:00:00+19:00",
+          "0000-12-31T23:59:59Z", "-0001-06-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+              "+2026-04-30T10:00:00Z",
+          "2026-04-30T24:00:00Z", "2026-04-30T10:60:00Z", "2026-04-30T10:00:00.1234567891Z",
+              "2026-04-30T10:00:00+19:00",
           "2026-04-30T10:00:00+0800", "2026-04-30T10Z"
         })
     void refusesTimesOutsideTheYears0001To9999OrNotIsoWithTheValueAsSent(String sent) {
@@ -734,8 +856,10 @@ class UpdatePolicyTest {
     @EnumSource(
         value = OpportunityField.class,
         names = {
-          "OPPORTUNITY_NAME", "PROJECT_LOCATION", "OPERATOR_NAME", "OPPORTUNITY_TYPE", "PRODUCT_TYPE", "SOURCE",
-          "PRE_SALES_NAME", "COMPETITOR_NAME", "DESCRIPTION", "EXPECTED_CLOSE_DATE", "CONFIDENCE_PCT", "STAGE",
+          "OPPORTUNITY_NAME", "PROJECT_LOCATION", "OPERATOR_NAME", "OPPORTUNITY_TYPE",
+              "PRODUCT_TYPE", "SOURCE",
+          "PRE_SALES_NAME", "COMPETITOR_NAME", "DESCRIPTION", "EXPECTED_CLOSE_DATE",
+              "CONFIDENCE_PCT", "STAGE",
           "OMS_PUSH_TIME", "STATUS"
         })
     void refusesNumbersAndBooleansForTextFields(OpportunityField field) {
@@ -750,23 +874,55 @@ class UpdatePolicyTest {
   @Nested
   class RefusedNamesAndOrder {
     @ParameterizedTest
-    @ValueSource(strings = {"finalCustomer", "finalCustomerId", "finalCustomerName", "customerId", "customerName"})
+    @ValueSource(
+        strings = {
+          "finalCustomer",
+          "finalCustomerId",
+          "finalCustomerName",
+          "customerId",
+          "customerName"
+        })
     void refusesEveryFinalCustomerName(String name) {
-      assertEquals(List.of(Messages.FINAL_CUSTOMER_IMMUTABLE), violations(sent("opportunityCode", CODE, "source", "x", name, "A")));
-      assertEquals(List.of(Messages.FINAL_CUSTOMER_IMMUTABLE), violations(sent("opportunityCode", CODE, name, COMPOSITE)));
+      assertEquals(
+          List.of(Messages.FINAL_CUSTOMER_IMMUTABLE),
+          violations(sent("opportunityCode", CODE, "source", "x", name, "A")));
+      assertEquals(
+          List.of(Messages.FINAL_CUSTOMER_IMMUTABLE),
+          violations(sent("opportunityCode", CODE, name, COMPOSITE)));
     }
 
     @Test
     void reportsTheFinalCustomerOnceForSeveralNames() {
       assertEquals(
           List.of(Messages.FINAL_CUSTOMER_IMMUTABLE),
-          violations(sent("opportunityCode", CODE, "customerName", "A", "finalCustomerId", 5L, "finalCustomer", COMPOSITE)));
+          violations(
+              sent(
+                  "opportunityCode",
+                  CODE,
+                  "customerName",
+                  "A",
+                  "finalCustomerId",
+                  5L,
+                  "finalCustomer",
+                  COMPOSITE)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"foo", "OpportunityName", "amount ", "stageName", "id", "version", "FinalCustomerName", ""})
+    @ValueSource(
+        strings = {
+          "foo",
+          "OpportunityName",
+          "amount ",
+          "stageName",
+          "id",
+          "version",
+          "FinalCustomerName",
+          ""
+        })
     void refusesUnknownNamesNeverDroppingThem(String name) {
-      assertEquals(List.of("不支持的字段: " + name), violations(sent("opportunityCode", CODE, "source", "x", name, "v")));
+      assertEquals(
+          List.of("不支持的字段: " + name),
+          violations(sent("opportunityCode", CODE, "source", "x", name, "v")));
     }
 
     @Test
@@ -788,8 +944,22 @@ class UpdatePolicyTest {
       OpportunityPatch patch =
           accepted(
               sent(
-                  "customerName", null, "finalCustomer", null, "finalCustomerId", null, "finalCustomerName", null,
-                  "customerId", null, "colour", null, "opportunityCode", CODE, "source", "官网"));
+                  "customerName",
+                  null,
+                  "finalCustomer",
+                  null,
+                  "finalCustomerId",
+                  null,
+                  "finalCustomerName",
+                  null,
+                  "customerId",
+                  null,
+                  "colour",
+                  null,
+                  "opportunityCode",
+                  CODE,
+                  "source",
+                  "官网"));
       assertEquals(Map.of(OpportunityField.SOURCE, "官网"), patch.changes());
     }
 
@@ -797,7 +967,8 @@ class UpdatePolicyTest {
     void refusesAFinalCustomerNameGivenTwiceAsTheFinalCustomer() {
       assertEquals(
           List.of(Messages.FINAL_CUSTOMER_IMMUTABLE, "不支持的字段: foo"),
-          violations(sent("opportunityCode", CODE, "foo", 1L, "customerName", "A", "customerName", "B")));
+          violations(
+              sent("opportunityCode", CODE, "foo", 1L, "customerName", "A", "customerName", "B")));
     }
 
     @Test
@@ -805,7 +976,17 @@ class UpdatePolicyTest {
       assertEquals(
           List.of("字段重复: amount", "字段重复: omsPushTime"),
           violations(
-              sent("opportunityCode", CODE, "omsPushTime", "never", "amount", -1L, "amount", COMPOSITE, "omsPushTime", 5L)));
+              sent(
+                  "opportunityCode",
+                  CODE,
+                  "omsPushTime",
+                  "never",
+                  "amount",
+                  -1L,
+                  "amount",
+                  COMPOSITE,
+                  "omsPushTime",
+                  5L)));
     }
 
     @Test
@@ -813,14 +994,30 @@ class UpdatePolicyTest {
       assertEquals(
           List.of(Messages.NAME_REQUIRED, "字段重复: amount", Messages.DATE_FORMAT),
           violations(
-              sent("opportunityCode", CODE, "expectedCloseDate", "x", "amount", 5L, "opportunityName", "", "amount", 5L)));
+              sent(
+                  "opportunityCode",
+                  CODE,
+                  "expectedCloseDate",
+                  "x",
+                  "amount",
+                  5L,
+                  "opportunityName",
+                  "",
+                  "amount",
+                  5L)));
     }
 
     @Test
     void refusesDuplicateEvenWhenOneValueIsNull() {
-      assertEquals(List.of("字段重复: amount"), violations(sent("opportunityCode", CODE, "amount", null, "amount", 5L)));
-      assertEquals(List.of("字段重复: stage"), violations(sent("opportunityCode", CODE, "stage", "won", "stage", null)));
-      assertEquals(List.of("字段重复: status"), violations(sent("opportunityCode", CODE, "status", null, "status", null)));
+      assertEquals(
+          List.of("字段重复: amount"),
+          violations(sent("opportunityCode", CODE, "amount", null, "amount", 5L)));
+      assertEquals(
+          List.of("字段重复: stage"),
+          violations(sent("opportunityCode", CODE, "stage", "won", "stage", null)));
+      assertEquals(
+          List.of("字段重复: status"),
+          violations(sent("opportunityCode", CODE, "status", null, "status", null)));
     }
 
     @Test
@@ -866,7 +1063,8 @@ class UpdatePolicyTest {
               "不支持更新商机的最终客户",
               "不支持的字段: zzz",
               "不支持的字段: aaa");
-      UpdateRejectedException e = assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, BUILT_IN));
+      UpdateRejectedException e =
+          assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, BUILT_IN));
       assertEquals(expected, e.violations());
       assertEquals(String.join("；", expected), e.getMessage());
     }
@@ -946,13 +1144,16 @@ class UpdatePolicyTest {
           new Trimmed("salesExpansionId", "42", 42L),
           new Trimmed("channelExpansionId", "+43", 43L),
           new Trimmed("preSalesId", "9223372036854775807", Long.MAX_VALUE),
-          new Trimmed("omsPushTime", "2026-04-30T10:00:00+08:00", Instant.parse("2026-04-30T02:00:00Z")),
+          new Trimmed(
+              "omsPushTime", "2026-04-30T10:00:00+08:00", Instant.parse("2026-04-30T02:00:00Z")),
           new Trimmed("omsPushTime", "2026-04-30T10:00:00", Instant.parse("2026-04-30T02:00:00Z")),
           new Trimmed("status", "Won", OpportunityStatus.WON));
 
   static Stream<Arguments> everyWhiteSpaceAroundEveryTrimmedValue() {
     return WhiteSpace.UNICODE.stream()
-        .flatMap(space -> TRIMMED.stream().map(value -> Arguments.of(WhiteSpace.name(space), value, space)));
+        .flatMap(
+            space ->
+                TRIMMED.stream().map(value -> Arguments.of(WhiteSpace.name(space), value, space)));
   }
 
   /**
@@ -963,34 +1164,49 @@ class UpdatePolicyTest {
   @Nested
   class UnicodeWhiteSpace {
     @ParameterizedTest(name = "{0} around {1}")
-    @MethodSource("cn.opportunity.integration.domain.update.UpdatePolicyTest#everyWhiteSpaceAroundEveryTrimmedValue")
+    @MethodSource(
+        "cn.opportunity.integration.domain.update.UpdatePolicyTest#everyWhiteSpaceAroundEveryTrimmedValue")
     void trimsItAroundEveryCheckedValue(String name, Trimmed value, String space) {
       assertEquals(value.stored(), acceptedValue(value.field(), space + value.sent()), "before");
       assertEquals(value.stored(), acceptedValue(value.field(), value.sent() + space), "after");
-      assertEquals(value.stored(), acceptedValue(value.field(), space + space + value.sent() + space), "around");
+      assertEquals(
+          value.stored(),
+          acceptedValue(value.field(), space + space + value.sent() + space),
+          "around");
     }
 
     @ParameterizedTest
     @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
     void trimsItAroundTheCode(String space) {
-      assertEquals(new OpportunityCode(CODE), accepted(sent("opportunityCode", space + CODE, "source", "x")).code());
-      assertEquals(new OpportunityCode(CODE), accepted(sent("opportunityCode", CODE + space + space, "source", "x")).code());
+      assertEquals(
+          new OpportunityCode(CODE),
+          accepted(sent("opportunityCode", space + CODE, "source", "x")).code());
+      assertEquals(
+          new OpportunityCode(CODE),
+          accepted(sent("opportunityCode", CODE + space + space, "source", "x")).code());
       assertEquals(
           List.of("字段过长: opportunityCode（最多 64 个字符）"),
           violations(sent("opportunityCode", space + repeat("C", 65) + space, "source", "x")));
-      assertEquals(64, accepted(sent("opportunityCode", space + repeat("C", 64) + space, "source", "x")).code().value().length());
+      assertEquals(
+          64,
+          accepted(sent("opportunityCode", space + repeat("C", 64) + space, "source", "x"))
+              .code()
+              .value()
+              .length());
     }
 
     @ParameterizedTest
     @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
     void refusesACodeOfOnlyWhiteSpaceAlone(String space) {
-      for (SentFields sent : List.of(
-          sent("opportunityCode", space, "source", "x"),
-          sent("opportunityCode", space + space + space, "amount", -1L, "stage", "nope"))) {
+      for (SentFields sent :
+          List.of(
+              sent("opportunityCode", space, "source", "x"),
+              sent("opportunityCode", space + space + space, "amount", -1L, "stage", "nope"))) {
         assertEquals(List.of(Messages.CODE_REQUIRED), violations(sent));
         assertEquals(
             List.of(Messages.CODE_REQUIRED),
-            assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, Optional.empty())).violations());
+            assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, Optional.empty()))
+                .violations());
       }
     }
 
@@ -1015,9 +1231,14 @@ class UpdatePolicyTest {
     @ParameterizedTest
     @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#noBreak")
     void keepsItInsideAValue(String space) {
-      assertEquals(new OpportunityCode("OPP" + space + "1"), accepted(sent("opportunityCode", "OPP" + space + "1", "source", "x")).code());
-      assertEquals(List.of("项目阶段无效: 招投" + space + "标"), stageViolations(BUILT_IN, "招投" + space + "标"));
-      assertEquals(List.of("项目阶段无效: " + space + "bid" + space + "ding"), stageViolations(BUILT_IN, space + "bid" + space + "ding"));
+      assertEquals(
+          new OpportunityCode("OPP" + space + "1"),
+          accepted(sent("opportunityCode", "OPP" + space + "1", "source", "x")).code());
+      assertEquals(
+          List.of("项目阶段无效: 招投" + space + "标"), stageViolations(BUILT_IN, "招投" + space + "标"));
+      assertEquals(
+          List.of("项目阶段无效: " + space + "bid" + space + "ding"),
+          stageViolations(BUILT_IN, space + "bid" + space + "ding"));
       rejectedWith("confidencePct", "A" + space + "B", "项目把握度仅支持A、B、C");
       rejectedWith("status", "w" + space + "on", "商机状态仅支持 active、closed、won、lost");
       rejectedWith("amount", "7" + space + "5", "字段类型错误: amount");
@@ -1041,7 +1262,9 @@ class UpdatePolicyTest {
     @ParameterizedTest
     @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#unicode")
     void storesFreeTextWithItsWhiteSpaceAsSent(String space) {
-      for (String field : List.of("opportunityName", "projectLocation", "description", "competitorName", "source")) {
+      for (String field :
+          List.of(
+              "opportunityName", "projectLocation", "description", "competitorName", "source")) {
         assertEquals(space + "上海" + space, acceptedValue(field, space + "上海" + space), field);
       }
       assertEquals(space, acceptedValue("source", space), "blank optional text is stored as sent");
@@ -1077,9 +1300,15 @@ class UpdatePolicyTest {
 
     @Test
     void requiresTheName() {
-      assertEquals(List.of(Messages.NAME_REQUIRED), importViolations(sent("opportunityCode", CODE, "amount", 5L)));
-      assertEquals(List.of(Messages.NAME_REQUIRED), importViolations(sent("opportunityCode", CODE, "opportunityName", null)));
-      assertEquals(List.of(Messages.NAME_REQUIRED), importViolations(sent("opportunityCode", CODE, "opportunityName", "  ")));
+      assertEquals(
+          List.of(Messages.NAME_REQUIRED),
+          importViolations(sent("opportunityCode", CODE, "amount", 5L)));
+      assertEquals(
+          List.of(Messages.NAME_REQUIRED),
+          importViolations(sent("opportunityCode", CODE, "opportunityName", null)));
+      assertEquals(
+          List.of(Messages.NAME_REQUIRED),
+          importViolations(sent("opportunityCode", CODE, "opportunityName", "  ")));
       assertEquals(
           List.of(Messages.NAME_REQUIRED, Messages.AMOUNT_NOT_POSITIVE),
           importViolations(sent("opportunityCode", CODE, "amount", 0L)));
@@ -1087,48 +1316,74 @@ class UpdatePolicyTest {
 
     @Test
     void refusesACodeAloneForLackOfAName() {
-      assertEquals(List.of(Messages.NAME_REQUIRED), importViolations(sent("opportunityCode", CODE)));
+      assertEquals(
+          List.of(Messages.NAME_REQUIRED), importViolations(sent("opportunityCode", CODE)));
     }
 
     @Test
     void treatsAFinalCustomerNameSentAsNullAsNotSent() {
       assertEquals(
           Optional.empty(),
-          importLine(sent("opportunityCode", CODE, "finalCustomerName", null, "opportunityName", "商机")).finalCustomerName());
+          importLine(
+                  sent("opportunityCode", CODE, "finalCustomerName", null, "opportunityName", "商机"))
+              .finalCustomerName());
     }
 
     @Test
     void requiresTheCode() {
-      assertEquals(List.of(Messages.CODE_REQUIRED), importViolations(sent("opportunityName", "商机")));
-      assertEquals(List.of(Messages.CODE_REQUIRED), importViolations(sent("opportunityCode", " ", "opportunityName", "商机")));
+      assertEquals(
+          List.of(Messages.CODE_REQUIRED), importViolations(sent("opportunityName", "商机")));
+      assertEquals(
+          List.of(Messages.CODE_REQUIRED),
+          importViolations(sent("opportunityCode", " ", "opportunityName", "商机")));
     }
 
     @Test
     void acceptsTheFinalCustomerName() {
       ImportedOpportunity line =
-          importLine(sent("opportunityCode", CODE, "finalCustomerName", "华东电网", "opportunityName", "商机"));
+          importLine(
+              sent("opportunityCode", CODE, "finalCustomerName", "华东电网", "opportunityName", "商机"));
       assertEquals(Optional.of("华东电网"), line.finalCustomerName());
       assertEquals(
           Optional.empty(),
-          importLine(sent("opportunityCode", CODE, "opportunityName", "商机", "finalCustomerName", "")).finalCustomerName());
+          importLine(
+                  sent("opportunityCode", CODE, "opportunityName", "商机", "finalCustomerName", ""))
+              .finalCustomerName());
     }
 
     @Test
     void checksTheFinalCustomerName() {
       assertEquals(
           List.of("字段类型错误: finalCustomerName"),
-          importViolations(sent("opportunityCode", CODE, "opportunityName", "商机", "finalCustomerName", 5L)));
+          importViolations(
+              sent("opportunityCode", CODE, "opportunityName", "商机", "finalCustomerName", 5L)));
       assertEquals(
           List.of("字段过长: finalCustomerName（最多 200 个字符）"),
-          importViolations(sent("opportunityCode", CODE, "opportunityName", "商机", "finalCustomerName", repeat("客", 201))));
+          importViolations(
+              sent(
+                  "opportunityCode",
+                  CODE,
+                  "opportunityName",
+                  "商机",
+                  "finalCustomerName",
+                  repeat("客", 201))));
       assertEquals(
           List.of("字段重复: finalCustomerName"),
           importViolations(
-              sent("opportunityCode", CODE, "opportunityName", "商机", "finalCustomerName", "A", "finalCustomerName", "A")));
+              sent(
+                  "opportunityCode",
+                  CODE,
+                  "opportunityName",
+                  "商机",
+                  "finalCustomerName",
+                  "A",
+                  "finalCustomerName",
+                  "A")));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"finalCustomer", "finalCustomerId", "customerId", "customerName", "foo"})
+    @ValueSource(
+        strings = {"finalCustomer", "finalCustomerId", "customerId", "customerName", "foo"})
     void refusesOtherCustomerNamesAsUnknown(String name) {
       assertEquals(
           List.of("不支持的字段: " + name),
@@ -1138,27 +1393,55 @@ class UpdatePolicyTest {
     @ParameterizedTest
     @MethodSource("cn.opportunity.integration.domain.testing.WhiteSpace#noBreak")
     void trimsCodesAndCheckedValuesAndKeepsFreeTextAsSent(String space) {
-      ImportedOpportunity line = importLine(sent(
-          "opportunityCode", space + CODE + space, "opportunityName", space + "商机", "finalCustomerName", "华东电网" + space,
-          "confidencePct", "b" + space, "stage", space + "赢单"));
+      ImportedOpportunity line =
+          importLine(
+              sent(
+                  "opportunityCode",
+                  space + CODE + space,
+                  "opportunityName",
+                  space + "商机",
+                  "finalCustomerName",
+                  "华东电网" + space,
+                  "confidencePct",
+                  "b" + space,
+                  "stage",
+                  space + "赢单"));
       assertEquals(new OpportunityCode(CODE), line.patch().code());
       assertEquals(space + "商机", line.patch().changes().get(OpportunityField.OPPORTUNITY_NAME));
       assertEquals(Optional.of("华东电网" + space), line.finalCustomerName());
       assertEquals(Confidence.B, line.patch().changes().get(OpportunityField.CONFIDENCE_PCT));
       assertEquals(new StageCode("won"), line.patch().changes().get(OpportunityField.STAGE));
-      assertEquals(List.of(Messages.CODE_REQUIRED), importViolations(sent("opportunityCode", space, "opportunityName", "商机")));
-      assertEquals(List.of(Messages.NAME_REQUIRED), importViolations(sent("opportunityCode", CODE, "opportunityName", space)));
+      assertEquals(
+          List.of(Messages.CODE_REQUIRED),
+          importViolations(sent("opportunityCode", space, "opportunityName", "商机")));
+      assertEquals(
+          List.of(Messages.NAME_REQUIRED),
+          importViolations(sent("opportunityCode", CODE, "opportunityName", space)));
     }
 
     @Test
     void appliesTheRulesOfAnUpdate() {
       assertEquals(
-          List.of("字段过长: opportunityCode（最多 64 个字符）", Messages.AMOUNT_TOO_MANY_DECIMALS, "项目阶段无效: nope"),
+          List.of(
+              "字段过长: opportunityCode（最多 64 个字符）",
+              Messages.AMOUNT_TOO_MANY_DECIMALS,
+              "项目阶段无效: nope"),
           importViolations(
-              sent("opportunityCode", repeat("C", 65), "stage", "nope", "amount", "0.001", "opportunityName", "商机")));
+              sent(
+                  "opportunityCode",
+                  repeat("C", 65),
+                  "stage",
+                  "nope",
+                  "amount",
+                  "0.001",
+                  "opportunityName",
+                  "商机")));
       assertThrows(
           DictionaryUnavailableException.class,
-          () -> POLICY.checkImportLine(sent("opportunityCode", CODE, "opportunityName", "商机", "stage", "won"), Optional.empty()));
+          () ->
+              POLICY.checkImportLine(
+                  sent("opportunityCode", CODE, "opportunityName", "商机", "stage", "won"),
+                  Optional.empty()));
     }
   }
 }

@@ -35,9 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The store's write path alone, without HTTP: {@link #batchOf64} hands 64 typical updates (as
  * {@link TypicalBodies} over {@code opportunities} seeded codes) to the SQLite store at once, as 64
- * connections do, and waits until all are committed — one group commit, synced
- * ({@code synchronous=FULL}), on a real file. Divide by 64 for the writer's time per update; it
- * isolates the writer's changes from the noise of a whole HTTP bench.
+ * connections do, and waits until all are committed — one group commit, synced ({@code
+ * synchronous=FULL}), on a real file. Divide by 64 for the writer's time per update; it isolates
+ * the writer's changes from the noise of a whole HTTP bench.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -70,7 +70,8 @@ public class GroupCommitBenchmark {
     FixedFlowDictionary dictionary = FixedFlowDictionary.builtIn(Instant.now());
     byte[][] bodies = TypicalBodies.generate(PATCHES, opportunities, 42);
     patches = new OpportunityPatch[PATCHES];
-    for (int i = 0; i < PATCHES; i++) patches[i] = policy.check(reader.read(bodies[i]), dictionary.current());
+    for (int i = 0; i < PATCHES; i++)
+      patches[i] = policy.check(reader.read(bodies[i]), dictionary.current());
   }
 
   @Benchmark
@@ -79,7 +80,10 @@ public class GroupCommitBenchmark {
     Instant now = Instant.now();
     for (int i = 0; i < BATCH; i++) {
       OpportunityPatch patch = patches[next++ & (PATCHES - 1)];
-      stored.add(store.updateLater(patch.code(), current -> current.apply(patch, now)).toCompletableFuture());
+      stored.add(
+          store
+              .updateLater(patch.code(), current -> current.apply(patch, now))
+              .toCompletableFuture());
     }
     Opportunity last = null;
     for (CompletableFuture<Opportunity> update : stored) last = update.join();
@@ -90,13 +94,16 @@ public class GroupCommitBenchmark {
   public void tearDown() throws IOException {
     database.close();
     try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.delete(path);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

@@ -29,10 +29,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * bodies (code + 6 fields, {@link TypicalBodies}), each call on the next of 1,024 bodies:
  *
  * <ul>
- *   <li>{@link #parse}: the bytes to {@link SentFields} ({@link StrictJsonReader}, as the HTTP adapter does);
- *   <li>{@link #parseAndCheck}: then every rule ({@link UpdatePolicy#check}, the built-in dictionary);
- *   <li>{@link #requestPath}: the whole in-memory path, {@link ApplyIntegrationUpdate#apply} (check,
- *       then {@code Opportunity.apply} inside the store's update) over {@link InMemoryOpportunityStore}.
+ *   <li>{@link #parse}: the bytes to {@link SentFields} ({@link StrictJsonReader}, as the HTTP
+ *       adapter does);
+ *   <li>{@link #parseAndCheck}: then every rule ({@link UpdatePolicy#check}, the built-in
+ *       dictionary);
+ *   <li>{@link #requestPath}: the whole in-memory path, {@link ApplyIntegrationUpdate#apply}
+ *       (check, then {@code Opportunity.apply} inside the store's update) over {@link
+ *       InMemoryOpportunityStore}.
  * </ul>
  *
  * The issue's goal 6: {@code requestPath} ≤ 10 µs.

@@ -13,7 +13,9 @@ import java.util.Random;
  * pushedToOms and omsPushTime), with random values from a fixed seed.
  */
 final class TypicalBodies {
-  static final String[] STAGES = {"discovery", "qualification", "solution", "bidding", "negotiation", "won", "lost"};
+  static final String[] STAGES = {
+    "discovery", "qualification", "solution", "bidding", "negotiation", "won", "lost"
+  };
   static final String[] STATUSES = {"active", "closed", "won", "lost"};
   static final String[] CONFIDENCES = {"A", "B", "C"};
   static final String[] DESCRIPTIONS = {
@@ -30,7 +32,8 @@ final class TypicalBodies {
   /** The opportunities with the codes 1..codes, for a store the bodies can update. */
   static List<NewOpportunity> seeded(int codes) {
     List<NewOpportunity> seeded = new ArrayList<>(codes);
-    for (int n = 1; n <= codes; n++) seeded.add(Opportunities.anOpportunity().code(code(n)).build());
+    for (int n = 1; n <= codes; n++)
+      seeded.add(Opportunities.anOpportunity().code(code(n)).build());
     return seeded;
   }
 
@@ -39,22 +42,39 @@ final class TypicalBodies {
     Random random = new Random(seed);
     byte[][] bodies = new byte[count][];
     for (int i = 0; i < count; i++) {
-      StringBuilder json = new StringBuilder(256)
-          .append("{\"opportunityCode\":\"").append(code(1 + random.nextInt(codes)))
-          .append("\",\"stage\":\"").append(pick(random, STAGES))
-          .append("\",\"status\":\"").append(pick(random, STATUSES))
-          .append("\",\"amount\":").append(1000 + random.nextInt(99_999_000)).append('.')
-          .append(String.format("%02d", random.nextInt(100)))
-          .append(",\"expectedCloseDate\":\"")
-          .append(String.format("%d-%02d-%02d", 2026 + random.nextInt(2), 1 + random.nextInt(12), 1 + random.nextInt(28)))
-          .append('"');
+      StringBuilder json =
+          new StringBuilder(256)
+              .append("{\"opportunityCode\":\"")
+              .append(code(1 + random.nextInt(codes)))
+              .append("\",\"stage\":\"")
+              .append(pick(random, STAGES))
+              .append("\",\"status\":\"")
+              .append(pick(random, STATUSES))
+              .append("\",\"amount\":")
+              .append(1000 + random.nextInt(99_999_000))
+              .append('.')
+              .append(String.format("%02d", random.nextInt(100)))
+              .append(",\"expectedCloseDate\":\"")
+              .append(
+                  String.format(
+                      "%d-%02d-%02d",
+                      2026 + random.nextInt(2), 1 + random.nextInt(12), 1 + random.nextInt(28)))
+              .append('"');
       if (random.nextBoolean()) {
-        json.append(",\"confidencePct\":\"").append(pick(random, CONFIDENCES))
-            .append("\",\"description\":\"").append(pick(random, DESCRIPTIONS)).append('"');
+        json.append(",\"confidencePct\":\"")
+            .append(pick(random, CONFIDENCES))
+            .append("\",\"description\":\"")
+            .append(pick(random, DESCRIPTIONS))
+            .append('"');
       } else {
         json.append(",\"pushedToOms\":true,\"omsPushTime\":\"")
-            .append(String.format("2026-%02d-%02dT%02d:%02d:00+08:00",
-                1 + random.nextInt(12), 1 + random.nextInt(28), random.nextInt(24), random.nextInt(60)))
+            .append(
+                String.format(
+                    "2026-%02d-%02dT%02d:%02d:00+08:00",
+                    1 + random.nextInt(12),
+                    1 + random.nextInt(28),
+                    random.nextInt(24),
+                    random.nextInt(60)))
             .append('"');
       }
       bodies[i] = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
