@@ -92,7 +92,7 @@ public final class SentBodies {
    * Any body: a code (mostly good, at times blank, too long, of the wrong type, null), up to six
    * valid members for distinct fields, up to two members of other kinds (refused values, unknown
    * and final-customer names, {@code null}s, any value under any name), and at times one name again
-   * with another value. About a third of them are accepted.
+   * with another value. About a fifth of them are accepted.
    */
   public static Arbitrary<List<Member>> anyBody() {
     Arbitrary<Member> other =

@@ -26,7 +26,7 @@ import net.jqwik.api.Provide;
 /**
  * The update use case over bodies no list of examples covers (docs/testing.md, "Property tests").
  */
-class ApplyIntegrationUpdateProperties {
+class ApplyIntegrationUpdatePropertiesTest {
   static final Instant NOW = Instant.parse("2026-05-01T00:00:00Z");
   static final OpportunityCode CODE = new OpportunityCode(SentBodies.CODE);
 

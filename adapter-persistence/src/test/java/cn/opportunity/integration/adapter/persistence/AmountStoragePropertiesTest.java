@@ -33,7 +33,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  * "Property tests"): one database file for all tries; the store keeps no cache, so every value read
  * back comes out of the file.
  */
-class AmountStorageProperties {
+class AmountStoragePropertiesTest {
   static final UpdatePolicy POLICY = new UpdatePolicy(SentBodies.ZONE);
   static final OpportunityCode CODE = new OpportunityCode(SentBodies.CODE);
   static final Instant NOW = Instant.parse("2026-05-01T00:00:00Z");

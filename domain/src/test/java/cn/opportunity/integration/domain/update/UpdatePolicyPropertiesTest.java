@@ -39,7 +39,7 @@ import net.jqwik.api.statistics.Statistics;
  * order of a body's members never changes the answer, and a checked patch, once applied, shows
  * exactly the canonical values of what was sent.
  */
-class UpdatePolicyProperties {
+class UpdatePolicyPropertiesTest {
   static final Optional<DictionarySnapshot> BUILT_IN =
       FixedFlowDictionary.builtIn(Instant.parse("2026-04-01T00:00:00Z")).current();
   static final UpdatePolicy POLICY = new UpdatePolicy(SentBodies.ZONE);
@@ -47,6 +47,9 @@ class UpdatePolicyProperties {
 
   /** A refusal, its messages as the contract orders them. */
   record Refused(List<String> messages) {}
+
+  /** The 503 of a stage sent while no dictionary is loaded. */
+  record Unavailable() {}
 
   /**
    * The same patch (or import line), the same refusal with the same messages in the same order, or
@@ -112,7 +115,7 @@ class UpdatePolicyProperties {
     } catch (UpdateRejectedException e) {
       return new Refused(unknownNamesSorted(e.violations()));
     } catch (DictionaryUnavailableException e) {
-      return e.getClass();
+      return new Unavailable();
     }
   }
 

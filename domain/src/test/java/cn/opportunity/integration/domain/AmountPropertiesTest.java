@@ -21,7 +21,7 @@ import net.jqwik.api.Tuple.Tuple2;
  * {@link Amount}, the unit stores keep (docs/testing.md, "Property tests"; the SQLite half is in
  * {@code adapter-persistence}).
  */
-class AmountProperties {
+class AmountPropertiesTest {
   static final UpdatePolicy POLICY = new UpdatePolicy(SentBodies.ZONE);
 
   /**
