@@ -150,7 +150,10 @@ public final class UpdatePolicy {
     return Optional.ofNullable((String) ((RuleResult.Accepted) result).value());
   }
 
-  /** Final-customer names (one message for all of them), then unknown names, in the order sent. */
+  /**
+   * Final-customer names (one message for all of them), then unknown names in the order of their
+   * text, so that the answer does not depend on the order of the body's members.
+   */
   private static void refuseOtherNames(SentFields sent, Mode mode, List<String> violations) {
     boolean finalCustomer = false;
     List<String> unknown = new ArrayList<>();
@@ -160,7 +163,7 @@ public final class UpdatePolicy {
       else unknown.add(name);
     }
     if (finalCustomer) violations.add(Messages.FINAL_CUSTOMER_IMMUTABLE);
-    unknown.forEach(name -> violations.add(Messages.unsupportedField(name)));
+    unknown.stream().sorted().forEach(name -> violations.add(Messages.unsupportedField(name)));
   }
 
   private static boolean isKnown(String name, Mode mode) {

@@ -5,7 +5,6 @@ import static cn.opportunity.integration.domain.testing.Opportunities.aFullOppor
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cn.opportunity.integration.domain.DictionaryUnavailableException;
-import cn.opportunity.integration.domain.Messages;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.OpportunityId;
@@ -18,7 +17,6 @@ import cn.opportunity.integration.domain.testing.SentBodies.Member;
 import cn.opportunity.integration.domain.testing.SentBodies.Valid;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +52,7 @@ class UpdatePolicyPropertiesTest {
   /**
    * The same patch (or import line), the same refusal with the same messages in the same order, or
    * the same 503, whatever the order of the members: duplicates, {@code null}s, unknown names and
-   * the code anywhere in the body. The one order that follows the body is the documented one among
-   * the unknown names (docs/decisions.md, "Order of the messages not in the table").
+   * the code anywhere in the body.
    */
   @Property(edgeCases = EdgeCasesMode.NONE) // a body's "edge cases" are its generator's minima
   void theOrderOfTheMembersNeverChangesTheAnswer(
@@ -113,23 +110,10 @@ class UpdatePolicyPropertiesTest {
     try {
       return importLine ? POLICY.checkImportLine(sent, dictionary) : POLICY.check(sent, dictionary);
     } catch (UpdateRejectedException e) {
-      return new Refused(unknownNamesSorted(e.violations()));
+      return new Refused(e.violations());
     } catch (DictionaryUnavailableException e) {
       return new Unavailable();
     }
-  }
-
-  /**
-   * {@code messages} with the trailing run of {@code 不支持的字段: <name>} sorted: those follow the order
-   * sent, by decision; everything before them must not.
-   */
-  private static List<String> unknownNamesSorted(List<String> messages) {
-    String prefix = Messages.unsupportedField("");
-    int tail = messages.size();
-    while (tail > 0 && messages.get(tail - 1).startsWith(prefix)) tail--;
-    List<String> sorted = new ArrayList<>(messages);
-    Collections.sort(sorted.subList(tail, sorted.size()));
-    return sorted;
   }
 
   @Provide

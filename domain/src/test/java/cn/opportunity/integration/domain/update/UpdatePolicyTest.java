@@ -926,16 +926,16 @@ class UpdatePolicyTest {
     }
 
     @Test
-    void refusesUnknownNamesInTheOrderSent() {
+    void refusesUnknownNamesInTheOrderOfTheirTextWhateverTheOrderSent() {
       assertEquals(
-          List.of("不支持的字段: zeta", "不支持的字段: alpha", "不支持的字段: mid"),
+          List.of("不支持的字段: alpha", "不支持的字段: mid", "不支持的字段: zeta"),
           violations(sent("opportunityCode", CODE, "zeta", 1L, "alpha", "x", "mid", true)));
     }
 
     @Test
     void refusesAnUnknownNameAtItsFirstPlaceWhenFirstSentAsNull() {
       assertEquals(
-          List.of("不支持的字段: foo", "不支持的字段: bar"),
+          List.of("不支持的字段: bar", "不支持的字段: foo"),
           violations(sent("opportunityCode", CODE, "foo", null, "bar", 1L, "foo", 2L)));
     }
 
@@ -1061,8 +1061,8 @@ class UpdatePolicyTest {
               "商机状态仅支持 active、closed、won、lost",
               "字段过长: description（最多 2000 个字符）",
               "不支持更新商机的最终客户",
-              "不支持的字段: zzz",
-              "不支持的字段: aaa");
+              "不支持的字段: aaa",
+              "不支持的字段: zzz");
       UpdateRejectedException e =
           assertThrows(UpdateRejectedException.class, () -> POLICY.check(sent, BUILT_IN));
       assertEquals(expected, e.violations());
