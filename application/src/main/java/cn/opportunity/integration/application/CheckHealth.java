@@ -60,7 +60,7 @@ public final class CheckHealth {
             snapshot.isPresent(),
             snapshot.map(DictionarySnapshot::enabledStageCount).orElse(0),
             snapshot.map(
-                s -> Math.max(0, Duration.between(s.loadedAt(), clock.instant()).getSeconds())),
+                s -> Math.max(0, Duration.between(s.loadedAt(), clock.instant()).toSeconds())),
             dictionary.lastError(),
             snapshot.map(DictionarySnapshot::skipped).orElse(List.of())));
   }

@@ -3,6 +3,7 @@ package cn.opportunity.integration.application;
 import cn.opportunity.integration.application.ImportRejectedException.LineError;
 import cn.opportunity.integration.domain.DomainException;
 import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.Nullable;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityStore;
@@ -97,7 +98,7 @@ public final class ImportOpportunities {
     private int updated;
     private int unchanged;
     private int bad;
-    private LineError firstBad;
+    private @Nullable LineError firstBad;
 
     Attempt(OpportunityStore.ImportSession session, Consumer<LineError> badLines) {
       this.session = session;
@@ -119,7 +120,7 @@ public final class ImportOpportunities {
         if (chunk.size() + chunkErrors.size() >= CHUNK) writeChunk();
       }
       writeChunk();
-      if (bad > 0) throw new ImportRejectedException(bad, firstBad);
+      if (firstBad != null) throw new ImportRejectedException(bad, firstBad);
       return new ImportReport(lines, inserted, updated, unchanged);
     }
 
@@ -158,7 +159,7 @@ public final class ImportOpportunities {
         }
         try {
           Opportunity next = imported.applyTo(stored, now);
-          if (next == stored) {
+          if (next.equals(stored)) {
             unchanged++;
           } else {
             changed.add(next);

@@ -86,6 +86,8 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
    * A progress on {@code err} that draws itself from a daemon thread until {@link #close}; the
    * terminal's width from {@code COLUMNS} when the shell exports it, else 80.
    */
+  // The ticker's future would only ever say "cancelled": close() ends it by shutting it down.
+  @SuppressWarnings("FutureReturnValueIgnored")
   static ImportProgress start(PrintStream err, boolean terminal, long fileBytes) {
     int width = 80;
     try {
@@ -111,6 +113,9 @@ final class ImportProgress implements JsonLines.Progress, AutoCloseable {
    * terminal device, {@code /dev/pts/N} or {@code /dev/ttyN}); elsewhere, whether the JVM has a
    * console (standard input and output are terminals). {@code TERM=dumb} says no.
    */
+  // Off Linux only. From JDK 22, System.console() is never null, so a pipe would count as a
+  // terminal there; Console.isTerminal(), which tells, needs a newer release than 17.
+  @SuppressWarnings("SystemConsoleNull")
   static boolean standardErrorIsATerminal() {
     if ("dumb".equals(System.getenv("TERM"))) return false;
     try {

@@ -126,7 +126,9 @@ public final class Main {
       err.println(e.getMessage());
       return USAGE;
     }
-    boolean help = words.remove("--help") | words.remove("-h");
+    boolean longHelp = words.remove("--help");
+    boolean shortHelp = words.remove("-h"); // removed too when --help was given
+    boolean help = longHelp || shortHelp;
     if (help && words.isEmpty()) {
       out.print(USAGE_TEXT);
       return OK;

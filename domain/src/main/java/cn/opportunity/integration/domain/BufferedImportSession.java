@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -108,7 +109,8 @@ final class BufferedImportSession implements OpportunityStore.ImportSession {
                 last.details(),
                 last.createdAt(),
                 last.updatedAt(),
-                firstWritten.get(last.code())));
+                // write() noted the first version of each opportunity it did not create
+                Objects.requireNonNull(firstWritten.get(last.code()))));
       }
     }
     if (!inserts.isEmpty() || !updates.isEmpty()) store.importAll(inserts, updates);

@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class Opportunity {
   private final OpportunityId id;
   private final OpportunityCode code;
-  private final String finalCustomerName;
+  private final @Nullable String finalCustomerName;
   private final OpportunityDetails details;
   private final Instant createdAt;
   private final Instant updatedAt;
@@ -21,7 +21,7 @@ public final class Opportunity {
   private Opportunity(
       OpportunityId id,
       OpportunityCode code,
-      String finalCustomerName,
+      @Nullable String finalCustomerName,
       OpportunityDetails details,
       Instant createdAt,
       Instant updatedAt,
@@ -44,7 +44,7 @@ public final class Opportunity {
   public static Opportunity restore(
       OpportunityId id,
       OpportunityCode code,
-      String finalCustomerName,
+      @Nullable String finalCustomerName,
       OpportunityDetails details,
       Instant createdAt,
       Instant updatedAt,

@@ -10,31 +10,36 @@ import java.time.LocalDate;
  */
 public record OpportunityDetails(
     String opportunityName,
-    String projectLocation,
-    String operatorName,
-    Amount amount,
-    LocalDate expectedCloseDate,
-    Confidence confidencePct,
-    StageCode stage,
-    String opportunityType,
-    String productType,
-    String source,
-    Long salesExpansionId,
-    Long channelExpansionId,
-    Long preSalesId,
-    String preSalesName,
-    String competitorName,
-    Boolean archived,
-    Boolean pushedToOms,
-    Instant omsPushTime,
-    OpportunityStatus status,
-    String description) {
+    @Nullable String projectLocation,
+    @Nullable String operatorName,
+    @Nullable Amount amount,
+    @Nullable LocalDate expectedCloseDate,
+    @Nullable Confidence confidencePct,
+    @Nullable StageCode stage,
+    @Nullable String opportunityType,
+    @Nullable String productType,
+    @Nullable String source,
+    @Nullable Long salesExpansionId,
+    @Nullable Long channelExpansionId,
+    @Nullable Long preSalesId,
+    @Nullable String preSalesName,
+    @Nullable String competitorName,
+    @Nullable Boolean archived,
+    @Nullable Boolean pushedToOms,
+    @Nullable Instant omsPushTime,
+    @Nullable OpportunityStatus status,
+    @Nullable String description) {
 
   public OpportunityDetails {
     // The rule refuses more (Text.isBlank: no-break spaces too); this guard stays as lenient as the
     // rule once was, so that a name stored before still reads back.
+    requireName(opportunityName);
+  }
+
+  private static String requireName(@Nullable String opportunityName) {
     if (opportunityName == null || opportunityName.isBlank())
       throw new IllegalArgumentException("an opportunity has a name");
+    return opportunityName;
   }
 
   /** An empty builder: set at least the name. */
@@ -68,132 +73,132 @@ public record OpportunityDetails(
 
   /** Collects field values; {@link #build()} checks that a name is set. */
   public static final class Builder {
-    private String opportunityName;
-    private String projectLocation;
-    private String operatorName;
-    private Amount amount;
-    private LocalDate expectedCloseDate;
-    private Confidence confidencePct;
-    private StageCode stage;
-    private String opportunityType;
-    private String productType;
-    private String source;
-    private Long salesExpansionId;
-    private Long channelExpansionId;
-    private Long preSalesId;
-    private String preSalesName;
-    private String competitorName;
-    private Boolean archived;
-    private Boolean pushedToOms;
-    private Instant omsPushTime;
-    private OpportunityStatus status;
-    private String description;
+    private @Nullable String opportunityName;
+    private @Nullable String projectLocation;
+    private @Nullable String operatorName;
+    private @Nullable Amount amount;
+    private @Nullable LocalDate expectedCloseDate;
+    private @Nullable Confidence confidencePct;
+    private @Nullable StageCode stage;
+    private @Nullable String opportunityType;
+    private @Nullable String productType;
+    private @Nullable String source;
+    private @Nullable Long salesExpansionId;
+    private @Nullable Long channelExpansionId;
+    private @Nullable Long preSalesId;
+    private @Nullable String preSalesName;
+    private @Nullable String competitorName;
+    private @Nullable Boolean archived;
+    private @Nullable Boolean pushedToOms;
+    private @Nullable Instant omsPushTime;
+    private @Nullable OpportunityStatus status;
+    private @Nullable String description;
 
     private Builder() {}
 
-    public Builder opportunityName(String value) {
+    public Builder opportunityName(@Nullable String value) {
       opportunityName = value;
       return this;
     }
 
-    public Builder projectLocation(String value) {
+    public Builder projectLocation(@Nullable String value) {
       projectLocation = value;
       return this;
     }
 
-    public Builder operatorName(String value) {
+    public Builder operatorName(@Nullable String value) {
       operatorName = value;
       return this;
     }
 
-    public Builder amount(Amount value) {
+    public Builder amount(@Nullable Amount value) {
       amount = value;
       return this;
     }
 
-    public Builder expectedCloseDate(LocalDate value) {
+    public Builder expectedCloseDate(@Nullable LocalDate value) {
       expectedCloseDate = value;
       return this;
     }
 
-    public Builder confidencePct(Confidence value) {
+    public Builder confidencePct(@Nullable Confidence value) {
       confidencePct = value;
       return this;
     }
 
-    public Builder stage(StageCode value) {
+    public Builder stage(@Nullable StageCode value) {
       stage = value;
       return this;
     }
 
-    public Builder opportunityType(String value) {
+    public Builder opportunityType(@Nullable String value) {
       opportunityType = value;
       return this;
     }
 
-    public Builder productType(String value) {
+    public Builder productType(@Nullable String value) {
       productType = value;
       return this;
     }
 
-    public Builder source(String value) {
+    public Builder source(@Nullable String value) {
       source = value;
       return this;
     }
 
-    public Builder salesExpansionId(Long value) {
+    public Builder salesExpansionId(@Nullable Long value) {
       salesExpansionId = value;
       return this;
     }
 
-    public Builder channelExpansionId(Long value) {
+    public Builder channelExpansionId(@Nullable Long value) {
       channelExpansionId = value;
       return this;
     }
 
-    public Builder preSalesId(Long value) {
+    public Builder preSalesId(@Nullable Long value) {
       preSalesId = value;
       return this;
     }
 
-    public Builder preSalesName(String value) {
+    public Builder preSalesName(@Nullable String value) {
       preSalesName = value;
       return this;
     }
 
-    public Builder competitorName(String value) {
+    public Builder competitorName(@Nullable String value) {
       competitorName = value;
       return this;
     }
 
-    public Builder archived(Boolean value) {
+    public Builder archived(@Nullable Boolean value) {
       archived = value;
       return this;
     }
 
-    public Builder pushedToOms(Boolean value) {
+    public Builder pushedToOms(@Nullable Boolean value) {
       pushedToOms = value;
       return this;
     }
 
-    public Builder omsPushTime(Instant value) {
+    public Builder omsPushTime(@Nullable Instant value) {
       omsPushTime = value;
       return this;
     }
 
-    public Builder status(OpportunityStatus value) {
+    public Builder status(@Nullable OpportunityStatus value) {
       status = value;
       return this;
     }
 
-    public Builder description(String value) {
+    public Builder description(@Nullable String value) {
       description = value;
       return this;
     }
 
     public OpportunityDetails build() {
       return new OpportunityDetails(
-          opportunityName,
+          requireName(opportunityName),
           projectLocation,
           operatorName,
           amount,

@@ -99,7 +99,12 @@ public enum OpportunityField {
 
   private final String jsonName;
   private final Class<?> type;
+
+  // Method references and lambdas without state: nothing in them can change.
+  @SuppressWarnings("ImmutableEnumChecker")
   private final Function<OpportunityDetails, Object> getter;
+
+  @SuppressWarnings("ImmutableEnumChecker") // as getter
   private final BiConsumer<OpportunityDetails.Builder, Object> setter;
 
   OpportunityField(
@@ -131,12 +136,12 @@ public enum OpportunityField {
   }
 
   /** The field's value in {@code details}; {@code null} when not set. */
-  public Object valueIn(OpportunityDetails details) {
+  public @Nullable Object valueIn(OpportunityDetails details) {
     return getter.apply(details);
   }
 
   /** Sets (or, with {@code null}, clears) the field in {@code builder}. */
-  public void set(OpportunityDetails.Builder builder, Object value) {
+  public void set(OpportunityDetails.Builder builder, @Nullable Object value) {
     setter.accept(builder, value == null ? null : type.cast(value));
   }
 
@@ -147,12 +152,12 @@ public enum OpportunityField {
    * the date as {@code YYYY-MM-DD}; the push time as an ISO-8601 instant; {@code null} when not
    * set.
    */
-  public Object canonicalValueIn(OpportunityDetails details) {
+  public @Nullable Object canonicalValueIn(OpportunityDetails details) {
     return canonical(valueIn(details));
   }
 
   /** {@code value} (of this field's type) in the canonical form of {@link #canonicalValueIn}. */
-  public static Object canonical(Object value) {
+  public static @Nullable Object canonical(@Nullable Object value) {
     if (value instanceof Amount amount) return amount.value();
     if (value instanceof LocalDate date) return date.toString();
     if (value instanceof Instant instant) return instant.toString();

@@ -67,7 +67,7 @@ public final class OpportunityPatch {
     /**
      * Sets {@code field} to {@code value} (of the field's type), or clears it with {@code null}.
      */
-    public Builder set(OpportunityField field, Object value) {
+    public Builder set(OpportunityField field, @Nullable Object value) {
       changes.put(field, value == null ? null : field.type().cast(value));
       return this;
     }

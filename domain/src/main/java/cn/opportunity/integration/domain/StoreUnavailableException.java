@@ -10,6 +10,8 @@ package cn.opportunity.integration.domain;
 public final class StoreUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  private final String reason;
+
   /**
    * @param reason a few English words without paths or secrets, e.g. {@code database or disk is
    *     full}
@@ -17,10 +19,11 @@ public final class StoreUnavailableException extends RuntimeException {
    */
   public StoreUnavailableException(String reason, Throwable cause) {
     super(reason, cause, false, false);
+    this.reason = reason;
   }
 
   /** The condition, as {@link OpportunityStore#unavailableReason} shows it. */
   public String reason() {
-    return getMessage();
+    return reason;
   }
 }

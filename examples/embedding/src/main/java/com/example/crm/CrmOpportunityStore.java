@@ -36,7 +36,7 @@ public final class CrmOpportunityStore implements OpportunityStore {
             code,
             (key, current) -> {
               Opportunity next = change.apply(current);
-              if (next != current && !next.version().equals(current.version().next()))
+              if (!next.equals(current) && !next.version().equals(current.version().next()))
                 throw new StaleVersionException(code + " is at version " + current.version());
               return next;
             });

@@ -66,6 +66,8 @@ final class BodyReader implements ReadListener {
    * chunk, shorter than announced), 408 when it has not arrived within {@code deadline}. Reading
    * stops at a refusal; {@link #drop} takes it up after the answer.
    */
+  // whenComplete() only registers the timer's cancellation; the stage it returns adds nothing.
+  @SuppressWarnings("FutureReturnValueIgnored")
   static CompletableFuture<byte[]> read(HttpServletRequest request, int limit, Duration deadline) {
     BodyReader reader;
     try {
@@ -107,6 +109,8 @@ final class BodyReader implements ReadListener {
    * end, past {@link #DROPPED_BYTES}, at a broken body, or after {@link #DROP_TIME}, whichever
    * comes first. Never fails.
    */
+  // whenComplete() only registers the timer's cancellation; the stage it returns adds nothing.
+  @SuppressWarnings("FutureReturnValueIgnored")
   static CompletableFuture<Void> drop(HttpServletRequest request) {
     BodyReader reader;
     try {

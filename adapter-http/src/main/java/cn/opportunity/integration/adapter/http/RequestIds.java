@@ -13,8 +13,9 @@ final class RequestIds {
 
   static String next() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    long high = random.nextLong() & ~0xF000L | 0x4000L; // version 4
-    long low = random.nextLong() & ~0xC000_0000_0000_0000L | 0x8000_0000_0000_0000L; // IETF variant
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long low =
+        (random.nextLong() & ~0xC000_0000_0000_0000L) | 0x8000_0000_0000_0000L; // IETF variant
     return new UUID(high, low).toString();
   }
 }

@@ -71,6 +71,9 @@ final class SecretCheck {
     return matched && !sent.isEmpty();
   }
 
+  // failures++ runs inside compute(), which the ConcurrentHashMap runs one at a time per key: no
+  // update is lost. The field is volatile only so that check() on other threads reads it fresh.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void recordFailure(String address, long now) {
     if (failuresByAddress.size() > PURGE_ABOVE)
       failuresByAddress.values().removeIf(w -> w.isOverAt(now));

@@ -343,7 +343,8 @@ public final class XiaomanClient {
     if (reply.status() == 401 || TolerantJson.longValue(reply.body().get("code")).orElse(0L) == 401)
       return true;
     String message = message(reply.body()).toLowerCase(Locale.ROOT);
-    return message.contains("token") && (message.contains("expire") || message.contains("invalid"))
+    return (message.contains("token")
+            && (message.contains("expire") || message.contains("invalid")))
         || message.contains("access_denied");
   }
 

@@ -57,6 +57,9 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
    * Takes the saved snapshot, tries one reload for at most {@code startBound} (the server's start
    * never waits longer), then reloads every {@code interval} in the background.
    */
+  // The periodic reload's future would only ever say "cancelled": reload() catches and reports a
+  // failed fetch or save (lastError, the log), and close() ends the schedule by shutting it down.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public void start(Duration startBound, Duration interval) {
     try {
       current = snapshots.load(SOURCE);

@@ -46,18 +46,19 @@ public final class DictionarySnapshot {
     this.loadedAt = loadedAt;
     this.skipped = List.copyOf(skipped);
     Set<String> codes = new HashSet<>();
-    Map<String, Integer> nameCounts = new HashMap<>();
+    Set<String> names = new HashSet<>();
+    Set<String> sharedNames = new HashSet<>();
     for (SalesFlow flow : this.flows) {
       for (Stage stage : flow.stages()) {
         if (!codes.add(stage.code().value()))
           throw new IllegalArgumentException("stage code " + stage.code() + " appears twice");
         if (!stage.enabled()) continue;
         enabledByCode.put(stage.code().value(), stage);
-        nameCounts.merge(stage.name(), 1, Integer::sum);
+        if (!names.add(stage.name())) sharedNames.add(stage.name());
       }
     }
     for (Stage stage : enabledByCode.values()) {
-      if (nameCounts.get(stage.name()) == 1) enabledByUniqueName.put(stage.name(), stage);
+      if (!sharedNames.contains(stage.name())) enabledByUniqueName.put(stage.name(), stage);
     }
     this.enabledStageCount = enabledByCode.size();
   }

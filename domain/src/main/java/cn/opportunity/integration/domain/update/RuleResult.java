@@ -1,10 +1,12 @@
 package cn.opportunity.integration.domain.update;
 
+import cn.opportunity.integration.domain.Nullable;
+
 /** What a field rule made of a sent value. */
 sealed interface RuleResult {
 
   /** The value is good: {@code value} is its domain form ({@code null} clears the field). */
-  record Accepted(Object value) implements RuleResult {}
+  record Accepted(@Nullable Object value) implements RuleResult {}
 
   /** The value breaks the rule: {@code message} says how, in the contract's words. */
   record Rejected(String message) implements RuleResult {}

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.domain.update;
 
+import cn.opportunity.integration.domain.Nullable;
 import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ public final class SentFields {
     private Builder() {}
 
     /** Adds a member; {@code value} {@code null} records the name only (sent as JSON null). */
-    public Builder put(String name, SentValue value) {
+    public Builder put(String name, @Nullable SentValue value) {
       if (!seen.add(name)) {
         duplicates.add(name);
         return this;
@@ -76,7 +77,7 @@ public final class SentFields {
       return this;
     }
 
-    public Builder text(String name, String value) {
+    public Builder text(String name, @Nullable String value) {
       return put(name, value == null ? null : SentValue.text(value));
     }
 
@@ -84,7 +85,7 @@ public final class SentFields {
       return put(name, SentValue.number(value));
     }
 
-    public Builder number(String name, BigDecimal value) {
+    public Builder number(String name, @Nullable BigDecimal value) {
       return put(name, value == null ? null : SentValue.number(value));
     }
 

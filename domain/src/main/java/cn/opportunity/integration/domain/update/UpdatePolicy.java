@@ -78,7 +78,7 @@ public final class UpdatePolicy {
     String name = OpportunityField.CODE_NAME;
     if (sent.duplicates().contains(name)) return;
     Optional<SentValue> code = sent.get(name);
-    if (code.isEmpty() || code.get() instanceof SentValue.Text text && Text.isBlank(text.value()))
+    if (code.isEmpty() || (code.get() instanceof SentValue.Text text && Text.isBlank(text.value())))
       throw new UpdateRejectedException(Messages.CODE_REQUIRED);
   }
 
@@ -169,7 +169,7 @@ public final class UpdatePolicy {
   private static boolean isKnown(String name, Mode mode) {
     return name.equals(OpportunityField.CODE_NAME)
         || OpportunityField.byJsonName(name).isPresent()
-        || mode == Mode.IMPORT && name.equals(FINAL_CUSTOMER_NAME);
+        || (mode == Mode.IMPORT && name.equals(FINAL_CUSTOMER_NAME));
   }
 
   /** Every name given, with a value or as {@code null}-duplicates, in the order first seen. */
