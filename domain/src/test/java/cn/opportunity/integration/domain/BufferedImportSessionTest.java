@@ -22,9 +22,11 @@ class BufferedImportSessionTest extends OpportunityStoreContract {
   static final class StoreWithoutTransactions implements OpportunityStore {
     final InMemoryOpportunityStore inner = new InMemoryOpportunityStore();
     final List<Integer> importAllSizes = new ArrayList<>();
+    final List<OpportunityCode> read = new ArrayList<>();
 
     @Override
     public Optional<Opportunity> findByCode(OpportunityCode code) {
+      read.add(code);
       return inner.findByCode(code);
     }
 
@@ -82,5 +84,51 @@ class BufferedImportSessionTest extends OpportunityStoreContract {
     assertEquals("三", second.details().source());
     assertEquals(Version.FIRST, second.version());
     assertTrue(second.id().value() < Long.MAX_VALUE / 2, "the store's id, not the provisional one");
+  }
+
+  /** Its own writes answer from memory: the store is asked only for what the session has not. */
+  @Test
+  void readsFromTheStoreOnlyWhatTheSessionHasNotWritten() {
+    Opportunity stored = insert(anOpportunity().code("BUF-1").build());
+    Opportunity other = insert(anOpportunity().code("BUF-3").build());
+    NewOpportunity fresh = anOpportunity().code("BUF-2").build();
+    StoreWithoutTransactions plain = (StoreWithoutTransactions) store;
+    Map<OpportunityCode, Opportunity> seen =
+        store.importInTransaction(
+            session -> {
+              session.write(
+                  List.of(fresh),
+                  List.of(stored.apply(patch("BUF-1", OpportunityField.SOURCE, "一"), LATER)));
+              plain.read.clear();
+              return session.findAllByCode(List.of(stored.code(), fresh.code(), other.code()));
+            });
+    assertEquals(List.of(other.code()), plain.read);
+    assertEquals("一", seen.get(stored.code()).details().source());
+    assertEquals(fresh.details(), seen.get(fresh.code()).details());
+    assertEquals(other, seen.get(other.code()));
+  }
+
+  @Test
+  void callsNoImportAllWhenTheWorkWroteNothing() {
+    insert(anOpportunity().code("BUF-1").build());
+    StoreWithoutTransactions plain = (StoreWithoutTransactions) store;
+    plain.importAllSizes.clear();
+    assertEquals(
+        "read only",
+        store.importInTransaction(
+            session -> {
+              session.findAllByCode(List.of(new OpportunityCode("BUF-1")));
+              session.write(List.of(), List.of());
+              return "read only";
+            }));
+    assertEquals(List.of(), plain.importAllSizes);
+  }
+
+  /** The default of a store that knows only whether it is available, not why. */
+  @Test
+  void namesNoReasonButThatItIsUnavailable() {
+    assertEquals(Optional.empty(), store.unavailableReason());
+    ((StoreWithoutTransactions) store).inner.breakDown();
+    assertEquals(Optional.of("unavailable"), store.unavailableReason());
   }
 }

@@ -2,9 +2,11 @@ package cn.opportunity.integration.domain;
 
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.testing.Opportunities;
 import java.math.BigDecimal;
@@ -161,5 +163,68 @@ class OpportunityTest {
         "2026-04-30T02:00:00.123456789Z",
         OpportunityField.OMS_PUSH_TIME.canonicalValueIn(o.details()));
     assertEquals(Long.MAX_VALUE, OpportunityField.SALES_EXPANSION_ID.canonicalValueIn(o.details()));
+    assertEquals("北京市海淀区", OpportunityField.PROJECT_LOCATION.canonicalValueIn(o.details()));
+    assertEquals(true, OpportunityField.ARCHIVED.canonicalValueIn(o.details()));
+    assertEquals(false, OpportunityField.PUSHED_TO_OMS.canonicalValueIn(o.details()));
+    OpportunityDetails bare = Opportunities.aBareOpportunity().build().details();
+    for (OpportunityField field : OpportunityField.values()) {
+      if (field != OpportunityField.OPPORTUNITY_NAME)
+        assertNull(field.canonicalValueIn(bare), field.jsonName());
+    }
+  }
+
+  @Test
+  void refusesACanonicalFormForAValueOfNoFieldsType() {
+    IllegalArgumentException refused =
+        assertThrows(IllegalArgumentException.class, () -> OpportunityField.canonical(7));
+    assertEquals("no canonical form for class java.lang.Integer", refused.getMessage());
+  }
+
+  /** A patch is a value: the same changes of the same code, in any order of setting, are equal. */
+  @Test
+  void comparesPatchesByCodeAndChanges() {
+    OpportunityPatch one =
+        OpportunityPatch.builder(CODE)
+            .set(OpportunityField.SOURCE, "官网")
+            .set(OpportunityField.ARCHIVED, true)
+            .build();
+    OpportunityPatch same =
+        OpportunityPatch.builder(new OpportunityCode(" " + CODE.value()))
+            .set(OpportunityField.ARCHIVED, true)
+            .set(OpportunityField.SOURCE, "官网")
+            .build();
+    assertEquals(one, same);
+    assertEquals(one.hashCode(), same.hashCode());
+    assertNotEquals(one, patch(OpportunityField.SOURCE, "官网"));
+    assertNotEquals(
+        one,
+        OpportunityPatch.builder(new OpportunityCode("OTHER"))
+            .set(OpportunityField.SOURCE, "官网")
+            .set(OpportunityField.ARCHIVED, true)
+            .build());
+    assertNotEquals(one, "not a patch");
+    assertTrue(one.toString().contains(CODE.value()), one.toString());
+    assertTrue(one.toString().contains("官网"), one.toString());
+  }
+
+  /** What a store reads back twice is one and the same opportunity; another version is not. */
+  @Test
+  void comparesOpportunitiesByEveryPartOfTheirState() {
+    Opportunity o = stored();
+    Opportunity again =
+        Opportunity.restore(
+            o.id(),
+            o.code(),
+            o.finalCustomerName().orElse(null),
+            o.details(),
+            o.createdAt(),
+            o.updatedAt(),
+            o.version());
+    assertEquals(o, again);
+    assertEquals(o.hashCode(), again.hashCode());
+    Opportunity next = o.apply(patch(OpportunityField.SOURCE, "官网"), T0.plusSeconds(1));
+    assertNotEquals(o, next);
+    assertTrue(next.toString().contains("code=" + CODE.value()), next.toString());
+    assertTrue(next.toString().contains("version=2"), next.toString());
   }
 }

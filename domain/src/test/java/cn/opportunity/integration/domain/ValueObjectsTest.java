@@ -216,9 +216,21 @@ class ValueObjectsTest {
 
   @Test
   void startsVersionsAtOneAndGrowsByOne() {
+    assertEquals(Version.FIRST, new Version(1));
+    assertEquals(1, new Version(1).value());
     assertEquals(new Version(2), Version.FIRST.next());
-    assertThrows(IllegalArgumentException.class, () -> new Version(0));
+    IllegalArgumentException zero =
+        assertThrows(IllegalArgumentException.class, () -> new Version(0));
+    assertEquals("versions start at 1: 0", zero.getMessage());
     assertThrows(ArithmeticException.class, () -> new Version(Long.MAX_VALUE).next());
+  }
+
+  /** How messages and logs name them ("patch for OPP-1 applied to …", "… is at version 3"). */
+  @Test
+  void printsValueObjectsAsTheirValueAlone() {
+    assertEquals("OPP-1", new OpportunityCode(" OPP-1 ").toString());
+    assertEquals("won", new StageCode(" won ").toString());
+    assertEquals("3", new Version(3).toString());
   }
 
   @Test
@@ -245,6 +257,9 @@ class ValueObjectsTest {
     assertEquals("字段过长: description（最多 2000 个字符）", Messages.tooLong("description", 2000));
     assertNotEquals(Messages.AMOUNT_NOT_POSITIVE, Messages.AMOUNT_TOO_LARGE);
     assertEquals("商机金额必须小于 10^15", Messages.AMOUNT_TOO_LARGE);
+    assertEquals(
+        "database or disk is full",
+        new StoreUnavailableException("database or disk is full", null).reason());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cn.opportunity.integration.domain.StageCode;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -191,11 +192,60 @@ class DictionarySnapshotTest {
     assertEquals(Optional.empty(), dictionary.lastError());
   }
 
+  /** Xiaoman's stage {@code type} (CONTRACT.md §4), the kind's name in files, its users' word. */
+  @ParameterizedTest
+  @CsvSource({"IN_PROGRESS,1,in_progress,进行中", "WON,2,won,赢单", "LOST,3,lost,输单"})
+  void mapsStageKinds(StageKind kind, int xiaomanType, String code, String label) {
+    assertEquals(xiaomanType, kind.xiaomanType());
+    assertEquals(Optional.of(kind), StageKind.ofXiaomanType(xiaomanType));
+    assertEquals(code, kind.code());
+    assertEquals(Optional.of(kind), StageKind.ofCode(code));
+    assertEquals(Optional.of(kind), StageKind.ofCode(" " + code.toUpperCase(Locale.ROOT) + " "));
+    assertEquals(label, kind.label());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 4, -1})
+  void knowsNoOtherXiaomanStageType(int type) {
+    assertEquals(Optional.empty(), StageKind.ofXiaomanType(type));
+  }
+
+  /** A dictionary entry without an id or a name could be neither stored nor shown. */
+  @ParameterizedTest
+  @CsvSource(
+      nullValues = "null",
+      value = {
+        "null,价格,a lost reason has an id",
+        "' ',价格,a lost reason has an id",
+        "9,null,lost reason 9 has no name",
+        "9,' ',lost reason 9 has no name"
+      })
+  void refusesALostReasonWithoutIdOrName(String id, String name, String message) {
+    IllegalArgumentException refused =
+        assertThrows(IllegalArgumentException.class, () -> new LostReason(id, name, true));
+    assertEquals(message, refused.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      nullValues = "null",
+      value = {
+        "null,流程,a sales flow has an id",
+        "' ',流程,a sales flow has an id",
+        "7,null,sales flow 7 has no name",
+        "7,' ',sales flow 7 has no name"
+      })
+  void refusesASalesFlowWithoutIdOrName(String id, String name, String message) {
+    IllegalArgumentException refused =
+        assertThrows(IllegalArgumentException.class, () -> new SalesFlow(id, name, List.of()));
+    assertEquals(message, refused.getMessage());
+  }
+
   @Test
-  void mapsStageKinds() {
-    assertEquals(Optional.of(StageKind.WON), StageKind.ofXiaomanType(2));
-    assertEquals(Optional.empty(), StageKind.ofXiaomanType(4));
-    assertEquals(Optional.of(StageKind.IN_PROGRESS), StageKind.ofCode(" IN_PROGRESS "));
-    assertEquals("lost", StageKind.LOST.code());
+  void keepsALostReasonAsGiven() {
+    LostReason reason = new LostReason("9", "价格", false);
+    assertEquals("9", reason.id());
+    assertEquals("价格", reason.name());
+    assertEquals(false, reason.enabled());
   }
 }

@@ -20,9 +20,12 @@ class SentFieldsTest {
             .number("a", 2)
             .bool("c", true)
             .text("z", null)
+            .number("m", (BigDecimal) null)
             .build();
     assertEquals(List.of("b", "a", "c"), List.copyOf(sent.names()));
+    assertEquals(List.of("b", "a", "c"), List.copyOf(sent.given()));
     assertEquals(Optional.empty(), sent.get("n"));
+    assertEquals(Optional.empty(), sent.get("m"));
     assertEquals(Optional.of(SentValue.text("1")), sent.get("b"));
     assertEquals(Set.of(), sent.duplicates());
   }
@@ -63,6 +66,18 @@ class SentFieldsTest {
     SentFields sent = SentFields.builder().put("gone", null).text("kept", "").build();
     assertEquals(List.of("kept"), List.copyOf(sent.given()));
     assertEquals(Optional.of(SentValue.text("")), sent.get("kept"));
+  }
+
+  /**
+   * Bodies carry customers' data: what prints them (a log line, a failed test) names fields only.
+   */
+  @Test
+  void printsTheNamesSentAndRepeatedButNoValue() {
+    SentFields once = SentFields.builder().text("source", "官网").number("amount", 1500).build();
+    assertEquals("SentFields[source, amount]", once.toString());
+    SentFields twice =
+        SentFields.builder().text("source", "官网").text("source", "展会").put("stage", null).build();
+    assertEquals("SentFields[source] duplicates [source]", twice.toString());
   }
 
   @ParameterizedTest
