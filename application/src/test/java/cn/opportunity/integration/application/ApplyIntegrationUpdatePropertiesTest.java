@@ -1,5 +1,6 @@
 package cn.opportunity.integration.application;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static cn.opportunity.integration.domain.testing.Opportunities.aFullOpportunity;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +51,8 @@ class ApplyIntegrationUpdatePropertiesTest {
             new UpdatePolicy(SentBodies.ZONE),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
-    assertThrows(UpdateRejectedException.class, () -> useCase.apply(SentBodies.fields(body)));
+    assertThrows(
+        UpdateRejectedException.class, () -> useCase.apply(SentBodies.fields(body), ORIGIN));
 
     assertEquals(before, store.findByCode(CODE).orElseThrow());
   }

@@ -5,6 +5,7 @@ import static cn.opportunity.integration.application.Fixtures.CODE;
 import static cn.opportunity.integration.application.Fixtures.NOW;
 import static cn.opportunity.integration.application.Fixtures.SHANGHAI;
 import static cn.opportunity.integration.application.Fixtures.sent;
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -67,7 +68,8 @@ class ApplyIntegrationUpdateTest {
                 "expectedCloseDate", "2026-07-31",
                 "omsPushTime", "2026-04-30T10:00:00",
                 "projectLocation", "",
-                "description", " 原样 "));
+                "description", " 原样 "),
+            ORIGIN);
     Opportunity o = stored();
     assertEquals(o.id(), id);
     assertEquals(new Amount(new BigDecimal("2800000.00")), o.details().amount());
@@ -97,7 +99,8 @@ class ApplyIntegrationUpdateTest {
                 "status",
                 "ACTIVE",
                 "stage",
-                "商务谈判"));
+                "商务谈判"),
+            ORIGIN);
     assertEquals(before.id(), id);
     assertSame(before, stored());
     assertEquals(Version.FIRST, stored().version());
@@ -109,7 +112,7 @@ class ApplyIntegrationUpdateTest {
     OpportunityNotFoundException e =
         assertThrows(
             OpportunityNotFoundException.class,
-            () -> useCase.apply(sent("opportunityCode", "NOPE", "source", "x")));
+            () -> useCase.apply(sent("opportunityCode", "NOPE", "source", "x"), ORIGIN));
     assertEquals(Messages.NOT_FOUND, e.getMessage());
     assertEquals(1, store.size());
   }
@@ -130,7 +133,8 @@ class ApplyIntegrationUpdateTest {
                         "amount",
                         "-1",
                         "customerName",
-                        "X")));
+                        "X"),
+                    ORIGIN));
     assertEquals("商机金额必须大于 0；不支持更新商机的最终客户", e.getMessage());
     assertSame(before, stored());
   }
@@ -141,18 +145,20 @@ class ApplyIntegrationUpdateTest {
         List.of(Messages.AMOUNT_NOT_POSITIVE, "不支持的字段: foo"),
         assertThrows(
                 UpdateRejectedException.class,
-                () -> useCase.apply(sent("opportunityCode", "NOPE", "amount", 0L, "foo", 1L)))
+                () ->
+                    useCase.apply(sent("opportunityCode", "NOPE", "amount", 0L, "foo", 1L), ORIGIN))
             .violations());
     assertEquals(
         Messages.NOTHING_TO_UPDATE,
         assertThrows(
-                UpdateRejectedException.class, () -> useCase.apply(sent("opportunityCode", "NOPE")))
+                UpdateRejectedException.class,
+                () -> useCase.apply(sent("opportunityCode", "NOPE"), ORIGIN))
             .getMessage());
     assertEquals(
         Messages.CODE_REQUIRED,
         assertThrows(
                 UpdateRejectedException.class,
-                () -> useCase.apply(sent("opportunityCode", " ", "source", "x")))
+                () -> useCase.apply(sent("opportunityCode", " ", "source", "x"), ORIGIN))
             .getMessage());
     assertEquals(1, store.size());
   }
@@ -181,7 +187,8 @@ class ApplyIntegrationUpdateTest {
             "pushedToOms", false,
             "omsPushTime", "2026-04-30T02:00:00.5Z",
             "status", "Lost",
-            "description", "第一行\n第二行"));
+            "description", "第一行\n第二行"),
+        ORIGIN);
     OpportunityDetails expected =
         OpportunityDetails.builder()
             .opportunityName("新名称 😀")
@@ -214,7 +221,7 @@ class ApplyIntegrationUpdateTest {
   void neverMovesUpdatedAtBackWhenTheClockIsBehind() {
     Instant future = NOW.plusSeconds(3600);
     store.importAll(List.of(anOpportunity().code("LATE-1").createdAt(future).build()), List.of());
-    useCase.apply(sent("opportunityCode", "LATE-1", "source", "官网"));
+    useCase.apply(sent("opportunityCode", "LATE-1", "source", "官网"), ORIGIN);
     Opportunity late = store.findByCode(new OpportunityCode("LATE-1")).orElseThrow();
     assertEquals(future, late.updatedAt());
     assertEquals(new Version(2), late.version());
@@ -223,9 +230,9 @@ class ApplyIntegrationUpdateTest {
 
   @Test
   void growsTheVersionByOnePerChangingUpdate() {
-    useCase.apply(sent("opportunityCode", CODE, "source", "一"));
-    useCase.apply(sent("opportunityCode", CODE, "source", "一"));
-    useCase.apply(sent("opportunityCode", CODE, "source", "二", "archived", true));
+    useCase.apply(sent("opportunityCode", CODE, "source", "一"), ORIGIN);
+    useCase.apply(sent("opportunityCode", CODE, "source", "一"), ORIGIN);
+    useCase.apply(sent("opportunityCode", CODE, "source", "二", "archived", true), ORIGIN);
     assertEquals(new Version(3), stored().version());
     assertEquals("二", stored().details().source());
   }
@@ -241,13 +248,15 @@ class ApplyIntegrationUpdateTest {
                 UpdateRejectedException.class,
                 () ->
                     withoutDictionary.apply(
-                        sent("opportunityCode", CODE, "stage", "won", "amount", "0")))
+                        sent("opportunityCode", CODE, "stage", "won", "amount", "0"), ORIGIN))
             .getMessage());
     assertEquals(
         Messages.DICTIONARY_UNAVAILABLE,
         assertThrows(
                 DictionaryUnavailableException.class,
-                () -> withoutDictionary.apply(sent("opportunityCode", "NOPE", "stage", "won")))
+                () ->
+                    withoutDictionary.apply(
+                        sent("opportunityCode", "NOPE", "stage", "won"), ORIGIN))
             .getMessage());
     assertEquals(Version.FIRST, stored().version());
   }
@@ -258,7 +267,7 @@ class ApplyIntegrationUpdateTest {
     racing.delegate.importAll(List.of(anOpportunity().code(CODE).build()), List.of());
     ApplyIntegrationUpdate update =
         new ApplyIntegrationUpdate(racing, dictionary, new UpdatePolicy(SHANGHAI), CLOCK);
-    OpportunityId id = update.apply(sent("opportunityCode", CODE, "source", "官网"));
+    OpportunityId id = update.apply(sent("opportunityCode", CODE, "source", "官网"), ORIGIN);
     Opportunity result = racing.findByCode(new OpportunityCode(CODE)).orElseThrow();
     assertEquals(result.id(), id);
     assertEquals("官网", result.details().source());
@@ -275,7 +284,7 @@ class ApplyIntegrationUpdateTest {
         new ApplyIntegrationUpdate(racing, dictionary, new UpdatePolicy(SHANGHAI), CLOCK);
     assertThrows(
         StaleVersionException.class,
-        () -> update.apply(sent("opportunityCode", CODE, "source", "官网")));
+        () -> update.apply(sent("opportunityCode", CODE, "source", "官网"), ORIGIN));
     Opportunity result = racing.findByCode(new OpportunityCode(CODE)).orElseThrow();
     assertEquals(null, result.details().source());
     assertEquals(ApplyIntegrationUpdate.ATTEMPTS, racing.writeAttempts);
@@ -290,9 +299,10 @@ class ApplyIntegrationUpdateTest {
     assertThrows(
         DictionaryUnavailableException.class,
         () ->
-            withoutDictionary.apply(sent("opportunityCode", CODE, "stage", "won", "source", "x")));
+            withoutDictionary.apply(
+                sent("opportunityCode", CODE, "stage", "won", "source", "x"), ORIGIN));
     assertEquals(Version.FIRST, stored().version());
-    withoutDictionary.apply(sent("opportunityCode", CODE, "source", "官网"));
+    withoutDictionary.apply(sent("opportunityCode", CODE, "source", "官网"), ORIGIN);
     assertEquals("官网", stored().details().source());
     assertEquals(new StageCode("negotiation"), stored().details().stage());
   }
@@ -303,7 +313,7 @@ class ApplyIntegrationUpdateTest {
         "项目阶段无效: 101",
         assertThrows(
                 UpdateRejectedException.class,
-                () -> useCase.apply(sent("opportunityCode", CODE, "stage", "101")))
+                () -> useCase.apply(sent("opportunityCode", CODE, "stage", "101"), ORIGIN))
             .getMessage());
     dictionary.replace(
         new DictionarySnapshot(
@@ -315,13 +325,13 @@ class ApplyIntegrationUpdateTest {
                         new Stage(new StageCode("101"), "初步接洽", StageKind.IN_PROGRESS, 1, true)))),
             List.of(),
             NOW));
-    useCase.apply(sent("opportunityCode", CODE, "stage", "初步接洽"));
+    useCase.apply(sent("opportunityCode", CODE, "stage", "初步接洽"), ORIGIN);
     assertEquals(new StageCode("101"), stored().details().stage());
     assertEquals(
         "项目阶段无效: won",
         assertThrows(
                 UpdateRejectedException.class,
-                () -> useCase.apply(sent("opportunityCode", CODE, "stage", "won")))
+                () -> useCase.apply(sent("opportunityCode", CODE, "stage", "won"), ORIGIN))
             .getMessage());
     assertEquals(new StageCode("101"), stored().details().stage());
   }

@@ -1,5 +1,7 @@
 package cn.opportunity.integration.application;
 
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -8,6 +10,7 @@ import cn.opportunity.integration.domain.OpportunityPatch;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
+import cn.opportunity.integration.domain.testing.Opportunities;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +40,7 @@ final class RacingOpportunityStore implements OpportunityStore {
     String value = "对手-" + ++rivalWrites;
     OpportunityPatch rival =
         OpportunityPatch.builder(code).set(OpportunityField.COMPETITOR_NAME, value).build();
-    delegate.update(code, current -> current.apply(rival, Instant.EPOCH));
+    delegate.update(code, Opportunities.ORIGIN, current -> current.apply(rival, Instant.EPOCH));
   }
 
   @Override
@@ -46,14 +49,25 @@ final class RacingOpportunityStore implements OpportunityStore {
   }
 
   @Override
-  public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+  public Opportunity update(
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
     writeAttempts++;
     if (racesLeft > 0 && delegate.findByCode(code).isPresent()) {
       racesLeft--;
       rivalWrites(code);
       throw new StaleVersionException("another writer changed " + code);
     }
-    return delegate.update(code, change);
+    return delegate.update(code, origin, change);
+  }
+
+  @Override
+  public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+    return delegate.history(code, beforeVersion, limit);
+  }
+
+  @Override
+  public int pruneHistory(Instant before, int atMost) {
+    return delegate.pruneHistory(before, atMost);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.bootstrap;
 
+import cn.opportunity.integration.adapter.http.HttpApiConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ public record AppConfig(
     ZoneId timezone,
     DictionarySource dictionary,
     Optional<Path> stagesFile,
-    XiaomanSettings xiaoman) {
+    XiaomanSettings xiaoman,
+    Optional<Duration> historyRetention) {
 
   public static final int MIN_SECRET_LENGTH = 32;
   public static final String DEFAULT_DB_URL = "jdbc:sqlite:data/opportunities.db";
@@ -147,13 +149,17 @@ public record AppConfig(
           "OPP_INTERNAL_SECRETS is required: one or more comma-separated secrets of at least "
               + MIN_SECRET_LENGTH
               + " characters");
-    for (int i = 0; i < secrets.size(); i++) {
-      if (secrets.get(i).length() < MIN_SECRET_LENGTH)
+    List<HttpApiConfig.Caller> callers = callers(secrets);
+    for (int i = 0; i < callers.size(); i++) {
+      if (callers.get(i).secret().length() < MIN_SECRET_LENGTH)
         reader.problem(
             "OPP_INTERNAL_SECRETS: secret #"
                 + (i + 1)
+                + (callers.get(i).name().startsWith("caller-")
+                    ? ""
+                    : " (" + callers.get(i).name() + ")")
                 + " is "
-                + secrets.get(i).length()
+                + callers.get(i).secret().length()
                 + " characters long; each needs at least "
                 + MIN_SECRET_LENGTH);
     }
@@ -179,8 +185,36 @@ public record AppConfig(
             reader.duration("XIAOMAN_CONNECT_TIMEOUT", Duration.ofSeconds(3)),
             reader.duration("XIAOMAN_REQUEST_TIMEOUT", Duration.ofSeconds(10)));
     if (dictionary == DictionarySource.XIAOMAN) checkXiaoman(xiaoman, reader);
+    Optional<Duration> retention =
+        reader
+            .optional("OPP_HISTORY_RETENTION")
+            .map(raw -> reader.duration("OPP_HISTORY_RETENTION", Duration.ZERO));
     reader.failIfAnyProblem();
-    return new AppConfig(host, port, dbUrl, secrets, zone, dictionary, stagesFile, xiaoman);
+    return new AppConfig(
+        host, port, dbUrl, secrets, zone, dictionary, stagesFile, xiaoman, retention);
+  }
+
+  /**
+   * The callers of the entries of {@code OPP_INTERNAL_SECRETS} (CONTRACT.md §5.1): {@code
+   * name:secret} splits at the first colon when what is before it is a name; otherwise the whole
+   * entry is a secret, named {@code caller-N} by its 1-based place.
+   */
+  static List<HttpApiConfig.Caller> callers(List<String> entries) {
+    List<HttpApiConfig.Caller> callers = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = entries.get(i);
+      int colon = entry.indexOf(':');
+      String name = colon < 0 ? "" : entry.substring(0, colon);
+      if (colon >= 0 && HttpApiConfig.CALLER_NAME.matcher(name).matches())
+        callers.add(new HttpApiConfig.Caller(name, entry.substring(colon + 1)));
+      else callers.add(new HttpApiConfig.Caller("caller-" + (i + 1), entry));
+    }
+    return callers;
+  }
+
+  /** Who may call: {@link #callers(List)} of the configured entries. */
+  public List<HttpApiConfig.Caller> callers() {
+    return callers(internalSecrets);
   }
 
   /** What {@code OPP_DICTIONARY=xiaoman} needs: credentials, a known grant, a usable address. */
@@ -211,7 +245,15 @@ public record AppConfig(
   /** The same configuration listening elsewhere. */
   public AppConfig withHttp(String host, int port) {
     return new AppConfig(
-        host, port, dbUrl, internalSecrets, timezone, dictionary, stagesFile, xiaoman);
+        host,
+        port,
+        dbUrl,
+        internalSecrets,
+        timezone,
+        dictionary,
+        stagesFile,
+        xiaoman,
+        historyRetention);
   }
 
   /**
@@ -227,7 +269,8 @@ public record AppConfig(
         timezone,
         DictionarySource.LOCAL,
         Optional.empty(),
-        xiaoman);
+        xiaoman,
+        historyRetention);
   }
 
   @Override
@@ -240,12 +283,16 @@ public record AppConfig(
         + dbUrl
         + ", secrets="
         + internalSecrets.size()
-        + " configured, timezone="
+        + " configured "
+        + callers().stream().map(HttpApiConfig.Caller::name).distinct().toList()
+        + ", timezone="
         + timezone
         + ", dictionary="
         + dictionary
         + ", stagesFile="
         + stagesFile.map(Path::toString).orElse("-")
+        + ", historyRetention="
+        + historyRetention.map(Duration::toString).orElse("forever")
         + ", "
         + xiaoman
         + "]";

@@ -44,6 +44,7 @@ public final class Server implements AutoCloseable {
     try {
       Javalin http = wiring.httpServer();
       http.start(config.httpHost(), config.httpPort());
+      wiring.startHistoryRetention();
       Server server = new Server(wiring, http, config);
       log.info(
           "Opportunity Integration listening on http://{}:{} (store {}, dictionary {}: {} stages)",

@@ -6,10 +6,8 @@ import cn.opportunity.integration.adapter.persistence.SqliteDatabase;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanClient;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanConfig;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanFlowDictionary;
-import cn.opportunity.integration.application.ApplyIntegrationUpdate;
-import cn.opportunity.integration.application.CheckHealth;
-import cn.opportunity.integration.application.GetOpportunity;
 import cn.opportunity.integration.application.ImportOpportunities;
+import cn.opportunity.integration.application.PruneHistory;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
 import cn.opportunity.integration.domain.dictionary.FlowDictionary;
@@ -18,7 +16,12 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The object graph, written by hand: the one place that calls adapter constructors. Read it top to
@@ -29,12 +32,20 @@ final class Wiring implements AutoCloseable {
   /** The longest a start waits for Xiaoman before serving the saved snapshot (or none). */
   static final Duration XIAOMAN_START_BOUND = Duration.ofSeconds(5);
 
+  /** When the history retention first runs after a start, and how often after that. */
+  static final Duration RETENTION_FIRST_RUN = Duration.ofSeconds(1);
+
+  static final Duration RETENTION_INTERVAL = Duration.ofMinutes(10);
+
+  private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+
   private final AppConfig config;
   private final Clock clock;
   private final FlowDictionary dictionary;
   private final UpdatePolicy policy;
   private final UnaryOperator<OpportunityStore> storeDecorator;
   private SqliteDatabase database;
+  private ScheduledExecutorService retention;
 
   Wiring(AppConfig config, Clock clock) {
     this(config, clock, UnaryOperator.identity());
@@ -108,14 +119,46 @@ final class Wiring implements AutoCloseable {
   /** The HTTP server on this graph, configured and not started yet. */
   Javalin httpServer() {
     return HttpApi.create(
-        HttpApiConfig.of(config.internalSecrets()),
-        new ApplyIntegrationUpdate(store(), dictionary, policy, clock),
-        new GetOpportunity(store()),
-        new CheckHealth(store(), dictionary, clock));
+        new HttpApiConfig(
+            config.callers(), HttpApiConfig.DEFAULT_AUTH_FAILURES_PER_MINUTE, Clock.systemUTC()),
+        HttpApi.UseCases.over(store(), dictionary, policy, clock));
+  }
+
+  /**
+   * With {@code OPP_HISTORY_RETENTION} set: prunes older history records in the background, soon
+   * after the start and then every {@link #RETENTION_INTERVAL}, on a thread of its own.
+   */
+  synchronized void startHistoryRetention() {
+    if (config.historyRetention().isEmpty() || retention != null) return;
+    PruneHistory prune = new PruneHistory(store(), config.historyRetention().get(), clock);
+    retention =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "history-retention");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // The task's stage is never read: a failed run is logged and the next one tries again.
+    @SuppressWarnings("FutureReturnValueIgnored")
+    var unused =
+        retention.scheduleWithFixedDelay(
+            () -> {
+              try {
+                long deleted = prune.run();
+                if (deleted > 0) log.info("history retention: {} records deleted", deleted);
+              } catch (RuntimeException e) {
+                log.warn("history retention failed, tried again later: {}", e.toString());
+              }
+            },
+            RETENTION_FIRST_RUN.toMillis(),
+            RETENTION_INTERVAL.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   @Override
   public synchronized void close() {
+    if (retention != null) retention.shutdownNow();
+    retention = null;
     if (dictionary instanceof XiaomanFlowDictionary xiaoman) xiaoman.close();
     if (database != null) database.close();
     database = null;

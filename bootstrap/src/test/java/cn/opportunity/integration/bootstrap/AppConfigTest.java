@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.adapter.http.HttpApiConfig;
 import cn.opportunity.integration.domain.testing.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,86 @@ class AppConfigTest {
         AppConfig.load(
             Map.of("OPP_INTERNAL_SECRETS", SECRET + " , " + OTHER_SECRET), Optional.empty());
     assertEquals(List.of(SECRET, OTHER_SECRET), config.internalSecrets());
+  }
+
+  @Test
+  void namesEachCallerByItsEntryOrItsPlace() {
+    AppConfig config =
+        AppConfig.load(
+            Map.of(
+                "OPP_INTERNAL_SECRETS",
+                "oms:"
+                    + SECRET
+                    + ", "
+                    + OTHER_SECRET
+                    + ",oms:"
+                    + OTHER_SECRET
+                    + "x,"
+                    + "not a name:"
+                    + SECRET),
+            Optional.empty());
+    assertEquals(
+        List.of(
+            new HttpApiConfig.Caller("oms", SECRET),
+            new HttpApiConfig.Caller("caller-2", OTHER_SECRET),
+            new HttpApiConfig.Caller("oms", OTHER_SECRET + "x"),
+            new HttpApiConfig.Caller("caller-4", "not a name:" + SECRET)),
+        config.callers());
+    assertTrue(config.toString().contains("[oms, caller-2, caller-4]"), config.toString());
+  }
+
+  @Test
+  void takesASecretWithAColonWhoseHeadIsNoNameWhole() {
+    String withColon = "a b:" + SECRET;
+    assertEquals(
+        List.of(new HttpApiConfig.Caller("caller-1", withColon)),
+        AppConfig.callers(List.of(withColon)));
+    String tooLongAName = "x".repeat(33) + ":" + SECRET;
+    assertEquals("caller-1", AppConfig.callers(List.of(tooLongAName)).get(0).name());
+    assertEquals(
+        new HttpApiConfig.Caller("a.b_c-9", "s:t"),
+        AppConfig.callers(List.of("a.b_c-9:s:t")).get(0));
+  }
+
+  @Test
+  void measuresTheSecretOfANamedEntryWithoutItsName() {
+    String shortSecret = SECRET.substring(0, 31);
+    AppConfig.InvalidConfigException e =
+        assertThrows(
+            AppConfig.InvalidConfigException.class,
+            () ->
+                AppConfig.load(
+                    Map.of("OPP_INTERNAL_SECRETS", SECRET + ",oms:" + shortSecret),
+                    Optional.empty()));
+    assertEquals(
+        List.of(
+            "OPP_INTERNAL_SECRETS: secret #2 (oms) is 31 characters long; each needs at least 32"),
+        e.problems());
+    assertFalse(e.getMessage().contains(shortSecret));
+  }
+
+  @Test
+  void keepsHistoryForeverUnlessARetentionIsSet() {
+    assertEquals(
+        Optional.empty(),
+        AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET), Optional.empty())
+            .historyRetention());
+    assertEquals(
+        Optional.of(Duration.ofDays(90)),
+        AppConfig.load(
+                Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_HISTORY_RETENTION", "P90D"),
+                Optional.empty())
+            .historyRetention());
+    for (String bad : List.of("90 days", "PT0S", "-P1D")) {
+      AppConfig.InvalidConfigException e =
+          assertThrows(
+              AppConfig.InvalidConfigException.class,
+              () ->
+                  AppConfig.load(
+                      Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_HISTORY_RETENTION", bad),
+                      Optional.empty()));
+      assertTrue(e.problems().get(0).startsWith("OPP_HISTORY_RETENTION must be"), bad);
+    }
   }
 
   @Test

@@ -269,9 +269,57 @@ class CrashIT {
                 + inFlightApplied
                 + "); an older value is a lost update, a part of the request in flight a torn one");
       }
+      verifyHistory(http, port, client, data);
       log.acknowledged.putAll(stored);
       log.acknowledged.values().removeIf(sequence -> sequence == 0);
       log.inFlight = 0;
     }
+  }
+
+  /**
+   * A change is never stored without its record: one record a version, versions 1 to the stored one
+   * without a gap, the newest naming the stored values.
+   */
+  private static void verifyHistory(HttpClient http, int port, int client, JsonNode data)
+      throws Exception {
+    long version = data.get("version").asLong();
+    List<JsonNode> items = new ArrayList<>();
+    String before = "";
+    while (true) {
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + port
+                              + "/api/opportunities/integration/CRASH-"
+                              + client
+                              + "/history?limit=100"
+                              + before))
+                  .header("X-Internal-Secret", SECRET)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      assertEquals(200, page.statusCode(), page.body());
+      JsonNode body = ServiceHarness.json(page.body()).get("data");
+      body.get("items").forEach(items::add);
+      if (body.get("nextBefore").isNull()) break;
+      before = "&before=" + body.get("nextBefore").asLong();
+    }
+    assertEquals(version, items.size(), "client " + client + ": one record a version");
+    for (int i = 0; i < items.size(); i++)
+      assertEquals(version - i, items.get(i).get("version").asLong(), "client " + client);
+    items
+        .get(0)
+        .get("changes")
+        .fields()
+        .forEachRemaining(
+            change ->
+                assertEquals(
+                    data.get(change.getKey()),
+                    change.getValue().get("to"),
+                    "client "
+                        + client
+                        + ": the newest record names the stored "
+                        + change.getKey()));
   }
 }

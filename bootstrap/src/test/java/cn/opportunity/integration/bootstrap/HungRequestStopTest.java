@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.adapter.persistence.SqliteDatabase;
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -17,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -98,8 +101,9 @@ class HungRequestStopTest {
     }
 
     @Override
-    public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
-      return inner.update(code, hung(change));
+    public Opportunity update(
+        OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+      return inner.update(code, origin, hung(change));
     }
 
     /**
@@ -108,8 +112,18 @@ class HungRequestStopTest {
      */
     @Override
     public CompletionStage<Opportunity> updateLater(
-        OpportunityCode code, UnaryOperator<Opportunity> change) {
-      return inner.updateLater(code, hung(change));
+        OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+      return inner.updateLater(code, origin, hung(change));
+    }
+
+    @Override
+    public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+      return inner.history(code, beforeVersion, limit);
+    }
+
+    @Override
+    public int pruneHistory(Instant before, int atMost) {
+      return inner.pruneHistory(before, atMost);
     }
 
     private UnaryOperator<Opportunity> hung(UnaryOperator<Opportunity> change) {

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.adapter.http.HttpApi;
 import cn.opportunity.integration.adapter.http.HttpApiConfig;
-import cn.opportunity.integration.application.ApplyIntegrationUpdate;
-import cn.opportunity.integration.application.CheckHealth;
-import cn.opportunity.integration.application.GetOpportunity;
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -23,6 +22,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -77,10 +77,8 @@ class LostUpdateTest {
     Javalin app =
         HttpApi.create(
             HttpApiConfig.of(List.of(TestSecrets.INTERNAL)),
-            new ApplyIntegrationUpdate(
-                store, dictionary, new UpdatePolicy(ZoneId.of("Asia/Shanghai")), clock),
-            new GetOpportunity(store),
-            new CheckHealth(store, dictionary, clock));
+            HttpApi.UseCases.over(
+                store, dictionary, new UpdatePolicy(ZoneId.of("Asia/Shanghai")), clock));
     app.start("127.0.0.1", 0);
     try {
       LostUpdateHarness.Report report =
@@ -117,7 +115,8 @@ class LostUpdateTest {
     }
 
     @Override
-    public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    public Opportunity update(
+        OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       Opportunity read =
           findByCode(code).orElseThrow(() -> new OpportunityNotFoundException(code.value()));
       Opportunity changed = change.apply(read);
@@ -138,6 +137,17 @@ class LostUpdateTest {
             opportunity.code(),
             Opportunity.created(new OpportunityId(lastId.incrementAndGet()), opportunity));
       for (Opportunity opportunity : updated) byCode.put(opportunity.code(), opportunity);
+    }
+
+    /** Keeps no history: the harness reads versions and values only. */
+    @Override
+    public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+      return findByCode(code).map(found -> new HistoryPage(List.of(), Optional.empty()));
+    }
+
+    @Override
+    public int pruneHistory(Instant before, int atMost) {
+      return 0;
     }
 
     @Override

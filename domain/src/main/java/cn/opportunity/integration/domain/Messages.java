@@ -1,7 +1,7 @@
 package cn.opportunity.integration.domain;
 
 /**
- * The caller-facing texts of the contract's rules, verbatim (CONTRACT.md §1). Every adapter and
+ * The caller-facing texts of the contract's rules, verbatim (CONTRACT.md §1, §5). Every adapter and
  * every embedding program shows these, so they live in one place.
  */
 public final class Messages {
@@ -25,6 +25,9 @@ public final class Messages {
   public static final String FINAL_CUSTOMER_IMMUTABLE = "不支持更新商机的最终客户";
   public static final String NOT_FOUND = "商机不存在";
   public static final String DICTIONARY_UNAVAILABLE = "项目阶段字典暂不可用";
+
+  // CONTRACT.md §5
+  public static final String VERSION_MISMATCH = "商机已被他人修改";
 
   public static String stageInvalid(String asSent) {
     return "项目阶段无效: " + asSent;

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.domain;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -11,8 +12,15 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Where opportunities are kept. A CRM that embeds the domain puts its own store behind this port;
- * {@code OpportunityStoreContract} in the domain's test-jar says what every store must do.
+ * Where opportunities are kept, with the history of their changes. A CRM that embeds the domain
+ * puts its own store behind this port; {@code OpportunityStoreContract} in the domain's test-jar
+ * says what every store must do.
+ *
+ * <p>History (CONTRACT.md §5.2): every write that changes an opportunity stores, in the same
+ * transaction, the domain's record of it — {@link HistoryEntry#of} for an update (with the origin
+ * given), {@link HistoryEntry#ofCreated} for a created opportunity and {@link HistoryEntry#of} with
+ * {@link ChangeOrigin#IMPORT} for an updated one in an import. A change is never stored without its
+ * record, nor a record without its change; a write that changes nothing records nothing.
  */
 public interface OpportunityStore {
 
@@ -32,8 +40,9 @@ public interface OpportunityStore {
 
   /**
    * Atomically: reads the opportunity with {@code code}, gives it to {@code change}, and stores
-   * what it returns when that differs, durably, before returning. No concurrent change is lost:
-   * changes of one opportunity run one after the other, each on the state the previous one left.
+   * what it returns when that differs, with its history record made for {@code origin}, durably,
+   * before returning. No concurrent change is lost: changes of one opportunity run one after the
+   * other, each on the state the previous one left.
    *
    * <p>{@code change} returns its argument (nothing to store) or its next version, as {@link
    * Opportunity#apply} does; it may throw a {@link DomainException}, which leaves nothing changed.
@@ -46,7 +55,7 @@ public interface OpportunityStore {
    * @throws StoreUnavailableException when the store cannot write now (a full disk, a read-only
    *     file, an I/O error); nothing was changed
    */
-  Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change);
+  Opportunity update(OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change);
 
   /**
    * {@link #update}, answered later: the stage completes with what {@code update} would return, or
@@ -56,9 +65,9 @@ public interface OpportunityStore {
    * once, in the caller's thread.
    */
   default CompletionStage<Opportunity> updateLater(
-      OpportunityCode code, UnaryOperator<Opportunity> change) {
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
     try {
-      return CompletableFuture.completedFuture(update(code, change));
+      return CompletableFuture.completedFuture(update(code, origin, change));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -66,7 +75,7 @@ public interface OpportunityStore {
 
   /**
    * In one transaction, inserts {@code created} and stores {@code updated} (each the next version
-   * of what was read): all or nothing, durably.
+   * of what was read), each with its history record of the import: all or nothing, durably.
    *
    * @throws StaleVersionException when an updated opportunity changed since it was read, or a
    *     created code exists meanwhile; nothing is written then
@@ -114,6 +123,23 @@ public interface OpportunityStore {
      */
     void write(List<NewOpportunity> created, List<Opportunity> updated);
   }
+
+  /**
+   * The history of the opportunity with {@code code}, newest first: at most {@code limit} records
+   * of versions below {@code beforeVersion}; empty when no opportunity has the code. Reading the
+   * newest page costs an indexed range read, however long the history.
+   *
+   * @param beforeVersion only versions below it ({@link Long#MAX_VALUE}: from the newest)
+   * @param limit at least 1
+   */
+  Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit);
+
+  /**
+   * Deletes at most {@code atMost} history records made before {@code before}, in a transaction
+   * short enough not to hold writers up; returns how many it deleted (fewer than {@code atMost}:
+   * none older is left). For the retention setting, called again and again in the background.
+   */
+  int pruneHistory(Instant before, int atMost);
 
   /** Whether the store can be read and written now: for health checks; never throws. */
   boolean isAvailable();

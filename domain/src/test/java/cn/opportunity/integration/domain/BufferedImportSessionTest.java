@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
 import cn.opportunity.integration.domain.testing.OpportunityStoreContract;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,19 @@ class BufferedImportSessionTest extends OpportunityStoreContract {
     }
 
     @Override
-    public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
-      return inner.update(code, change);
+    public Opportunity update(
+        OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+      return inner.update(code, origin, change);
+    }
+
+    @Override
+    public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+      return inner.history(code, beforeVersion, limit);
+    }
+
+    @Override
+    public int pruneHistory(Instant before, int atMost) {
+      return inner.pruneHistory(before, atMost);
     }
 
     @Override

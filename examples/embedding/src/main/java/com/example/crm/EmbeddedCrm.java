@@ -1,5 +1,7 @@
 package com.example.crm;
 
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.ChangeSource;
 import cn.opportunity.integration.domain.DomainException;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
@@ -33,12 +35,16 @@ public final class EmbeddedCrm {
     this.clock = clock;
   }
 
-  /** A write-back from another system: checked, then applied atomically. Returns what to answer. */
-  public String writeBack(SentFields sent) {
+  /**
+   * A write-back from another system ({@code caller}, the name it is known by): checked, then
+   * applied atomically with its history record. Returns what to answer.
+   */
+  public String writeBack(String caller, SentFields sent) {
+    ChangeOrigin origin = new ChangeOrigin(caller, null, ChangeSource.UPDATE);
     try {
       OpportunityPatch patch = policy.check(sent, dictionary.current());
       Instant now = clock.instant();
-      Opportunity stored = store.update(patch.code(), current -> current.apply(patch, now));
+      Opportunity stored = store.update(patch.code(), origin, current -> current.apply(patch, now));
       return "ok: "
           + stored.code()
           + " is at version "
@@ -65,6 +71,7 @@ public final class EmbeddedCrm {
 
     System.out.println(
         crm.writeBack(
+            "oms",
             SentFields.builder()
                 .text("opportunityCode", "CRM-0001")
                 .text("stage", "中标") // by its unique name; stored as its code P90
@@ -73,6 +80,7 @@ public final class EmbeddedCrm {
                 .build()));
     System.out.println(
         crm.writeBack(
+            "oms",
             SentFields.builder()
                 .text("opportunityCode", "CRM-0001")
                 .number("amount", new BigDecimal("0.001"))
@@ -81,6 +89,7 @@ public final class EmbeddedCrm {
                 .build()));
     System.out.println(
         crm.writeBack(
+            "oms",
             SentFields.builder()
                 .text("opportunityCode", "CRM-9999")
                 .text("status", "lost")

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One line per request, written by Jetty once the answer is complete, so requests Jetty refuses
  * before any route (431, malformed HTTP) get one too: method, path (without query), status,
- * duration, request id and remote address. Never a header value or a body.
+ * duration, request id, the caller's name (once its secret was checked) and remote address. Never a
+ * secret, another header value or a body.
  *
  * <p>The request thread only composes and queues the line; a thread of its own hands the queued
  * lines to the logger every {@link #WRITE_INTERVAL_MILLIS} ms, so a busy server's requests neither
@@ -47,6 +48,8 @@ final class AccessLog extends AbstractLifeCycle implements RequestLog {
             + NanoTime.millisSince(request.getBeginNanoTime())
             + "ms id="
             + (requestId == null ? "-" : requestId)
+            + " caller="
+            + (request.getAttribute(HttpApi.CALLER) instanceof String caller ? caller : "-")
             + " from="
             + Request.getRemoteAddr(request);
     if (writer == null || !lines.offer(line)) log.info(line);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +27,14 @@ record Envelope(String code, String msg, Object data) {
     write(ctx, status, new Envelope("-1", message, null));
   }
 
+  static void refused(Context ctx, Refusal refusal) {
+    write(ctx, refusal.status(), refusal.envelope());
+  }
+
+  static Envelope ok(Object data) {
+    return new Envelope("0", "success", data);
+  }
+
   static void write(Context ctx, int status, Object body) {
     ctx.status(status).contentType(JSON_UTF8).result(json(body));
   }
@@ -36,6 +45,11 @@ record Envelope(String code, String msg, Object data) {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
+  }
+
+  /** The envelopes of a batch's items, as the data of its answer. */
+  static List<Map<String, Object>> asData(List<Envelope> items) {
+    return items.stream().map(Envelope::asMap).toList();
   }
 
   private Map<String, Object> asMap() {

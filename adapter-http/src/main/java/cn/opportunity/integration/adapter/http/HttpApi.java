@@ -3,18 +3,21 @@ package cn.opportunity.integration.adapter.http;
 import cn.opportunity.integration.application.ApplyIntegrationUpdate;
 import cn.opportunity.integration.application.CheckHealth;
 import cn.opportunity.integration.application.GetOpportunity;
-import cn.opportunity.integration.domain.DictionaryUnavailableException;
-import cn.opportunity.integration.domain.Messages;
-import cn.opportunity.integration.domain.OpportunityNotFoundException;
-import cn.opportunity.integration.domain.StoreBusyException;
-import cn.opportunity.integration.domain.StoreUnavailableException;
-import cn.opportunity.integration.domain.UpdateRejectedException;
+import cn.opportunity.integration.application.ReadHistory;
+import cn.opportunity.integration.application.ReadStageDictionary;
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.ChangeSource;
+import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.dictionary.FlowDictionary;
+import cn.opportunity.integration.domain.update.UpdatePolicy;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -25,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of the service (CONTRACT.md §1–§3). The order of checks reads top to bottom:
+ * The HTTP face of the service (CONTRACT.md §1–§3, §5). The order of checks reads top to bottom:
  * request id → secret → content type → size → strict JSON → use case; every failure leaves through
  * the exception table below it, as the envelope with its status.
  */
@@ -35,6 +38,10 @@ public final class HttpApi {
   static final String API = "/api/opportunities/integration";
   static final String REQUEST_ID = "X-Request-Id";
   static final String SECRET = "X-Internal-Secret";
+  static final String STAGES = "/api/opportunities/stages";
+
+  /** The request attribute holding the caller's name, once its secret was checked. */
+  static final String CALLER = "cn.opportunity.integration.caller";
 
   /**
    * A caller's request id is echoed when it is 1–128 of these characters; else a new one ({@link
@@ -47,15 +54,37 @@ public final class HttpApi {
 
   private HttpApi() {}
 
+  /** What the HTTP face serves: the use cases, each on the same store and dictionary. */
+  public record UseCases(
+      ApplyIntegrationUpdate update,
+      GetOpportunity get,
+      ReadHistory history,
+      ReadStageDictionary stages,
+      CheckHealth health) {
+
+    /** Every use case over one store and one dictionary. */
+    public static UseCases over(
+        OpportunityStore store, FlowDictionary dictionary, UpdatePolicy policy, Clock clock) {
+      return new UseCases(
+          new ApplyIntegrationUpdate(store, dictionary, policy, clock),
+          new GetOpportunity(store),
+          new ReadHistory(store),
+          new ReadStageDictionary(dictionary, clock),
+          new CheckHealth(store, dictionary, clock));
+    }
+  }
+
   /**
    * A configured server, not started: the caller runs {@code start(host, port)} and, to stop
    * gracefully (requests in flight are finished, up to 10 s), {@code stop()}.
    */
-  public static Javalin create(
-      HttpApiConfig config, ApplyIntegrationUpdate update, GetOpportunity get, CheckHealth health) {
+  public static Javalin create(HttpApiConfig config, UseCases useCases) {
     SecretCheck secret = new SecretCheck(config);
-    IntegrationEndpoints integration = new IntegrationEndpoints(update, get);
-    HealthEndpoint healthEndpoint = new HealthEndpoint(health);
+    IntegrationEndpoints integration = new IntegrationEndpoints(useCases.update(), useCases.get());
+    BatchEndpoint batch = new BatchEndpoint(useCases.update());
+    HistoryEndpoint history = new HistoryEndpoint(useCases.history());
+    StagesEndpoint stages = new StagesEndpoint(useCases.stages());
+    HealthEndpoint healthEndpoint = new HealthEndpoint(useCases.health());
     return Javalin.create(
         app -> {
           app.startup.showJavalinBanner = false;
@@ -74,57 +103,27 @@ public final class HttpApi {
                 server.setRequestLog(new AccessLog());
               });
 
-          // The order of checks. Content type, size and strict JSON are the first lines of
-          // integration::update.
+          // The order of checks. Content type, size, the update's headers and strict JSON are the
+          // first lines of each update route.
           app.routes.before(HttpApi::assignRequestId); // request id
-          app.routes.before(
-              API + "/*",
-              ctx -> secret.check(secretHeaders(ctx), ctx.ip())); // 1. secret (429 / 401)
+          Handler checkSecret = // 1. secret (429 / 401)
+              ctx -> ctx.attribute(CALLER, secret.check(secretHeaders(ctx), ctx.ip()));
+          app.routes.before(API + "/*", checkSecret);
+          app.routes.before(STAGES, checkSecret);
           app.routes.put(API + "/update", integration::update); // 2, 3, then 4–8
+          app.routes.put(API + "/batch-update", batch::update);
           app.routes.get(API + "/{opportunityCode}", integration::get);
+          app.routes.get(API + "/{opportunityCode}/history", history::get);
+          app.routes.get(STAGES, stages::get);
           app.routes.get("/health", healthEndpoint::get);
 
-          // The error table: every failure leaves as the envelope with its status.
+          // The error table (Refusal): every failure leaves as the envelope with its status.
           app.routes.exception(RequestRefused.class, HttpApi::answerThenDropBody);
+          app.routes.exception( // unknown route, wrong method: Javalin answers these itself else
+              HttpResponseException.class,
+              (e, ctx) -> Envelope.refused(ctx, Refusal.of(e, requestId(ctx))));
           app.routes.exception(
-              MalformedBodyException.class,
-              (e, ctx) -> Envelope.failure(ctx, 400, HttpMessages.MALFORMED_BODY));
-          app.routes.exception(
-              UpdateRejectedException.class,
-              (e, ctx) -> Envelope.failure(ctx, 400, e.getMessage()));
-          app.routes.exception(
-              OpportunityNotFoundException.class,
-              (e, ctx) -> Envelope.failure(ctx, 404, Messages.NOT_FOUND));
-          app.routes.exception(
-              DictionaryUnavailableException.class,
-              (e, ctx) -> Envelope.failure(ctx, 503, Messages.DICTIONARY_UNAVAILABLE));
-          app.routes.exception(
-              StoreBusyException.class,
-              (e, ctx) -> {
-                log.warn(
-                    "request {} refused, the store is busy: {}", requestId(ctx), e.getMessage());
-                Envelope.failure(ctx, 503, HttpMessages.SYSTEM_BUSY);
-              });
-          app.routes.exception(
-              StoreUnavailableException.class,
-              (e, ctx) -> { // full disk, read-only file, I/O error
-                log.debug(
-                    "request {} refused, the store cannot write: {}",
-                    requestId(ctx),
-                    e.getMessage()); // the store logs the streak
-                Envelope.failure(ctx, 503, HttpMessages.SYSTEM_BUSY);
-              });
-          app.routes.exception(
-              HttpResponseException.class, // unknown route, wrong method, …
-              (e, ctx) ->
-                  Envelope.failure(ctx, e.getStatus(), HttpMessages.forStatus(e.getStatus())));
-          app.routes.exception(
-              Exception.class,
-              (e, ctx) -> { // StaleVersionException included
-                log.error(
-                    "request {} failed", requestId(ctx), e); // the stack trace reaches the log only
-                Envelope.failure(ctx, 500, HttpMessages.SYSTEM_BUSY);
-              });
+              Exception.class, (e, ctx) -> Envelope.refused(ctx, Refusal.of(e, requestId(ctx))));
           app.router.javaLangErrorHandler(
               (response, error) -> { // StackOverflowError, AssertionError, …
                 log.error("request {} failed", response.getHeader(REQUEST_ID), error);
@@ -195,6 +194,12 @@ public final class HttpApi {
   /** Every value of the secret header: none when missing, two when sent twice. */
   private static List<String> secretHeaders(Context ctx) {
     return Collections.list(ctx.req().getHeaders(SECRET));
+  }
+
+  /** Who sent the request (the secret check named it) and how, for the history. */
+  static ChangeOrigin origin(Context ctx, ChangeSource source) {
+    Object caller = ctx.attribute(CALLER);
+    return new ChangeOrigin(caller == null ? "-" : caller.toString(), requestId(ctx), source);
   }
 
   static String requestId(Context ctx) {

@@ -1,7 +1,7 @@
 package cn.opportunity.integration.adapter.http;
 
 /**
- * The caller-facing texts of the HTTP layer, verbatim: the contract's (CONTRACT.md §1) and, for
+ * The caller-facing texts of the HTTP layer, verbatim: the contract's (CONTRACT.md §1, §5) and, for
  * statuses the contract does not name, short texts of our own. The rules' texts are the domain's.
  */
 final class HttpMessages {
@@ -13,6 +13,16 @@ final class HttpMessages {
   static final String BODY_TOO_LARGE = "请求体过大";
   static final String MALFORMED_BODY = "请求体不是有效的 JSON 对象";
   static final String SYSTEM_BUSY = "系统繁忙，请稍后重试";
+
+  // CONTRACT.md §5
+  static final String PAGING_INVALID = "分页参数无效";
+  static final String DRY_RUN_INVALID = "X-Dry-Run 仅支持 true";
+  static final String IF_MATCH_INVALID = "If-Match 格式无效";
+  static final String MALFORMED_ARRAY = "请求体不是有效的 JSON 数组";
+  static final String BATCH_SIZE = "批量更新条数应为 1 到 500";
+
+  // Not in the contract: a batch has no one version that If-Match could name.
+  static final String BATCH_IF_MATCH = "批量更新不支持 If-Match";
 
   // Not in the contract: answers of Javalin and Jetty themselves.
   static final String NO_SUCH_ROUTE = "接口不存在";

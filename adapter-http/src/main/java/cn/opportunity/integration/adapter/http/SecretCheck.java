@@ -22,6 +22,7 @@ final class SecretCheck {
   private static final int PURGE_ABOVE = 10_000;
 
   private final List<byte[]> secretDigests;
+  private final List<String> names; // of the secret at the same place
   private final int failuresPerMinute;
   private final Clock clock;
   private final Map<String, Window> failuresByAddress = new ConcurrentHashMap<>();
@@ -41,7 +42,8 @@ final class SecretCheck {
   }
 
   SecretCheck(HttpApiConfig config) {
-    this.secretDigests = config.secrets().stream().map(SecretCheck::sha256).toList();
+    this.secretDigests = config.callers().stream().map(caller -> sha256(caller.secret())).toList();
+    this.names = config.callers().stream().map(HttpApiConfig.Caller::name).toList();
     this.failuresPerMinute = config.authFailuresPerMinute();
     this.clock = config.clock();
   }
@@ -49,26 +51,31 @@ final class SecretCheck {
   /**
    * @param sent every value of the header, as sent (none when it is missing)
    * @param address the TCP peer, never a forwarded-for header
+   * @return the name of the caller whose secret was sent
    * @throws RequestRefused 429 for an address over its limit, 401 for a missing, empty, repeated or
    *     wrong secret
    */
-  void check(List<String> sent, String address) {
+  String check(List<String> sent, String address) {
     long now = clock.millis();
     Window window = failuresByAddress.get(address);
     if (window != null && !window.isOverAt(now) && window.failures >= failuresPerMinute)
       throw new RequestRefused(429, HttpMessages.TOO_MANY_AUTH_FAILURES);
-    if (sent.size() != 1 || !matches(sent.get(0))) {
+    int caller = sent.size() == 1 ? matching(sent.get(0)) : -1;
+    if (caller < 0) {
       recordFailure(address, now);
       throw new RequestRefused(401, HttpMessages.AUTH_FAILED);
     }
+    return names.get(caller);
   }
 
-  private boolean matches(String sent) {
+  /** The place of the first secret that {@code sent} is; -1 when none. Compares with all. */
+  private int matching(String sent) {
     byte[] digest = sha256(sent);
-    boolean matched = false;
-    for (byte[] secret : secretDigests)
-      matched |= MessageDigest.isEqual(secret, digest); // no short-circuit
-    return matched && !sent.isEmpty();
+    int matched = -1;
+    for (int i = secretDigests.size() - 1; i >= 0; i--) { // no short-circuit
+      if (MessageDigest.isEqual(secretDigests.get(i), digest)) matched = i;
+    }
+    return sent.isEmpty() ? -1 : matched;
   }
 
   // failures++ runs inside compute(), which the ConcurrentHashMap runs one at a time per key: no

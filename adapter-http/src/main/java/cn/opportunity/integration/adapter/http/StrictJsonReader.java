@@ -12,15 +12,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Turns the bytes of a body (or of an import line) into {@link SentFields}: syntax only, the
- * meaning is the domain's. Strict: UTF-8 only (a leading byte-order mark is ignored), exactly one
- * JSON object and nothing but whitespace after it, numbers kept exactly (never a double), no lone
- * surrogates, at most 32 levels of nesting. Objects and arrays as values are skipped and passed on
- * as {@link SentValue.Composite}. Duplicate names are not an error here: {@link SentFields} notes
- * them and the domain answers {@code 字段重复}. Independent of HTTP; thread-safe.
+ * Turns the bytes of a body (or of an import line, or each item of a batch) into {@link
+ * SentFields}: syntax only, the meaning is the domain's. Strict: UTF-8 only (a leading byte-order
+ * mark is ignored), exactly one JSON object and nothing but whitespace after it, numbers kept
+ * exactly (never a double), no lone surrogates, at most 32 levels of nesting. Objects and arrays as
+ * values are skipped and passed on as {@link SentValue.Composite}. Duplicate names are not an error
+ * here: {@link SentFields} notes them and the domain answers {@code 字段重复}. Independent of HTTP;
+ * thread-safe.
  */
 public final class StrictJsonReader {
   /** A request body is flat; nesting deeper than this is refused before it can cost anything. */
@@ -39,24 +43,68 @@ public final class StrictJsonReader {
     String text = decodeUtf8(json);
     try (JsonParser parser = factory.createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) throw malformed("not an object", null);
-      SentFields.Builder fields = SentFields.builder();
-      for (JsonToken token = parser.nextToken();
-          token != JsonToken.END_OBJECT;
-          token = parser.nextToken()) {
-        String name = checked(parser.currentName());
-        fields.put(name, value(parser, parser.nextToken()));
-      }
+      Optional<SentFields> fields = object(parser);
       if (parser.nextToken() != null) throw malformed("content after the object", null);
-      return fields.build();
+      return fields.orElseThrow(() -> malformed("lone surrogate", null));
     } catch (IOException e) {
       throw malformed("not well-formed JSON", e);
     }
   }
 
+  /**
+   * The items of a batch: one well-formed JSON array, each item read as {@link #read} reads a body
+   * — empty for an item that is not a JSON object by itself (a number, an array, an object with a
+   * lone surrogate), so that only that item is refused.
+   *
+   * @throws MalformedBodyException unless {@code json} is one well-formed JSON array
+   */
+  public List<Optional<SentFields>> readArray(byte[] json) {
+    String text = decodeUtf8(json);
+    try (JsonParser parser = factory.createParser(text)) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) throw malformed("not an array", null);
+      List<Optional<SentFields>> items = new ArrayList<>();
+      for (JsonToken token = parser.nextToken();
+          token != JsonToken.END_ARRAY;
+          token = parser.nextToken()) {
+        if (token == null) throw malformed("end of input", null);
+        if (token == JsonToken.START_OBJECT) {
+          items.add(object(parser));
+        } else {
+          parser.skipChildren(); // an array or a scalar: a bad item, not a bad batch
+          items.add(Optional.empty());
+        }
+      }
+      if (parser.nextToken() != null) throw malformed("content after the array", null);
+      return items;
+    } catch (IOException e) {
+      throw malformed("not well-formed JSON", e);
+    }
+  }
+
+  /**
+   * The members of the object whose start the parser is at, up to its end; empty when a name or a
+   * text holds a lone surrogate.
+   */
+  private static Optional<SentFields> object(JsonParser parser) throws IOException {
+    SentFields.Builder fields = SentFields.builder();
+    boolean sound = true;
+    for (JsonToken token = parser.nextToken();
+        token != JsonToken.END_OBJECT;
+        token = parser.nextToken()) {
+      String name = parser.currentName();
+      JsonToken valueToken = parser.nextToken();
+      SentValue value = value(parser, valueToken);
+      if (!isSound(name) || (value instanceof SentValue.Text t && !isSound(t.value())))
+        sound = false;
+      else fields.put(name, value);
+    }
+    return sound ? Optional.of(fields.build()) : Optional.empty();
+  }
+
   private static SentValue value(JsonParser parser, JsonToken token) throws IOException {
     if (token == null) throw malformed("end of input", null);
     return switch (token) {
-      case VALUE_STRING -> SentValue.text(checked(parser.getText()));
+      case VALUE_STRING -> SentValue.text(parser.getText());
       case VALUE_NUMBER_INT -> new SentValue.Numeric(parser.getDecimalValue(), true);
       case VALUE_NUMBER_FLOAT -> new SentValue.Numeric(decimal(parser), false);
       case VALUE_TRUE -> SentValue.bool(true);
@@ -104,15 +152,15 @@ public final class StrictJsonReader {
   }
 
   /** Text with a lone surrogate (from a {@code \ud800} escape) cannot be stored as sent. */
-  private static String checked(String text) {
+  private static boolean isSound(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c)
           && i + 1 < text.length()
           && Character.isLowSurrogate(text.charAt(i + 1))) i++;
-      else if (Character.isSurrogate(c)) throw malformed("lone surrogate", null);
+      else if (Character.isSurrogate(c)) return false;
     }
-    return text;
+    return true;
   }
 
   private static MalformedBodyException malformed(String detail, Throwable cause) {

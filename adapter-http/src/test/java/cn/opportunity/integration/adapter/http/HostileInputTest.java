@@ -1,5 +1,6 @@
 package cn.opportunity.integration.adapter.http;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -76,7 +77,7 @@ class HostileInputTest {
       OpportunityId id;
       try {
         sent = reader.read(body.bytes()); // 400 请求体不是有效的 JSON 对象
-        id = update.apply(sent); // 400 / 404 / 503, or applied
+        id = update.apply(sent, ORIGIN); // 400 / 404 / 503, or applied
       } catch (MalformedBodyException
           | OpportunityNotFoundException
           | DictionaryUnavailableException refused) {
@@ -138,7 +139,7 @@ class HostileInputTest {
       assertEquals(clock.instant(), now.updatedAt(), where);
     }
     try {
-      update.apply(sent);
+      update.apply(sent, ORIGIN);
     } catch (Throwable unexpected) {
       throw new AssertionError(where.get() + ": accepted once, then " + unexpected, unexpected);
     }

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cn.opportunity.integration.application.ApplyIntegrationUpdate;
-import cn.opportunity.integration.application.CheckHealth;
-import cn.opportunity.integration.application.GetOpportunity;
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -83,12 +82,12 @@ class HttpApiTest {
     app =
         HttpApi.create(
             new HttpApiConfig(
-                List.of(SECRET, ROTATED),
+                List.of(
+                    new HttpApiConfig.Caller("oms", SECRET),
+                    new HttpApiConfig.Caller("oms", ROTATED)),
                 HttpApiConfig.DEFAULT_AUTH_FAILURES_PER_MINUTE,
                 limiterClock),
-            new ApplyIntegrationUpdate(storeToUse, dictionary, policy, CLOCK),
-            new GetOpportunity(storeToUse),
-            new CheckHealth(storeToUse, dictionary, CLOCK));
+            HttpApi.UseCases.over(storeToUse, dictionary, policy, CLOCK));
     app.start("127.0.0.1", 0);
   }
 
@@ -871,8 +870,10 @@ class HttpApiTest {
     }
     assertTrue(text.contains("cn.opportunity.integration.access - PUT " + UPDATE + " 200 "), text);
     assertTrue(
-        text.matches("(?s).*PUT " + UPDATE + " 200 \\d+ms id=logged-1 from=127\\.0\\.0\\.1.*"),
+        text.matches(
+            "(?s).*PUT " + UPDATE + " 200 \\d+ms id=logged-1 caller=oms from=127\\.0\\.0\\.1.*"),
         text);
+    assertTrue(text.contains(" id=logged-2 caller=- from="), "no name for a wrong secret");
     assertTrue(text.contains(" 401 "), text);
     assertFalse(text.contains(SECRET), "no secret");
     assertFalse(text.contains(ROTATED), "no secret, not even a wrong one");
@@ -1031,14 +1032,25 @@ class HttpApiTest {
     }
 
     @Override
-    public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    public Opportunity update(
+        OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       inside.countDown();
       try {
         release.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return inner.update(code, change);
+      return inner.update(code, origin, change);
+    }
+
+    @Override
+    public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+      return inner.history(code, beforeVersion, limit);
+    }
+
+    @Override
+    public int pruneHistory(Instant before, int atMost) {
+      return inner.pruneHistory(before, atMost);
     }
 
     @Override
@@ -1067,9 +1079,20 @@ class HttpApiTest {
     }
 
     @Override
-    public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    public Opportunity update(
+        OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       if (failure instanceof Error error) throw error;
       throw (RuntimeException) failure;
+    }
+
+    @Override
+    public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+      return data.history(code, beforeVersion, limit);
+    }
+
+    @Override
+    public int pruneHistory(Instant before, int atMost) {
+      return data.pruneHistory(before, atMost);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryEntry;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * IMMEDIATE} transaction and one synced commit, so concurrent updates share an fsync instead of
  * queueing for one each. Each update still runs on its own: in a savepoint, on the state the
  * updates before it left, and a failing one is rolled back to its savepoint alone, its neighbours
- * unharmed. A caller returns only after the commit that holds its update is synced.
+ * unharmed. Each change is written with its history record, in its savepoint. A caller returns only
+ * after the commit that holds its update is synced.
  *
  * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code maxWait}
  * is withdrawn and refused with {@link StoreBusyException}, so it is never applied after its caller
@@ -103,8 +106,8 @@ final class GroupCommitWriter implements AutoCloseable {
    * Applies {@code change} to the opportunity with {@code code} in the next group commit and waits
    * for it.
    */
-  Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
-    return enqueue(code, change).await(maxWait);
+  Opportunity update(OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+    return enqueue(code, origin, change).await(maxWait);
   }
 
   /**
@@ -112,17 +115,19 @@ final class GroupCommitWriter implements AutoCloseable {
    * holds the update is synced — or with {@link StoreBusyException} when the writer did not take
    * the update within {@code maxWait} (it is then never applied).
    */
-  CompletionStage<Opportunity> submit(OpportunityCode code, UnaryOperator<Opportunity> change) {
+  CompletionStage<Opportunity> submit(
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
     try {
-      return enqueue(code, change).answer(maxWait);
+      return enqueue(code, origin, change).answer(maxWait);
     } catch (StoreBusyException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private PendingUpdate enqueue(OpportunityCode code, UnaryOperator<Opportunity> change) {
+  private PendingUpdate enqueue(
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
     if (closing) throw new StoreBusyException("the store is closing");
-    PendingUpdate update = new PendingUpdate(code, change);
+    PendingUpdate update = new PendingUpdate(code, origin, change);
     if (!queue.offer(update))
       throw new StoreBusyException(QUEUE_CAPACITY + " updates are waiting already");
     return update;
@@ -230,7 +235,10 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  /** Reads, changes and writes one opportunity inside the batch's transaction. */
+  /**
+   * Reads, changes and writes one opportunity, with its history record, inside the batch's
+   * transaction.
+   */
   private static Opportunity apply(Statements sql, PendingUpdate update) throws SQLException {
     Opportunity current;
     sql.select.setString(1, update.code.value());
@@ -257,6 +265,10 @@ final class GroupCommitWriter implements AutoCloseable {
     OpportunityRow.from(next).bindUpdate(sql.update);
     if (sql.update.executeUpdate() != 1)
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
+    HistoryRows.bind(
+        sql.history, HistoryEntry.of(current, next, update.origin), next.code().value());
+    if (sql.history.executeUpdate() != 1)
+      throw new IllegalStateException("the history record of " + update.code + " was not written");
     update.wrote = true;
     return next;
   }
@@ -274,7 +286,8 @@ final class GroupCommitWriter implements AutoCloseable {
       PreparedStatement release,
       PreparedStatement rollbackToSavepoint,
       PreparedStatement select,
-      PreparedStatement update) {
+      PreparedStatement update,
+      PreparedStatement history) {
 
     static Statements open(ConnectionFactory connections) throws SQLException {
       Connection c = connections.openConnection();
@@ -288,7 +301,8 @@ final class GroupCommitWriter implements AutoCloseable {
             c.prepareStatement("RELEASE one_update"),
             c.prepareStatement("ROLLBACK TO one_update"),
             c.prepareStatement(OpportunityDao.SELECT_BY_CODE),
-            c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION));
+            c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION),
+            c.prepareStatement(HistoryRows.INSERT));
       } catch (SQLException | RuntimeException e) {
         c.close();
         throw e;
@@ -364,6 +378,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int WAITING = 0, RUNNING = 1, WITHDRAWN = 2;
 
     final OpportunityCode code;
+    final ChangeOrigin origin;
     final UnaryOperator<Opportunity> change;
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private final CompletableFuture<Opportunity> done = new CompletableFuture<>();
@@ -371,8 +386,9 @@ final class GroupCommitWriter implements AutoCloseable {
     boolean wrote; // set by the writer when the update changed the row
     Throwable failure;
 
-    PendingUpdate(OpportunityCode code, UnaryOperator<Opportunity> change) {
+    PendingUpdate(OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       this.code = code;
+      this.origin = origin;
       this.change = change;
     }
 

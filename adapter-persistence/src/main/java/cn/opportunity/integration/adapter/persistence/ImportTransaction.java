@@ -1,5 +1,7 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryEntry;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -39,6 +41,12 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
 
   private final PreparedStatement insert;
   private final PreparedStatement update;
+  private final PreparedStatement history;
+
+  /**
+   * What the last {@link #findAllByCode} read: the state before a write, for its history records.
+   */
+  private final Map<OpportunityCode, Opportunity> lastRead = new HashMap<>();
 
   private ImportTransaction(Connection connection) throws SQLException {
     this.connection = connection;
@@ -46,6 +54,7 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
     this.selectChunk = connection.prepareStatement(selectByCodes(JdbiOpportunityStore.CHUNK));
     this.insert = connection.prepareStatement(OpportunityDao.INSERT_BY_POSITION);
     this.update = connection.prepareStatement(OpportunityDao.UPDATE_BY_POSITION);
+    this.history = connection.prepareStatement(HistoryRows.INSERT);
   }
 
   /**
@@ -94,6 +103,7 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
   public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
     List<String> distinct = codes.stream().map(OpportunityCode::value).distinct().toList();
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
+    lastRead.clear();
     try {
       for (int from = 0; from < distinct.size(); from += JdbiOpportunityStore.CHUNK) {
         List<String> chunk =
@@ -112,6 +122,7 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
     } catch (SQLException e) {
       throw new IllegalStateException("reading opportunities failed: " + e.getMessage(), e);
     }
+    lastRead.putAll(found);
     return found;
   }
 
@@ -127,10 +138,19 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
     }
   }
 
-  /** {@inheritDoc} Inserts, then updates, each as one JDBC batch. */
+  /**
+   * {@inheritDoc} Inserts, then updates, then their history records, each as one JDBC batch. The
+   * record of an update is made against the state {@link #findAllByCode} last read of it (read
+   * again if it was not).
+   */
   @Override
   public void write(List<NewOpportunity> created, List<Opportunity> updated) {
     try {
+      List<HistoryEntry> records = new ArrayList<>(created.size() + updated.size());
+      for (NewOpportunity opportunity : created)
+        records.add(HistoryEntry.ofCreated(opportunity, ChangeOrigin.IMPORT));
+      for (Opportunity opportunity : updated)
+        records.add(HistoryEntry.of(before(opportunity), opportunity, ChangeOrigin.IMPORT));
       List<OpportunityRow> inserts = new ArrayList<>(created.size());
       for (NewOpportunity opportunity : created) {
         OpportunityRow row = OpportunityRow.from(opportunity);
@@ -148,9 +168,36 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
       }
       if (!updates.isEmpty())
         requireOneEach(update.executeBatch(), updates, "changed since it was read, or is gone");
+      int position = 0;
+      for (NewOpportunity opportunity : created) {
+        HistoryRows.bind(history, records.get(position++), opportunity.code().value());
+        history.addBatch();
+      }
+      for (Opportunity opportunity : updated) {
+        HistoryRows.bind(history, records.get(position++), opportunity.code().value());
+        history.addBatch();
+      }
+      if (!records.isEmpty()) history.executeBatch();
+      lastRead.clear();
     } catch (SQLException e) {
       throw new IllegalStateException("writing opportunities failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The stored state {@code next} follows, for its history record: as {@link #findAllByCode} last
+   * read it, or read now; a state {@code next} does not follow fails the write as stale.
+   */
+  private Opportunity before(Opportunity next) throws SQLException {
+    Opportunity read = lastRead.get(next.code());
+    if (read == null) {
+      Map<OpportunityCode, Opportunity> found = new HashMap<>();
+      select(selectOne, List.of(next.code().value()), found);
+      read = found.get(next.code());
+    }
+    if (read == null || !read.version().next().equals(next.version()))
+      throw new StaleVersionException("opportunity " + next.code() + " changed since it was read");
+    return read;
   }
 
   private static void requireOneEach(int[] counts, List<OpportunityRow> rows, String otherwise) {

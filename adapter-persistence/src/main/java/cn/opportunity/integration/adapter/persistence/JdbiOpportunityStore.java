@@ -1,5 +1,8 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryEntry;
+import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -7,6 +10,11 @@ import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -101,8 +109,9 @@ public final class JdbiOpportunityStore implements OpportunityStore {
    *     itself or its next version (a bug of the change, not a concurrent writer)
    */
   @Override
-  public Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
-    return writer.update(code, change);
+  public Opportunity update(
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+    return writer.update(code, origin, change);
   }
 
   /**
@@ -110,8 +119,58 @@ public final class JdbiOpportunityStore implements OpportunityStore {
    */
   @Override
   public CompletionStage<Opportunity> updateLater(
-      OpportunityCode code, UnaryOperator<Opportunity> change) {
-    return writer.submit(code, change);
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+    return writer.submit(code, origin, change);
+  }
+
+  /**
+   * {@inheritDoc} Two indexed reads on a connection of its own: the opportunity's id by its code,
+   * then its records by the key (id, version), from {@code beforeVersion} down.
+   */
+  @Override
+  public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+    try (Connection connection = connections.openConnection()) {
+      long id;
+      try (PreparedStatement select =
+          connection.prepareStatement("SELECT id FROM opportunity WHERE opportunity_code = ?")) {
+        select.setString(1, code.value());
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) return Optional.empty();
+          id = row.getLong(1);
+        }
+      }
+      List<HistoryEntry> newestFirst = new ArrayList<>(limit + 1);
+      try (PreparedStatement select = connection.prepareStatement(HistoryRows.SELECT_PAGE)) {
+        select.setLong(1, id);
+        select.setLong(2, beforeVersion);
+        select.setInt(3, limit + 1);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) newestFirst.add(HistoryRows.read(rows));
+        }
+      }
+      return Optional.of(HistoryPage.of(newestFirst, limit));
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the history failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@inheritDoc} One statement in a transaction of its own, under the writer lock: the group
+   * commit waits for it no longer than the delete of {@code atMost} indexed rows takes.
+   */
+  @Override
+  public int pruneHistory(Instant before, int atMost) {
+    return writing(
+        () -> {
+          try (Connection connection = connections.openConnection();
+              PreparedStatement delete = connection.prepareStatement(HistoryRows.DELETE_OLDER)) {
+            delete.setString(1, OpportunityRow.INSTANT.format(before));
+            delete.setInt(2, atMost);
+            return delete.executeUpdate();
+          } catch (SQLException e) {
+            throw new IllegalStateException("pruning the history failed: " + e.getMessage(), e);
+          }
+        });
   }
 
   /** {@inheritDoc} As one {@link #importInTransaction} that writes once. */

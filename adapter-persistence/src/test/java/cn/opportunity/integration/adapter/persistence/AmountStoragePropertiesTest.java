@@ -1,5 +1,6 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -71,7 +72,7 @@ class AmountStoragePropertiesTest {
             sent.get2().member());
     OpportunityPatch patch = POLICY.check(SentBodies.fields(body), Optional.empty());
 
-    database.opportunityStore().update(CODE, current -> current.apply(patch, NOW));
+    database.opportunityStore().update(CODE, ORIGIN, current -> current.apply(patch, NOW));
 
     assertEquals(
         SentBodies.printedCents(cents),

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,7 +108,7 @@ class GroupCommitWriterTest {
   private CompletableFuture<Opportunity> inBackground(
       GroupCommitWriter writer, String code, UnaryOperator<Opportunity> change) {
     return CompletableFuture.supplyAsync(
-        () -> writer.update(new OpportunityCode(code), change), callers);
+        () -> writer.update(new OpportunityCode(code), ORIGIN, change), callers);
   }
 
   /**
@@ -193,7 +194,7 @@ class GroupCommitWriterTest {
 
     assertThrows(
         StoreBusyException.class,
-        () -> writer.update(new OpportunityCode("G-1"), setSource("G-1", "迟到")));
+        () -> writer.update(new OpportunityCode("G-1"), ORIGIN, setSource("G-1", "迟到")));
     release.countDown();
 
     assertEquals(
@@ -202,6 +203,7 @@ class GroupCommitWriterTest {
         "a running update finishes past the wait");
     writer.update(
         new OpportunityCode("G-2"),
+        ORIGIN,
         setSource("G-2", "之后")); // the writer went on, past the withdrawn one
     assertEquals(Opportunities.anOpportunity().build().details().source(), sourceOf("G-1"));
   }
@@ -215,12 +217,14 @@ class GroupCommitWriterTest {
     holdTheWriter(writer, "先");
     CompletableFuture<String> answeredBy =
         writer
-            .submit(new OpportunityCode("G-1"), setSource("G-1", "异步"))
+            .submit(new OpportunityCode("G-1"), ORIGIN, setSource("G-1", "异步"))
             .thenApply(
                 stored -> stored.details().source() + " by " + Thread.currentThread().getName())
             .toCompletableFuture();
     CompletableFuture<Opportunity> missing =
-        writer.submit(new OpportunityCode("NOPE"), setSource("NOPE", "无")).toCompletableFuture();
+        writer
+            .submit(new OpportunityCode("NOPE"), ORIGIN, setSource("NOPE", "无"))
+            .toCompletableFuture();
     Thread.sleep(100);
     assertFalse(answeredBy.isDone(), "answered before its commit");
 
@@ -239,7 +243,9 @@ class GroupCommitWriterTest {
     holdTheWriter(writer, "慢");
 
     CompletableFuture<Opportunity> late =
-        writer.submit(new OpportunityCode("G-1"), setSource("G-1", "迟到")).toCompletableFuture();
+        writer
+            .submit(new OpportunityCode("G-1"), ORIGIN, setSource("G-1", "迟到"))
+            .toCompletableFuture();
     assertInstanceOf(
         StoreBusyException.class,
         assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS)).getCause());
@@ -247,6 +253,7 @@ class GroupCommitWriterTest {
 
     writer.update(
         new OpportunityCode("G-2"),
+        ORIGIN,
         setSource("G-2", "之后")); // the writer went on, past the withdrawn one
     assertEquals(Opportunities.anOpportunity().build().details().source(), sourceOf("G-1"));
   }
@@ -262,7 +269,7 @@ class GroupCommitWriterTest {
     assertTrue(tookMillis < 2_000, "close took " + tookMillis + " ms");
     assertThrows(
         StoreBusyException.class,
-        () -> writer.update(new OpportunityCode("G-1"), setSource("G-1", "关后")));
+        () -> writer.update(new OpportunityCode("G-1"), ORIGIN, setSource("G-1", "关后")));
 
     release.countDown(); // the change returns after all: its transaction must not commit
     assertInstanceOf(
@@ -283,7 +290,7 @@ class GroupCommitWriterTest {
               () ->
                   database
                       .opportunityStore()
-                      .update(new OpportunityCode("G-1"), setSource("G-1", source)),
+                      .update(new OpportunityCode("G-1"), ORIGIN, setSource("G-1", source)),
               callers));
     }
     await(() -> updates.stream().filter(CompletableFuture::isDone).count() >= 10);

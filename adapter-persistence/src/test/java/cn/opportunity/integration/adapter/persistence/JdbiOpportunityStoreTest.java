@@ -1,5 +1,6 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static cn.opportunity.integration.domain.testing.Opportunities.aFullOpportunity;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +60,7 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
   private static Opportunity changeSource(
       OpportunityStore store, String code, String source, Instant now) {
     OpportunityPatch patch = patch(code, OpportunityField.SOURCE, source);
-    return store.update(new OpportunityCode(code), current -> current.apply(patch, now));
+    return store.update(new OpportunityCode(code), ORIGIN, current -> current.apply(patch, now));
   }
 
   @Test
@@ -121,6 +122,7 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
         () ->
             store.update(
                 new OpportunityCode("BUG-1"),
+                ORIGIN,
                 current ->
                     current
                         .apply(patch("BUG-1", OpportunityField.SOURCE, "一"), LATER)
@@ -130,6 +132,7 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
         () ->
             store.update(
                 new OpportunityCode("BUG-1"),
+                ORIGIN,
                 current -> other.apply(patch("BUG-2", OpportunityField.SOURCE, "三"), LATER)));
     assertEquals(
         Version.FIRST, store.findByCode(new OpportunityCode("BUG-1")).orElseThrow().version());
@@ -148,13 +151,14 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
             () ->
                 store.update(
                     new OpportunityCode("PASS-1"),
+                    ORIGIN,
                     c -> {
                       throw thrown;
                     })));
     OpportunityNotFoundException missing =
         assertThrows(
             OpportunityNotFoundException.class,
-            () -> store.update(new OpportunityCode("MISSING"), c -> c));
+            () -> store.update(new OpportunityCode("MISSING"), ORIGIN, c -> c));
     assertEquals("MISSING", missing.code());
   }
 
@@ -243,12 +247,13 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
       OpportunityPatch here = patch("HOLD-1", OpportunityField.OPERATOR_NAME, "本进程");
       CompletableFuture<Opportunity> updatedHere =
           importing
-              .updateLater(stored.code(), current -> current.apply(here, LATER))
+              .updateLater(stored.code(), ORIGIN, current -> current.apply(here, LATER))
               .toCompletableFuture();
       OpportunityPatch there = patch("HOLD-1", OpportunityField.PRE_SALES_NAME, "他进程");
       Future<Opportunity> updatedThere =
           pool.submit(
-              () -> elsewhere.update(stored.code(), current -> current.apply(there, LATER)));
+              () ->
+                  elsewhere.update(stored.code(), ORIGIN, current -> current.apply(there, LATER)));
       assertFalse(updatedHere.isDone());
       release.countDown();
       imported.get(30, TimeUnit.SECONDS);
@@ -297,7 +302,7 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
                       OpportunityPatch patch =
                           OpportunityPatch.builder(code).set(field, valueOf(field, round)).build();
                       Instant now = LATER.plusMillis(round);
-                      busy.update(code, current -> current.apply(patch, now));
+                      busy.update(code, ORIGIN, current -> current.apply(patch, now));
                     }
                     return null;
                   }));

@@ -61,9 +61,9 @@ class MigrationsTest {
   void givesANewFileTheSchemaAndRecordsEachMigration() {
     Jdbi jdbi = databases.open("fresh.db").jdbi();
     List<Map<String, Object>> history = history(jdbi);
-    assertEquals(List.of(1, 2, 3), history.stream().map(row -> row.get("version")).toList());
+    assertEquals(List.of(1, 2, 3, 4), history.stream().map(row -> row.get("version")).toList());
     assertEquals(
-        List.of("opportunity", "dictionary_snapshot", "dictionary_skipped"),
+        List.of("opportunity", "dictionary_snapshot", "dictionary_skipped", "history"),
         history.stream().map(row -> row.get("description")).toList());
     assertTrue(
         ((String) history.get(0).get("applied_at"))

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -119,6 +120,7 @@ class SqliteDatabaseTest {
             .opportunityStore()
             .update(
                 new OpportunityCode("LZ-1"),
+                ORIGIN,
                 current ->
                     current.apply(
                         OpportunityPatch.builder(current.code())
@@ -169,6 +171,7 @@ class SqliteDatabaseTest {
           .opportunityStore()
           .update(
               new OpportunityCode("ST-" + i),
+              ORIGIN,
               current ->
                   current.apply(
                       OpportunityPatch.builder(current.code())

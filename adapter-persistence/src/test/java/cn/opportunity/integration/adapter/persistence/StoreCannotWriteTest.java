@@ -1,5 +1,6 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -135,7 +136,9 @@ class StoreCannotWriteTest {
       StoreUnavailableException refused =
           assertThrows(
               StoreUnavailableException.class,
-              () -> store.update(code, set("FULL-1", OpportunityField.DESCRIPTION, LONG_TEXT)));
+              () ->
+                  store.update(
+                      code, ORIGIN, set("FULL-1", OpportunityField.DESCRIPTION, LONG_TEXT)));
       assertEquals(FULL, refused.reason());
       ExecutionException later =
           assertThrows(
@@ -143,7 +146,9 @@ class StoreCannotWriteTest {
               () ->
                   store
                       .updateLater(
-                          code, set("FULL-1", OpportunityField.DESCRIPTION, LONG_TEXT + "!"))
+                          code,
+                          ORIGIN,
+                          set("FULL-1", OpportunityField.DESCRIPTION, LONG_TEXT + "!"))
                       .toCompletableFuture()
                       .get(10, TimeUnit.SECONDS));
       assertInstanceOf(StoreUnavailableException.class, later.getCause());
@@ -155,13 +160,13 @@ class StoreCannotWriteTest {
 
       Opportunity same =
           stored(database, "FULL-1"); // a change of nothing writes nothing: it proves no recovery
-      store.update(code, current -> current);
+      store.update(code, ORIGIN, current -> current);
       assertEquals(same, stored(database, "FULL-1"));
       assertEquals(Optional.of(FULL), store.unavailableReason());
 
       makeRoom("full.db");
       Opportunity updated =
-          store.update(code, set("FULL-1", OpportunityField.DESCRIPTION, LONG_TEXT));
+          store.update(code, ORIGIN, set("FULL-1", OpportunityField.DESCRIPTION, LONG_TEXT));
       assertEquals(2, updated.version().value());
       assertEquals(LONG_TEXT, stored(database, "FULL-1").details().description());
       assertTrue(store.isAvailable());
@@ -185,6 +190,7 @@ class StoreCannotWriteTest {
         store
             .updateLater(
                 new OpportunityCode("B-0"),
+                ORIGIN,
                 current -> {
                   entered
                       .countDown(); // holds the writer inside its transaction while the next batch
@@ -200,16 +206,20 @@ class StoreCannotWriteTest {
     assertTrue(entered.await(10, TimeUnit.SECONDS));
     CompletableFuture<Opportunity> before =
         store
-            .updateLater(new OpportunityCode("B-1"), set("B-1", OpportunityField.SOURCE, "先"))
+            .updateLater(
+                new OpportunityCode("B-1"), ORIGIN, set("B-1", OpportunityField.SOURCE, "先"))
             .toCompletableFuture();
     CompletableFuture<Opportunity> filling =
         store
             .updateLater(
-                new OpportunityCode("B-2"), set("B-2", OpportunityField.DESCRIPTION, LONG_TEXT))
+                new OpportunityCode("B-2"),
+                ORIGIN,
+                set("B-2", OpportunityField.DESCRIPTION, LONG_TEXT))
             .toCompletableFuture();
     CompletableFuture<Opportunity> after =
         store
-            .updateLater(new OpportunityCode("B-3"), set("B-3", OpportunityField.SOURCE, "后"))
+            .updateLater(
+                new OpportunityCode("B-3"), ORIGIN, set("B-3", OpportunityField.SOURCE, "后"))
             .toCompletableFuture();
     release.countDown();
     held.get(10, TimeUnit.SECONDS);
@@ -285,7 +295,9 @@ class StoreCannotWriteTest {
                 readOnly
                     .opportunityStore()
                     .update(
-                        new OpportunityCode("RO-1"), set("RO-1", OpportunityField.SOURCE, "只读")));
+                        new OpportunityCode("RO-1"),
+                        ORIGIN,
+                        set("RO-1", OpportunityField.SOURCE, "只读")));
     assertEquals("attempt to write a readonly database", refused.reason());
     assertEquals(
         Optional.of("attempt to write a readonly database"),

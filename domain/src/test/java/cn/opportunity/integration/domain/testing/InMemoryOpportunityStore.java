@@ -1,5 +1,8 @@
 package cn.opportunity.integration.domain.testing;
 
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryEntry;
+import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -8,20 +11,24 @@ import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreUnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
  * A store in memory that keeps every promise of {@link OpportunityStore} (it passes {@link
- * OpportunityStoreContract}), versions included. For tests of use cases and adapters.
+ * OpportunityStoreContract}), versions and history included. For tests of use cases and adapters.
  */
 public final class InMemoryOpportunityStore implements OpportunityStore {
   private final Map<OpportunityCode, Opportunity> byCode = new HashMap<>();
+  private final Map<OpportunityCode, List<HistoryEntry>> historyByCode = new HashMap<>();
   private long lastId;
   private volatile boolean available = true;
   private volatile Optional<String> cannotWrite = Optional.empty();
@@ -32,7 +39,8 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
   }
 
   @Override
-  public synchronized Opportunity update(OpportunityCode code, UnaryOperator<Opportunity> change) {
+  public synchronized Opportunity update(
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
     Opportunity current = byCode.get(code);
     if (current == null) throw new OpportunityNotFoundException(code.value());
     Opportunity next = change.apply(current);
@@ -40,6 +48,7 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
     checkIsNextVersionOf(next, current);
     refuseIfCannotWrite();
     byCode.put(code, next);
+    record(code, HistoryEntry.of(current, next, origin));
     return next;
   }
 
@@ -57,9 +66,46 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
     }
     if (!created.isEmpty() || !updated.isEmpty()) refuseIfCannotWrite();
     for (NewOpportunity opportunity : created) {
-      byCode.put(opportunity.code(), Opportunity.created(new OpportunityId(++lastId), opportunity));
+      Opportunity stored = Opportunity.created(new OpportunityId(++lastId), opportunity);
+      byCode.put(opportunity.code(), stored);
+      record(opportunity.code(), HistoryEntry.ofCreated(opportunity, ChangeOrigin.IMPORT));
     }
-    for (Opportunity opportunity : updated) byCode.put(opportunity.code(), opportunity);
+    for (Opportunity opportunity : updated) {
+      Opportunity before = byCode.put(opportunity.code(), opportunity);
+      record(
+          opportunity.code(),
+          HistoryEntry.of(Objects.requireNonNull(before), opportunity, ChangeOrigin.IMPORT));
+    }
+  }
+
+  private void record(OpportunityCode code, HistoryEntry entry) {
+    historyByCode.computeIfAbsent(code, c -> new ArrayList<>()).add(entry);
+  }
+
+  @Override
+  public synchronized Optional<HistoryPage> history(
+      OpportunityCode code, long beforeVersion, int limit) {
+    if (!byCode.containsKey(code)) return Optional.empty();
+    List<HistoryEntry> newestFirst = new ArrayList<>();
+    List<HistoryEntry> all = historyByCode.getOrDefault(code, List.of());
+    for (int i = all.size() - 1; i >= 0 && newestFirst.size() <= limit; i--) {
+      if (all.get(i).version().value() < beforeVersion) newestFirst.add(all.get(i));
+    }
+    return Optional.of(HistoryPage.of(newestFirst, limit));
+  }
+
+  @Override
+  public synchronized int pruneHistory(Instant before, int atMost) {
+    int deleted = 0;
+    for (List<HistoryEntry> entries : historyByCode.values()) {
+      var oldest = entries.iterator();
+      while (deleted < atMost && oldest.hasNext()) {
+        if (!oldest.next().at().isBefore(before)) continue;
+        oldest.remove();
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   /**
@@ -69,6 +115,8 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
   @Override
   public synchronized <T> T importInTransaction(Function<ImportSession, T> work) {
     Map<OpportunityCode, Opportunity> before = new HashMap<>(byCode);
+    Map<OpportunityCode, List<HistoryEntry>> historyBefore = new HashMap<>();
+    historyByCode.forEach((code, entries) -> historyBefore.put(code, new ArrayList<>(entries)));
     long lastIdBefore = lastId;
     try {
       return work.apply(
@@ -87,6 +135,8 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
     } catch (RuntimeException | Error e) {
       byCode.clear();
       byCode.putAll(before);
+      historyByCode.clear();
+      historyByCode.putAll(historyBefore);
       lastId = lastIdBefore;
       throw e;
     }

@@ -1,6 +1,8 @@
 package cn.opportunity.integration.domain.testing;
 
 import cn.opportunity.integration.domain.Amount;
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.ChangeSource;
 import cn.opportunity.integration.domain.Confidence;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -16,6 +18,10 @@ import java.util.function.UnaryOperator;
 /** Builders of test opportunities: {@code anOpportunity().code("OPP-1").build()}. */
 public final class Opportunities {
   public static final Instant CREATED_AT = Instant.parse("2026-04-01T01:00:00Z");
+
+  /** Who makes the changes of tests: a caller {@code test} with a request id, one update each. */
+  public static final ChangeOrigin ORIGIN =
+      new ChangeOrigin("test", "test-request", ChangeSource.UPDATE);
 
   private String code = "OPP-20260401-001";
   private String finalCustomerName = "华东电网有限公司";

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.domain.testing;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static cn.opportunity.integration.domain.testing.Opportunities.aBareOpportunity;
 import static cn.opportunity.integration.domain.testing.Opportunities.aFullOpportunity;
 import static cn.opportunity.integration.domain.testing.Opportunities.anOpportunity;
@@ -10,13 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.Amount;
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.ChangeSource;
+import cn.opportunity.integration.domain.FieldChange;
+import cn.opportunity.integration.domain.HistoryEntry;
+import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityPatch;
+import cn.opportunity.integration.domain.OpportunityStatus;
 import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.StageCode;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.UpdateRejectedException;
 import cn.opportunity.integration.domain.Version;
@@ -26,6 +34,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -112,6 +121,7 @@ public abstract class OpportunityStoreContract {
     Opportunity returned =
         store.update(
             new OpportunityCode("UP-1"),
+            ORIGIN,
             current -> current.apply(patch("UP-1", OpportunityField.SOURCE, "展会"), LATER));
     Opportunity stored = store.findByCode(new OpportunityCode("UP-1")).orElseThrow();
     assertEquals(returned, stored);
@@ -127,6 +137,7 @@ public abstract class OpportunityStoreContract {
         store
             .updateLater(
                 new OpportunityCode("LATER-1"),
+                ORIGIN,
                 current -> current.apply(patch("LATER-1", OpportunityField.SOURCE, "稍后"), LATER))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
@@ -143,7 +154,7 @@ public abstract class OpportunityStoreContract {
             ExecutionException.class,
             () ->
                 store
-                    .updateLater(new OpportunityCode("NOPE"), c -> c)
+                    .updateLater(new OpportunityCode("NOPE"), ORIGIN, c -> c)
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS));
     assertInstanceOf(OpportunityNotFoundException.class, unknown.getCause());
@@ -154,6 +165,7 @@ public abstract class OpportunityStoreContract {
                 store
                     .updateLater(
                         new OpportunityCode("LATER-2"),
+                        ORIGIN,
                         c -> {
                           throw new UpdateRejectedException("no");
                         })
@@ -168,6 +180,7 @@ public abstract class OpportunityStoreContract {
     insert(anOpportunity().code("CLR-1").build());
     store.update(
         new OpportunityCode("CLR-1"),
+        ORIGIN,
         c -> c.apply(patch("CLR-1", OpportunityField.PROJECT_LOCATION, null), LATER));
     assertEquals(
         null,
@@ -177,7 +190,7 @@ public abstract class OpportunityStoreContract {
   @Test
   void storesNothingWhenTheChangeChangesNothing() {
     Opportunity before = insert(anOpportunity().code("SAME-1").build());
-    Opportunity after = store.update(new OpportunityCode("SAME-1"), current -> current);
+    Opportunity after = store.update(new OpportunityCode("SAME-1"), ORIGIN, current -> current);
     assertEquals(before, after);
     assertEquals(before, store.findByCode(new OpportunityCode("SAME-1")).orElseThrow());
   }
@@ -186,7 +199,7 @@ public abstract class OpportunityStoreContract {
   void refusesToUpdateAnUnknownCode() {
     assertThrows(
         OpportunityNotFoundException.class,
-        () -> store.update(new OpportunityCode("NOPE"), c -> c));
+        () -> store.update(new OpportunityCode("NOPE"), ORIGIN, c -> c));
   }
 
   @Test
@@ -197,6 +210,7 @@ public abstract class OpportunityStoreContract {
         () ->
             store.update(
                 new OpportunityCode("THROW-1"),
+                ORIGIN,
                 c -> {
                   throw new UpdateRejectedException("no");
                 }));
@@ -212,7 +226,7 @@ public abstract class OpportunityStoreContract {
         RuntimeException.class,
         () ->
             store.update(
-                new OpportunityCode("SKIP-1"), c -> c.apply(one, LATER).apply(two, LATER)));
+                new OpportunityCode("SKIP-1"), ORIGIN, c -> c.apply(one, LATER).apply(two, LATER)));
     assertEquals(
         Version.FIRST, store.findByCode(new OpportunityCode("SKIP-1")).orElseThrow().version());
   }
@@ -391,6 +405,161 @@ public abstract class OpportunityStoreContract {
     assertTrue(store.findByCode(fresh.code()).isEmpty());
   }
 
+  // History (CONTRACT.md §5.2): the same transaction as the change, nothing without a change.
+
+  private HistoryPage history(String code) {
+    return store.history(new OpportunityCode(code), Long.MAX_VALUE, 100).orElseThrow();
+  }
+
+  private List<Long> versions(HistoryPage page) {
+    return page.items().stream().map(entry -> entry.version().value()).toList();
+  }
+
+  @Test
+  void recordsAnImportedOpportunityWithEverythingItWasCreatedWith() {
+    insert(anOpportunity().code("H-NEW").build());
+    HistoryEntry created = history("H-NEW").items().get(0);
+    assertEquals(Version.FIRST, created.version());
+    assertEquals(Opportunities.CREATED_AT, created.at());
+    assertEquals("import", created.caller());
+    assertEquals(null, created.requestId());
+    assertEquals(ChangeSource.IMPORT, created.source());
+    assertEquals(new FieldChange(null, "negotiation"), created.changes().byField().get("stage"));
+    assertEquals(
+        new FieldChange(null, new BigDecimal("1500000.00")),
+        created.changes().byField().get("amount"));
+    assertEquals(
+        new FieldChange(null, "华东电网有限公司"), created.changes().byField().get("finalCustomerName"));
+    assertEquals(null, created.changes().byField().get("operatorName"), "never set: not listed");
+  }
+
+  @Test
+  void recordsAnUpdateWithItsOriginAndEveryChangedFieldBeforeAndAfter() {
+    insert(anOpportunity().code("H-UP").build());
+    OpportunityPatch patch =
+        OpportunityPatch.builder(new OpportunityCode("H-UP"))
+            .set(OpportunityField.STAGE, new StageCode("won"))
+            .set(OpportunityField.AMOUNT, new Amount(new BigDecimal("2800000")))
+            .set(OpportunityField.PROJECT_LOCATION, null)
+            .set(OpportunityField.SOURCE, "展会")
+            .set(OpportunityField.STATUS, OpportunityStatus.ACTIVE) // as stored: not a change
+            .build();
+    store.update(new OpportunityCode("H-UP"), ORIGIN, c -> c.apply(patch, LATER));
+    HistoryPage page = history("H-UP");
+    assertEquals(List.of(2L, 1L), versions(page));
+    HistoryEntry update = page.items().get(0);
+    assertEquals(LATER, update.at());
+    assertEquals(ORIGIN.caller(), update.caller());
+    assertEquals(ORIGIN.requestId(), update.requestId());
+    assertEquals(ChangeSource.UPDATE, update.source());
+    assertEquals(
+        List.of("projectLocation", "amount", "stage", "source"),
+        List.copyOf(update.changes().byField().keySet()),
+        "the changed fields, in the contract's order");
+    assertEquals(new FieldChange("negotiation", "won"), update.changes().byField().get("stage"));
+    assertEquals(
+        new FieldChange(new BigDecimal("1500000.00"), new BigDecimal("2800000.00")),
+        update.changes().byField().get("amount"));
+    assertEquals(new FieldChange("上海", null), update.changes().byField().get("projectLocation"));
+  }
+
+  @Test
+  void recordsEveryKindOfValueExactly() {
+    NewOpportunity full = aFullOpportunity().code("H-FULL").build();
+    insert(full);
+    assertEquals(
+        HistoryEntry.ofCreated(full, ChangeOrigin.IMPORT), history("H-FULL").items().get(0));
+  }
+
+  @Test
+  void recordsNothingForAnUpdateThatChangesNothingOrFails() {
+    insert(anOpportunity().code("H-SAME").build());
+    store.update(new OpportunityCode("H-SAME"), ORIGIN, current -> current);
+    assertThrows(
+        UpdateRejectedException.class,
+        () ->
+            store.update(
+                new OpportunityCode("H-SAME"),
+                ORIGIN,
+                c -> {
+                  throw new UpdateRejectedException("no");
+                }));
+    assertEquals(List.of(1L), versions(history("H-SAME")));
+  }
+
+  @Test
+  void recordsAnImportedUpdateAgainstTheStateItFollows() {
+    Opportunity existing = insert(anOpportunity().code("H-IMP").build());
+    Opportunity changed =
+        existing.apply(patch("H-IMP", OpportunityField.OPERATOR_NAME, "新运作方"), LATER);
+    store.importAll(List.of(), List.of(changed));
+    assertEquals(
+        HistoryEntry.of(existing, changed, ChangeOrigin.IMPORT), history("H-IMP").items().get(0));
+  }
+
+  @Test
+  void recordsNothingOfAnImportWhoseWorkThrows() {
+    Opportunity existing = insert(anOpportunity().code("H-ROLL").build());
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            store.importInTransaction(
+                session -> {
+                  session.write(
+                      List.of(anOpportunity().code("H-ROLL-NEW").build()),
+                      List.of(
+                          existing.apply(patch("H-ROLL", OpportunityField.SOURCE, "回滚"), LATER)));
+                  throw new IllegalStateException("the work fails");
+                }));
+    assertEquals(List.of(1L), versions(history("H-ROLL")));
+    assertTrue(store.history(new OpportunityCode("H-ROLL-NEW"), Long.MAX_VALUE, 10).isEmpty());
+  }
+
+  @Test
+  void pagesTheHistoryNewestFirst() {
+    insert(anOpportunity().code("H-PAGE").build());
+    for (int i = 1; i <= 24; i++) {
+      OpportunityPatch next = patch("H-PAGE", OpportunityField.SOURCE, "第" + i + "次");
+      store.update(new OpportunityCode("H-PAGE"), ORIGIN, c -> c.apply(next, LATER));
+    }
+    OpportunityCode code = new OpportunityCode("H-PAGE");
+    HistoryPage first = store.history(code, Long.MAX_VALUE, 10).orElseThrow();
+    assertEquals(List.of(25L, 24L, 23L, 22L, 21L, 20L, 19L, 18L, 17L, 16L), versions(first));
+    assertEquals(Optional.of(16L), first.nextBefore());
+    HistoryPage second = store.history(code, 16, 10).orElseThrow();
+    assertEquals(List.of(15L, 14L, 13L, 12L, 11L, 10L, 9L, 8L, 7L, 6L), versions(second));
+    HistoryPage last = store.history(code, 6, 10).orElseThrow();
+    assertEquals(List.of(5L, 4L, 3L, 2L, 1L), versions(last));
+    assertEquals(Optional.empty(), last.nextBefore());
+    HistoryPage exact = store.history(code, 6, 5).orElseThrow();
+    assertEquals(Optional.empty(), exact.nextBefore(), "nothing older: no next page");
+    assertEquals(List.of(), store.history(code, 1, 10).orElseThrow().items());
+  }
+
+  @Test
+  void answersNoHistoryForAnUnknownCode() {
+    assertEquals(Optional.empty(), store.history(new OpportunityCode("H-NONE"), Long.MAX_VALUE, 5));
+  }
+
+  @Test
+  void prunesRecordsMadeBeforeAnInstantAtMostSoManyAtATime() {
+    insert(anOpportunity().code("H-OLD-1").build());
+    insert(anOpportunity().code("H-OLD-2").build());
+    insert(anOpportunity().code("H-OLD-3").build());
+    store.update(
+        new OpportunityCode("H-OLD-1"),
+        ORIGIN,
+        c -> c.apply(patch("H-OLD-1", OpportunityField.SOURCE, "新"), LATER));
+    Instant between = Opportunities.CREATED_AT.plusSeconds(1);
+    assertEquals(2, store.pruneHistory(between, 2));
+    assertEquals(1, store.pruneHistory(between, 2), "fewer than asked: nothing older is left");
+    assertEquals(0, store.pruneHistory(between, 2));
+    assertEquals(List.of(2L), versions(history("H-OLD-1")));
+    assertEquals(List.of(), versions(history("H-OLD-2")));
+    assertEquals(
+        Version.FIRST, store.findByCode(new OpportunityCode("H-OLD-2")).orElseThrow().version());
+  }
+
   @Test
   void isAvailableWithoutAReason() {
     assertTrue(store.isAvailable());
@@ -416,7 +585,8 @@ public abstract class OpportunityStoreContract {
                   for (int round = 1; round <= rounds; round++) {
                     OpportunityPatch patch = patch(code, field, valueOf(field, round));
                     Instant now = LATER.plusMillis(round);
-                    store.update(new OpportunityCode(code), current -> current.apply(patch, now));
+                    store.update(
+                        new OpportunityCode(code), ORIGIN, current -> current.apply(patch, now));
                   }
                   return null;
                 }));

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.bench.jmh;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import cn.opportunity.integration.adapter.http.StrictJsonReader;
 import cn.opportunity.integration.adapter.persistence.SqliteDatabase;
 import cn.opportunity.integration.domain.Opportunity;
@@ -82,7 +83,7 @@ public class GroupCommitBenchmark {
       OpportunityPatch patch = patches[next++ & (PATCHES - 1)];
       stored.add(
           store
-              .updateLater(patch.code(), current -> current.apply(patch, now))
+              .updateLater(patch.code(), ORIGIN, current -> current.apply(patch, now))
               .toCompletableFuture());
     }
     Opportunity last = null;

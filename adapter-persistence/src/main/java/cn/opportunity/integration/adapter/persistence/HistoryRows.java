@@ -1,0 +1,123 @@
+package cn.opportunity.integration.adapter.persistence;
+
+import cn.opportunity.integration.domain.ChangeSource;
+import cn.opportunity.integration.domain.Changes;
+import cn.opportunity.integration.domain.FieldChange;
+import cn.opportunity.integration.domain.HistoryEntry;
+import cn.opportunity.integration.domain.Version;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The SQL of the {@code opportunity_history} table and the mapping of its rows: plain JDBC, as the
+ * writer's. The changes are a JSON object of canonical values: text, exact decimals (the amount,
+ * with its two places), integers, booleans, {@code null}.
+ */
+final class HistoryRows {
+  private HistoryRows() {}
+
+  /**
+   * Inserts a record for the opportunity with a code: parameters {@link #bind}'s seven, then the
+   * code.
+   */
+  static final String INSERT =
+      """
+      INSERT INTO opportunity_history (opportunity_id, version, at, caller, request_id, source, changes)
+      SELECT id, ?, ?, ?, ?, ?, ? FROM opportunity WHERE opportunity_code = ?""";
+
+  /** The newest records of one opportunity below a version: id, version bound, limit. */
+  static final String SELECT_PAGE =
+      """
+      SELECT version, at, caller, request_id, source, changes FROM opportunity_history
+       WHERE opportunity_id = ? AND version < ? ORDER BY version DESC LIMIT ?""";
+
+  /** At most {@code ?} records made before {@code ?}, oldest first. */
+  static final String DELETE_OLDER =
+      """
+      DELETE FROM opportunity_history WHERE (opportunity_id, version) IN (
+        SELECT opportunity_id, version FROM opportunity_history WHERE at < ? ORDER BY at LIMIT ?)""";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true)); // 2800000.00 stays so
+
+  /** Binds {@link #INSERT}'s parameters for {@code entry} of the opportunity with {@code code}. */
+  static void bind(PreparedStatement insert, HistoryEntry entry, String code) throws SQLException {
+    insert.setLong(1, entry.version().value());
+    insert.setString(2, OpportunityRow.INSTANT.format(entry.at()));
+    insert.setString(3, entry.caller());
+    insert.setString(4, entry.requestId());
+    insert.setString(5, entry.source().code());
+    insert.setString(6, json(entry.changes()));
+    insert.setString(7, code);
+  }
+
+  /** A row of {@link #SELECT_PAGE}. */
+  static HistoryEntry read(ResultSet row) throws SQLException {
+    return new HistoryEntry(
+        new Version(row.getLong(1)),
+        Instant.parse(row.getString(2)),
+        row.getString(3),
+        row.getString(4),
+        ChangeSource.ofCode(row.getString(5)),
+        changes(row.getString(6)));
+  }
+
+  static String json(Changes changes) {
+    ObjectNode object = JSON.createObjectNode();
+    changes
+        .byField()
+        .forEach(
+            (field, change) -> {
+              ObjectNode fromTo = object.putObject(field);
+              fromTo.putPOJO("from", change.from());
+              fromTo.putPOJO("to", change.to());
+            });
+    try {
+      return JSON.writeValueAsString(object);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a canonical value cannot be written as JSON", e);
+    }
+  }
+
+  static Changes changes(String json) {
+    try {
+      Map<String, FieldChange> byField = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> fields = JSON.readTree(json).fields();
+          fields.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        byField.put(
+            field.getKey(),
+            new FieldChange(
+                value(field.getValue().get("from")), value(field.getValue().get("to"))));
+      }
+      return Changes.of(byField);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a history record's changes are not JSON", e);
+    }
+  }
+
+  private static Object value(JsonNode node) {
+    if (node == null || node.isNull()) return null;
+    if (node.isTextual()) return node.textValue();
+    if (node.isBoolean()) return node.booleanValue();
+    if (node.isIntegralNumber()) return node.longValue();
+    if (node.isNumber()) return node.decimalValue();
+    throw new IllegalStateException("not a canonical value: " + node);
+  }
+}
