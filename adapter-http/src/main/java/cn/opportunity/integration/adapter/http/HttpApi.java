@@ -83,6 +83,7 @@ public final class HttpApi {
           app.routes.put(API + "/update", integration::update); // 2, 3, then 4–8
           app.routes.get(API + "/{opportunityCode}", integration::get);
           app.routes.get("/health", healthEndpoint::get);
+          app.routes.get(OpenApiEndpoint.PATH, new OpenApiEndpoint()::get); // §5.8, no secret
 
           // The error table: every failure leaves as the envelope with its status.
           app.routes.exception(RequestRefused.class, HttpApi::answerThenDropBody);
