@@ -3,6 +3,7 @@ package cn.opportunity.integration.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.adapter.http.OpenApiAnswers;
 import cn.opportunity.integration.domain.testing.TestSecrets;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,11 +106,15 @@ final class ServiceHarness implements AutoCloseable {
             .GET());
   }
 
+  /** Sends the request; every answer must match openapi.json ({@link OpenApiAnswers}). */
   HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return client.send(
-          request.timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> response =
+          client.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      OpenApiAnswers.assertValid(response);
+      return response;
     } catch (IOException e) {
       throw new AssertionError("request failed", e);
     } catch (InterruptedException e) {
@@ -121,7 +126,8 @@ final class ServiceHarness implements AutoCloseable {
   /**
    * Speaks HTTP/1.1 by hand, from a chosen loopback address (all of 127/8 is local on Linux; the
    * JDK 17 client can choose neither the address nor what it sends): writes {@code request}, closes
-   * its side, then returns everything the server writes until it closes the connection.
+   * its side, then returns everything the server writes until it closes the connection, which must
+   * match openapi.json.
    */
   String raw(String from, byte[] request) {
     try (Socket socket = new Socket()) {
@@ -132,7 +138,9 @@ final class ServiceHarness implements AutoCloseable {
       out.write(request);
       out.flush();
       socket.shutdownOutput();
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      OpenApiAnswers.assertValidRaw(new String(request, StandardCharsets.ISO_8859_1), answer);
+      return answer;
     } catch (IOException e) {
       throw new AssertionError("raw request from " + from + " failed", e);
     }

@@ -116,6 +116,7 @@ public final class HttpApi {
           app.routes.get(API + "/{opportunityCode}/history", history::get);
           app.routes.get(STAGES, stages::get);
           app.routes.get("/health", healthEndpoint::get);
+          app.routes.get(OpenApiEndpoint.PATH, new OpenApiEndpoint()::get); // §5.8, no secret
 
           // The error table (Refusal): every failure leaves as the envelope with its status.
           app.routes.exception(RequestRefused.class, HttpApi::answerThenDropBody);

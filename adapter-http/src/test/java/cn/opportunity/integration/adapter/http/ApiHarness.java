@@ -74,8 +74,12 @@ final class ApiHarness implements AutoCloseable {
     return request(path).header("X-Internal-Secret", secret).GET();
   }
 
+  /** Sends the request; every answer must match openapi.json ({@link OpenApiAnswers}). */
   HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    OpenApiAnswers.assertValid(response);
+    return response;
   }
 
   /** The answer's JSON, after checking its status. */

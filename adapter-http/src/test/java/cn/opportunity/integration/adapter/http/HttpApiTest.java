@@ -110,8 +110,12 @@ class HttpApiTest {
 
   // --- helpers -------------------------------------------------------------------------------
 
+  /** Sends the request; every answer must match openapi.json ({@link OpenApiAnswers}). */
   HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    OpenApiAnswers.assertValid(response);
+    return response;
   }
 
   HttpRequest.Builder put(String body, String secret) {
@@ -142,7 +146,8 @@ class HttpApiTest {
 
   /**
    * Speaks HTTP/1.1 by hand from a chosen loopback address (the JDK 17 client cannot choose one);
-   * closes its side once the request is written, so a body shorter than announced ends there.
+   * closes its side once the request is written, so a body shorter than announced ends there. The
+   * answer must match openapi.json.
    */
   String raw(String from, String request) throws Exception {
     try (Socket socket = new Socket()) {
@@ -153,7 +158,9 @@ class HttpApiTest {
       out.write(request.getBytes(StandardCharsets.UTF_8));
       out.flush();
       socket.shutdownOutput();
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      OpenApiAnswers.assertValidRaw(request, answer);
+      return answer;
     }
   }
 
