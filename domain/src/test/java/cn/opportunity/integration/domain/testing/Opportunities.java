@@ -2,6 +2,7 @@ package cn.opportunity.integration.domain.testing;
 
 import cn.opportunity.integration.domain.Amount;
 import cn.opportunity.integration.domain.Confidence;
+import cn.opportunity.integration.domain.LostReasonId;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityDetails;
@@ -67,6 +68,7 @@ public final class Opportunities {
                     .pushedToOms(false)
                     .omsPushTime(Instant.parse("2026-04-30T02:00:00.123456789Z"))
                     .status(OpportunityStatus.LOST)
+                    .lostReason(new LostReasonId("competitor"))
                     .description("备注\n第二行\t制表"));
   }
 
