@@ -25,7 +25,11 @@ final class Migrations {
 
   /** Every migration, in order (resources cannot be listed inside a jar). */
   static final List<String> FILES =
-      List.of("V1__opportunity.sql", "V2__dictionary_snapshot.sql", "V3__dictionary_skipped.sql");
+      List.of(
+          "V1__opportunity.sql",
+          "V2__dictionary_snapshot.sql",
+          "V3__dictionary_skipped.sql",
+          "V4__lost_reason.sql");
 
   private static final String DIRECTORY = "/db/migration/";
 
