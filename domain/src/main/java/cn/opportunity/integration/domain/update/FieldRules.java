@@ -139,13 +139,13 @@ final class FieldRules {
     if (!(value instanceof SentValue.Text text)) return wrongType(name);
     if (Text.isBlank(text.value()))
       return new RuleResult.Rejected(Messages.stageInvalid(text.value()));
-    if (context.dictionary().isEmpty()) return new RuleResult.NeedsDictionary();
-    return context
-        .dictionary()
-        .get()
-        .resolveStage(text.value())
-        .<RuleResult>map(stage -> new RuleResult.Accepted(stage.code()))
-        .orElseGet(() -> new RuleResult.Rejected(Messages.stageInvalid(text.value())));
+    return inDictionary(
+        context,
+        dictionary ->
+            dictionary
+                .resolveStage(text.value())
+                .<RuleResult>map(stage -> new RuleResult.Accepted(stage.code()))
+                .orElseGet(() -> new RuleResult.Rejected(Messages.stageInvalid(text.value()))));
   }
 
   /**
@@ -158,13 +158,20 @@ final class FieldRules {
     if (text.value().isEmpty()) return new RuleResult.Accepted(null);
     if (Text.isBlank(text.value()))
       return new RuleResult.Rejected(Messages.lostReasonInvalid(text.value()));
-    if (context.dictionary().isEmpty()) return new RuleResult.NeedsDictionary();
-    return context
-        .dictionary()
-        .get()
-        .resolveLostReason(text.value())
-        .<RuleResult>map(reason -> new RuleResult.Accepted(reason.lostReasonId()))
-        .orElseGet(() -> new RuleResult.Rejected(Messages.lostReasonInvalid(text.value())));
+    return inDictionary(
+        context,
+        dictionary ->
+            dictionary
+                .resolveLostReason(text.value())
+                .<RuleResult>map(reason -> new RuleResult.Accepted(reason.lostReasonId()))
+                .orElseGet(
+                    () -> new RuleResult.Rejected(Messages.lostReasonInvalid(text.value()))));
+  }
+
+  /** What {@code lookup} finds in the dictionary in force; without one, the 503 of the contract. */
+  private static RuleResult inDictionary(
+      Context context, Function<DictionarySnapshot, RuleResult> lookup) {
+    return context.dictionary().map(lookup).orElseGet(RuleResult.NeedsDictionary::new);
   }
 
   /** An integer, or a string of digits: > 0 and < 2^63. */
