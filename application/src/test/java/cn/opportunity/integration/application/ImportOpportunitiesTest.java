@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.application.ImportRejectedException.LineError;
 import cn.opportunity.integration.domain.Amount;
+import cn.opportunity.integration.domain.LostReasonId;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityDetails;
@@ -191,6 +192,24 @@ class ImportOpportunitiesTest {
     assertEquals("乙名", stored("OLD-1").details().opportunityName());
     assertEquals(new Amount(new BigDecimal("1")), stored("OLD-1").details().amount());
     assertEquals(new Version(3), stored("OLD-1").version());
+  }
+
+  /** CONTRACT §5.6 in an import line: the rules of an update, the id stored. */
+  @Test
+  void importsALostReasonByNameAsItsIdAndRefusesAnUnknownOne() {
+    assertEquals(
+        List.of(new LineError(2, "输单原因无效: 价格")),
+        rejected(
+            List.of(
+                line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "lostReason", "价格因素"),
+                line(2, "opportunityCode", "OLD-1", "opportunityName", "甲", "lostReason", "价格"))));
+    assertTrue(store.findByCode(new OpportunityCode("NEW-1")).isEmpty(), "nothing imported");
+    run(
+        List.of(
+            line(1, "opportunityCode", "NEW-1", "opportunityName", "一", "lostReason", "价格因素"),
+            line(2, "opportunityCode", "OLD-1", "opportunityName", "甲", "lostReason", " other ")));
+    assertEquals(new LostReasonId("price"), stored("NEW-1").details().lostReason());
+    assertEquals(new LostReasonId("other"), stored("OLD-1").details().lostReason());
   }
 
   @Test

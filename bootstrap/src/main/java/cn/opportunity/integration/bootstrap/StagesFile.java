@@ -3,6 +3,7 @@ package cn.opportunity.integration.bootstrap;
 import cn.opportunity.integration.domain.StageCode;
 import cn.opportunity.integration.domain.Text;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
 import cn.opportunity.integration.domain.dictionary.LostReason;
 import cn.opportunity.integration.domain.dictionary.SalesFlow;
 import cn.opportunity.integration.domain.dictionary.Stage;
@@ -28,7 +29,10 @@ import java.util.List;
  *
  * {@code {"stages": […]}} alone is one flow named 默认销售流程. A stage's {@code kind} is {@code
  * in_progress}, {@code won} or {@code lost}; {@code enabled} defaults to true, {@code rank} to its
- * position in the flow.
+ * position in the flow. Without {@code "lostReasons"} the built-in lost reasons apply (CONTRACT
+ * §5.6: price, competitor, budget, timing, other); {@code "lostReasons": []} means none, so that
+ * every lost reason sent is refused. A lost reason's {@code enabled} defaults to true; two with one
+ * id are refused, as two stages with one code are.
  */
 final class StagesFile {
   private StagesFile() {}
@@ -56,8 +60,9 @@ final class StagesFile {
       }
       if (flows.stream().allMatch(flow -> flow.stages().isEmpty()))
         throw new IllegalArgumentException("it has no stage");
-      List<LostReason> lostReasons = new ArrayList<>();
+      List<LostReason> lostReasons = FixedFlowDictionary.builtInLostReasons();
       if (root.has("lostReasons")) {
+        lostReasons = new ArrayList<>();
         for (JsonNode reason : array(root, "lostReasons")) {
           lostReasons.add(
               new LostReason(

@@ -44,7 +44,7 @@ class CommandsTest {
                     "{\"opportunityCode\":\"A-1\",\"opportunityName\":\"甲\",\"amount\":2}",
                     "",
                     "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"finalCustomerName\":\"客户乙\",\"stage\":\"won\"}",
-                    "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"status\":\"WON\"}")
+                    "{\"opportunityCode\":\"B-2\",\"opportunityName\":\"乙\",\"status\":\"WON\",\"lostReason\":\" 竞品胜出\"}")
                 .toString());
     assertEquals(Main.OK, result.status(), result.err());
     assertTrue(result.out().contains("3 lines, 1 inserted, 2 updated, 0 unchanged"), result.out());
@@ -54,6 +54,8 @@ class CommandsTest {
     assertEquals("won", service.stored("B-2").get("stage").asText());
     assertEquals("won", service.stored("B-2").get("status").asText());
     assertEquals("客户乙", service.stored("B-2").get("finalCustomerName").asText());
+    assertEquals("competitor", service.stored("B-2").get("lostReason").asText());
+    assertTrue(service.stored("A-1").get("lostReason").isNull());
     assertEquals(2, service.stored("B-2").get("version").asInt()); // its second line changed it
   }
 
@@ -66,7 +68,7 @@ class CommandsTest {
                     "{\"opportunityCode\":\"C-1\",\"opportunityName\":\"丙\"}",
                     "{\"opportunityCode\":\"C-2\",\"amount\":0}",
                     "not json",
-                    "{\"opportunityCode\":\"C-3\",\"opportunityName\":\"丁\",\"stage\":\"nowhere\",\"colour\":1}")
+                    "{\"opportunityCode\":\"C-3\",\"opportunityName\":\"丁\",\"lostReason\":\"nope\",\"stage\":\"nowhere\",\"colour\":1}")
                 .toString());
     assertEquals(Main.FAILED, result.status());
     List<String> err = result.err().lines().toList();
@@ -74,7 +76,7 @@ class CommandsTest {
         List.of(
             "line 2: 商机名称不能为空；商机金额必须大于 0",
             "line 3: 不是有效的 JSON 对象",
-            "line 4: 项目阶段无效: nowhere；不支持的字段: colour"),
+            "line 4: 项目阶段无效: nowhere；输单原因无效: nope；不支持的字段: colour"),
         err.subList(0, 3));
     assertTrue(
         err.get(3).startsWith("3 bad line(s) in ")
@@ -126,6 +128,18 @@ class CommandsTest {
     assertTrue(
         lines.contains(
             "  won" + " ".repeat(12) + "赢单" + " ".repeat(6) + "won" + " ".repeat(10) + "yes"),
+        result.out());
+    List<String> reasons = lines.subList(lines.indexOf("Lost reasons"), lines.size());
+    assertEquals(
+        List.of(
+            "Lost reasons",
+            "  ID" + " ".repeat(10) + "NAME" + " ".repeat(6) + "ENABLED",
+            "  price" + " ".repeat(7) + "价格因素  yes",
+            "  competitor  竞品胜出  yes",
+            "  budget" + " ".repeat(6) + "预算取消  yes",
+            "  timing" + " ".repeat(6) + "时机未到  yes",
+            "  other" + " ".repeat(7) + "其他" + " ".repeat(6) + "yes"),
+        reasons,
         result.out());
   }
 

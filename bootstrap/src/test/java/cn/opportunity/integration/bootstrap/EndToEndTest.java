@@ -96,6 +96,7 @@ class EndToEndTest {
             "pushedToOms",
             "omsPushTime",
             "status",
+            "lostReason",
             "description",
             "finalCustomerName",
             "createdAt",
@@ -104,6 +105,7 @@ class EndToEndTest {
       assertTrue(stored.has(name), name + " in " + stored);
     }
     assertTrue(stored.get("operatorName").isNull());
+    assertTrue(stored.get("lostReason").isNull(), "never set");
     assertEquals(1, stored.get("version").asInt());
     assertTrue(stored.get("createdAt").asText().endsWith("Z"));
   }
@@ -153,6 +155,12 @@ class EndToEndTest {
             "{\"opportunityCode\":\"" + CODE + "\",\"status\":\"open\"}",
             400,
             "商机状态仅支持 active、closed、won、lost"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"竞品\"}", 400, "输单原因无效: 竞品"),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\" \"}", 400, "输单原因无效:  "),
+        Arguments.of(
+            "{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":1}", 400, "字段类型错误: lostReason"),
         Arguments.of(
             "{\"opportunityCode\":\"" + CODE + "\",\"finalCustomerName\":\"别家\"}",
             400,
@@ -262,6 +270,74 @@ class EndToEndTest {
         service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"won\"}"),
         400,
         "项目阶段无效: won");
+  }
+
+  /** CONTRACT §5.6 end to end: PUT by name or id, GET shows the id after the status, "" clears. */
+  @Test
+  void storesALostReasonAndShowsItOnGet() {
+    HttpResponse<String> put =
+        service.put(
+            "{\"opportunityCode\":\"" + CODE + "\",\"status\":\"lost\",\"lostReason\":\"预算取消\"}");
+    assertEquals(200, put.statusCode(), put.body());
+    HttpResponse<String> shown = service.get(CODE);
+    assertTrue(
+        shown.body().contains("\"status\":\"lost\",\"lostReason\":\"budget\","), shown.body());
+    assertEquals(2, service.stored(CODE).get("version").asInt());
+    assertEquals(
+        200,
+        service
+            .put("{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"budget\"}")
+            .statusCode());
+    assertEquals(2, service.stored(CODE).get("version").asInt(), "the same value changes nothing");
+    service.stop();
+    service.start();
+    assertEquals("budget", service.stored(CODE).get("lostReason").asText(), "after a restart");
+    assertEquals(
+        200,
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"\"}").statusCode());
+    JsonNode cleared = service.stored(CODE);
+    assertTrue(cleared.get("lostReason").isNull(), cleared.toString());
+    assertEquals("lost", cleared.get("status").asText());
+    assertEquals(3, cleared.get("version").asInt());
+  }
+
+  @Test
+  void acceptsTheLostReasonsOfAStagesFileOrTheBuiltInOnesWhenItNamesNone() throws Exception {
+    service.stop();
+    Path own = dir.resolve("own.json");
+    Files.writeString(
+        own,
+        """
+        {"stages": [{"code": "s1", "name": "初步接触", "kind": "in_progress"}],
+         "lostReasons": [{"id": "r1", "name": "资金不足"}, {"id": "r2", "name": "停用", "enabled": false}]}""",
+        StandardCharsets.UTF_8);
+    service.environment.put("OPP_STAGES_FILE", own.toString());
+    service.start();
+    assertEquals(
+        200,
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"资金不足\"}").statusCode());
+    assertEquals("r1", service.stored(CODE).get("lostReason").asText());
+    assertRefusal(
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"r2\"}"),
+        400,
+        "输单原因无效: r2");
+    assertRefusal(
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"price\"}"),
+        400,
+        "输单原因无效: price");
+
+    service.stop();
+    Path stagesOnly = dir.resolve("stages-only.json");
+    Files.writeString(
+        stagesOnly,
+        "{\"stages\": [{\"code\": \"s1\", \"name\": \"初步接触\", \"kind\": \"in_progress\"}]}",
+        StandardCharsets.UTF_8);
+    service.environment.put("OPP_STAGES_FILE", stagesOnly.toString());
+    service.start();
+    assertEquals(
+        200,
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"时机未到\"}").statusCode());
+    assertEquals("timing", service.stored(CODE).get("lostReason").asText());
   }
 
   private static void assertRefusal(HttpResponse<String> response, int status, String message) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
+import cn.opportunity.integration.domain.dictionary.LostReason;
 import cn.opportunity.integration.domain.dictionary.Stage;
 import cn.opportunity.integration.domain.dictionary.StageKind;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +51,45 @@ class StagesFileTest {
     assertFalse(snapshot.resolveStage("P99").isPresent());
     assertEquals("价格", snapshot.lostReasons().get(0).name());
     assertEquals(NOW, snapshot.loadedAt());
+  }
+
+  /** CONTRACT §5.6: a file that names no lost reasons keeps the built-in ones. */
+  @Test
+  void keepsTheBuiltInLostReasonsWhenTheFileNamesNone() throws Exception {
+    DictionarySnapshot snapshot =
+        StagesFile.read(
+            file("{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}]}"), NOW);
+    assertEquals(FixedFlowDictionary.builtInLostReasons(), snapshot.lostReasons());
+    assertEquals("budget", snapshot.resolveLostReason("预算取消").orElseThrow().id());
+  }
+
+  @Test
+  void replacesTheBuiltInLostReasonsWithTheFilesOwn() throws Exception {
+    DictionarySnapshot snapshot =
+        StagesFile.read(
+            file(
+                """
+        {"stages": [{"code": "a", "name": "甲", "kind": "lost"}],
+         "lostReasons": [{"id": " r1 ", "name": "资金不足"},
+                         {"id": "r2", "name": "停用原因", "enabled": false}]}"""),
+            NOW);
+    assertEquals(
+        List.of(new LostReason("r1", "资金不足", true), new LostReason("r2", "停用原因", false)),
+        snapshot.lostReasons());
+    assertEquals("r1", snapshot.resolveLostReason("资金不足").orElseThrow().id());
+    assertTrue(snapshot.resolveLostReason("r2").isEmpty(), "disabled");
+    assertTrue(snapshot.resolveLostReason("price").isEmpty(), "not the built-in ones");
+  }
+
+  @Test
+  void knowsNoLostReasonWhenTheFileListsAnEmptyArray() throws Exception {
+    DictionarySnapshot snapshot =
+        StagesFile.read(
+            file(
+                "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}],\"lostReasons\":[]}"),
+            NOW);
+    assertEquals(List.of(), snapshot.lostReasons());
+    assertTrue(snapshot.resolveLostReason("price").isEmpty());
   }
 
   @Test
@@ -95,7 +136,12 @@ class StagesFileTest {
         "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"maybe\"}]}",
         "{\"stages\":[{\"code\":\"\",\"name\":\"甲\",\"kind\":\"won\"}]}",
         "{\"stages\":[{\"code\":\"a\",\"kind\":\"won\"}]}",
-        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"},{\"code\":\"a\",\"name\":\"乙\",\"kind\":\"lost\"}]}"
+        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"},{\"code\":\"a\",\"name\":\"乙\",\"kind\":\"lost\"}]}",
+        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}],\"lostReasons\":{}}",
+        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}],\"lostReasons\":null}",
+        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}],\"lostReasons\":[{\"name\":\"价格\"}]}",
+        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}],\"lostReasons\":[{\"id\":\"p\",\"name\":\" \"}]}",
+        "{\"stages\":[{\"code\":\"a\",\"name\":\"甲\",\"kind\":\"won\"}],\"lostReasons\":[{\"id\":\"p\",\"name\":\"甲\"},{\"id\":\"p \",\"name\":\"乙\"}]}"
       })
   void refusesABadFileNamingTheVariable(String json) throws Exception {
     Path file = file(json);

@@ -77,6 +77,24 @@ class XiaomanEndToEndTest {
     assertEquals(8, health.at("/dictionary/stages").asInt());
   }
 
+  /**
+   * CONTRACT §5.6 with Xiaoman: a lost reason of the published fail_reason by its reason_id or its
+   * name, stored as the reason_id; the built-in ones are not Xiaoman's.
+   */
+  @Test
+  void validatesLostReasonsOfXiaomansFailReasonByIdAndByName() {
+    service.start();
+    assertEquals(200, put("\"lostReason\":\"1101043686\""));
+    assertEquals("1101043686", service.stored(CODE).get("lostReason").asText());
+    assertEquals(200, put("\"lostReason\":\"物流问题\""));
+    assertEquals(
+        "3421479132", service.stored(CODE).get("lostReason").asText(), "stored as the reason_id");
+    HttpResponse<String> refused =
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"price\"}");
+    assertEquals(400, refused.statusCode());
+    assertEquals("{\"code\":\"-1\",\"msg\":\"输单原因无效: price\",\"data\":null}", refused.body());
+  }
+
   @Test
   void refusesStagesWith503ButTakesOtherUpdatesWhenXiaomanWasNeverReached() {
     xiaoman.close();
@@ -85,6 +103,11 @@ class XiaomanEndToEndTest {
         service.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"1101060278\"}");
     assertEquals(503, unavailable.statusCode());
     assertEquals("{\"code\":\"-1\",\"msg\":\"项目阶段字典暂不可用\",\"data\":null}", unavailable.body());
+    HttpResponse<String> noReasons =
+        service.put("{\"opportunityCode\":\"" + CODE + "\",\"lostReason\":\"1101043686\"}");
+    assertEquals(503, noReasons.statusCode());
+    assertEquals("{\"code\":\"-1\",\"msg\":\"项目阶段字典暂不可用\",\"data\":null}", noReasons.body());
+    assertEquals(200, put("\"lostReason\":\"\""), "clearing needs no dictionary");
     assertEquals(200, put("\"status\":\"won\""));
     JsonNode health = health();
     assertEquals(
@@ -104,6 +127,11 @@ class XiaomanEndToEndTest {
     service.start();
     assertEquals(200, put("\"stage\":\"赢单\""));
     assertEquals("1101060278", service.stored(CODE).get("stage").asText());
+    assertEquals(200, put("\"lostReason\":\"竞对询价\""));
+    assertEquals(
+        "3421479652",
+        service.stored(CODE).get("lostReason").asText(),
+        "lost reasons of the saved snapshot");
     JsonNode health = health();
     assertTrue(health.at("/dictionary/loaded").asBoolean());
     assertFalse(health.at("/dictionary/lastError").isNull());
@@ -119,7 +147,9 @@ class XiaomanEndToEndTest {
     assertTrue(
         result.out().lines().anyMatch(line -> line.matches("\\s+1101060278\\s+赢单\\s+won\\s+yes")),
         result.out());
-    assertTrue(result.out().contains("产品质量"), result.out());
+    assertTrue(
+        result.out().lines().anyMatch(line -> line.matches("\\s+1101043686\\s+产品质量\\s+yes")),
+        result.out());
     assertFalse(result.out().contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
   }
 

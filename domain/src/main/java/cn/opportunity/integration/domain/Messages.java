@@ -33,6 +33,11 @@ public final class Messages {
     return "项目阶段无效: " + asSent;
   }
 
+  /** CONTRACT §5.6. */
+  public static String lostReasonInvalid(String asSent) {
+    return "输单原因无效: " + asSent;
+  }
+
   public static String omsPushTimeInvalid(String asSent) {
     return "推送 OMS 时间格式无效: " + asSent;
   }

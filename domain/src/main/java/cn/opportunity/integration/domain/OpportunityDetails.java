@@ -28,6 +28,7 @@ public record OpportunityDetails(
     @Nullable Boolean pushedToOms,
     @Nullable Instant omsPushTime,
     @Nullable OpportunityStatus status,
+    @Nullable LostReasonId lostReason,
     @Nullable String description) {
 
   public OpportunityDetails {
@@ -68,6 +69,7 @@ public record OpportunityDetails(
         .pushedToOms(pushedToOms)
         .omsPushTime(omsPushTime)
         .status(status)
+        .lostReason(lostReason)
         .description(description);
   }
 
@@ -92,6 +94,7 @@ public record OpportunityDetails(
     private @Nullable Boolean pushedToOms;
     private @Nullable Instant omsPushTime;
     private @Nullable OpportunityStatus status;
+    private @Nullable LostReasonId lostReason;
     private @Nullable String description;
 
     private Builder() {}
@@ -191,6 +194,11 @@ public record OpportunityDetails(
       return this;
     }
 
+    public Builder lostReason(@Nullable LostReasonId value) {
+      lostReason = value;
+      return this;
+    }
+
     public Builder description(@Nullable String value) {
       description = value;
       return this;
@@ -217,6 +225,7 @@ public record OpportunityDetails(
           pushedToOms,
           omsPushTime,
           status,
+          lostReason,
           description);
     }
   }

@@ -88,6 +88,11 @@ public enum OpportunityField {
       OpportunityStatus.class,
       OpportunityDetails::status,
       (b, v) -> b.status((OpportunityStatus) v)),
+  LOST_REASON(
+      "lostReason",
+      LostReasonId.class,
+      OpportunityDetails::lostReason,
+      (b, v) -> b.lostReason((LostReasonId) v)),
   DESCRIPTION(
       "description",
       String.class,
@@ -149,8 +154,8 @@ public enum OpportunityField {
    * The field's value in {@code details} in the contract's canonical form, as plain Java for a JSON
    * writer: text as {@code String}; the amount as a {@code BigDecimal} of scale 2; ids as {@code
    * Long}; flags as {@code Boolean}; the stage's code; confidence upper-case; status lower-case;
-   * the date as {@code YYYY-MM-DD}; the push time as an ISO-8601 instant; {@code null} when not
-   * set.
+   * the lost reason's id; the date as {@code YYYY-MM-DD}; the push time as an ISO-8601 instant;
+   * {@code null} when not set.
    */
   public @Nullable Object canonicalValueIn(OpportunityDetails details) {
     return canonical(valueIn(details));
@@ -162,6 +167,7 @@ public enum OpportunityField {
     if (value instanceof LocalDate date) return date.toString();
     if (value instanceof Instant instant) return instant.toString();
     if (value instanceof StageCode stage) return stage.value();
+    if (value instanceof LostReasonId reason) return reason.value();
     if (value instanceof Confidence confidence) return confidence.code();
     if (value instanceof OpportunityStatus status) return status.code();
     if (value == null

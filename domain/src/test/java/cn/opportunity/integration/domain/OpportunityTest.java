@@ -159,6 +159,7 @@ class OpportunityTest {
     assertEquals("C", OpportunityField.CONFIDENCE_PCT.canonicalValueIn(o.details()));
     assertEquals("bidding", OpportunityField.STAGE.canonicalValueIn(o.details()));
     assertEquals("lost", OpportunityField.STATUS.canonicalValueIn(o.details()));
+    assertEquals("competitor", OpportunityField.LOST_REASON.canonicalValueIn(o.details()));
     assertEquals(
         "2026-04-30T02:00:00.123456789Z",
         OpportunityField.OMS_PUSH_TIME.canonicalValueIn(o.details()));

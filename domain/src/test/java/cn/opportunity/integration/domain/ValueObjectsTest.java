@@ -137,6 +137,8 @@ class ValueObjectsTest {
     assertThrows(IllegalArgumentException.class, () -> new OpportunityCode(space), name);
     assertEquals(new StageCode("won"), new StageCode(space + "won" + space), name);
     assertThrows(IllegalArgumentException.class, () -> new StageCode(space), name);
+    assertEquals(new LostReasonId("price"), new LostReasonId(space + "price" + space), name);
+    assertThrows(IllegalArgumentException.class, () -> new LostReasonId(space), name);
     assertEquals(Optional.of(Confidence.A), Confidence.parse("a" + space), name);
     assertEquals(Optional.of(OpportunityStatus.WON), OpportunityStatus.parse(space + "Won"), name);
   }
@@ -212,6 +214,15 @@ class ValueObjectsTest {
   }
 
   @Test
+  void trimsLostReasonIdsAndRefusesBlankOnes() {
+    assertEquals(new LostReasonId("price"), new LostReasonId(" price "));
+    assertEquals("price", new LostReasonId(" price\t").value());
+    IllegalArgumentException blank =
+        assertThrows(IllegalArgumentException.class, () -> new LostReasonId("  "));
+    assertEquals("a lost reason id is not blank", blank.getMessage());
+  }
+
+  @Test
   void startsVersionsAtOneAndGrowsByOne() {
     assertEquals(Version.FIRST, new Version(1));
     assertEquals(1, new Version(1).value());
@@ -227,6 +238,7 @@ class ValueObjectsTest {
   void printsValueObjectsAsTheirValueAlone() {
     assertEquals("OPP-1", new OpportunityCode(" OPP-1 ").toString());
     assertEquals("won", new StageCode(" won ").toString());
+    assertEquals("1101043686", new LostReasonId(" 1101043686 ").toString());
     assertEquals("3", new Version(3).toString());
   }
 
@@ -282,6 +294,7 @@ class ValueObjectsTest {
             "pushedToOms",
             "omsPushTime",
             "status",
+            "lostReason",
             "description"),
         java.util.Arrays.stream(OpportunityField.values())
             .map(OpportunityField::jsonName)

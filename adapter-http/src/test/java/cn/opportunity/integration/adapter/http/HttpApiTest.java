@@ -707,6 +707,35 @@ class HttpApiTest {
     assertSuccess(send(put(update("\"source\":\"x\""), SECRET)), storedId());
   }
 
+  /** CONTRACT §5.6: a lost reason by id or unique name, shown as its id; "" clears it. */
+  @Test
+  void storesALostReasonByNameAndShowsItsIdAfterTheStatus() throws Exception {
+    start();
+    assertSuccess(
+        send(put(update("\"status\":\"lost\",\"lostReason\":\" 竞品胜出 \""), SECRET)), storedId());
+    HttpResponse<String> shown = send(getOpportunity(CODE, SECRET));
+    assertTrue(
+        shown.body().contains("\"status\":\"lost\",\"lostReason\":\"competitor\","), shown.body());
+    assertEnvelope(send(put(update("\"lostReason\":\"竞品\""), SECRET)), 400, "输单原因无效: 竞品");
+    assertEnvelope(send(put(update("\"lostReason\":7"), SECRET)), 400, "字段类型错误: lostReason");
+    assertEquals(
+        "competitor",
+        JSON.readTree(send(getOpportunity(CODE, SECRET)).body()).at("/data/lostReason").asText(),
+        "a refused update changes nothing");
+    assertSuccess(send(put(update("\"lostReason\":\"\""), SECRET)), storedId());
+    JsonNode data = JSON.readTree(send(getOpportunity(CODE, SECRET)).body()).get("data");
+    assertTrue(data.get("lostReason").isNull(), "the empty string clears it");
+    assertEquals("lost", data.get("status").asText(), "independent of the status");
+  }
+
+  @Test
+  void answersUnavailableForALostReasonWhileNoDictionaryWasEverLoaded() throws Exception {
+    dictionary = FakeFlowDictionary.neverLoaded();
+    start();
+    assertEnvelope(send(put(update("\"lostReason\":\"price\""), SECRET)), 503, "项目阶段字典暂不可用");
+    assertSuccess(send(put(update("\"lostReason\":\"\""), SECRET)), storedId());
+  }
+
   // --- Javalin's and Jetty's own answers -----------------------------------------------------
 
   @Test

@@ -49,7 +49,7 @@ public final class OpenApiAnswers {
    * lostReason} is added in parallel): their absence alone is not reported. Empty it when they are
    * served.
    */
-  static final Set<String> NOT_YET_ANSWERED_MEMBERS = Set.of("lostReason");
+  static final Set<String> NOT_YET_ANSWERED_MEMBERS = Set.of();
 
   /**
    * Headers the document requires that this branch does not send yet (CONTRACT §5.4's {@code ETag}

@@ -29,7 +29,8 @@ final class Migrations {
           "V1__opportunity.sql",
           "V2__dictionary_snapshot.sql",
           "V3__dictionary_skipped.sql",
-          "V4__history.sql");
+          "V4__lost_reason.sql",
+          "V5__history.sql");
 
   private static final String DIRECTORY = "/db/migration/";
 

@@ -19,7 +19,7 @@ public interface OpportunityDao {
       opportunity_code, final_customer_name, opportunity_name, project_location, operator_name, amount_cents,
       expected_close_date, confidence_pct, stage, opportunity_type, product_type, source, sales_expansion_id,
       channel_expansion_id, pre_sales_id, pre_sales_name, competitor_name, archived, pushed_to_oms, oms_push_time,
-      status, description, created_at, updated_at, version""";
+      status, lost_reason, description, created_at, updated_at, version""";
 
   /**
    * Writes a row over exactly the version before it ({@code version - 1}) of the same id and code:
@@ -35,7 +35,7 @@ public interface OpportunityDao {
              sales_expansion_id = :salesExpansionId, channel_expansion_id = :channelExpansionId,
              pre_sales_id = :preSalesId, pre_sales_name = :preSalesName, competitor_name = :competitorName,
              archived = :archived, pushed_to_oms = :pushedToOms, oms_push_time = :omsPushTime, status = :status,
-             description = :description, created_at = :createdAt, updated_at = :updatedAt, version = :version
+             lost_reason = :lostReason, description = :description, created_at = :createdAt, updated_at = :updatedAt, version = :version
        WHERE id = :id AND opportunity_code = :opportunityCode AND version = :version - 1""";
 
   /** {@link #findByCode}'s query with a positional parameter, for plain JDBC. */
@@ -63,6 +63,6 @@ public interface OpportunityDao {
       "INSERT INTO opportunity ("
           + COLUMNS
           + ") VALUES ("
-          + "?, ".repeat(24)
+          + "?, ".repeat(25)
           + "?) ON CONFLICT (opportunity_code) DO NOTHING";
 }

@@ -2,6 +2,7 @@ package cn.opportunity.integration.adapter.persistence;
 
 import cn.opportunity.integration.domain.Amount;
 import cn.opportunity.integration.domain.Confidence;
+import cn.opportunity.integration.domain.LostReasonId;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
@@ -47,6 +48,7 @@ public record OpportunityRow(
     Boolean pushedToOms,
     String omsPushTime,
     String status,
+    String lostReason,
     String description,
     String createdAt,
     String updatedAt,
@@ -111,6 +113,7 @@ public record OpportunityRow(
         d.pushedToOms(),
         map(d.omsPushTime(), INSTANT::format),
         map(d.status(), OpportunityStatus::code),
+        map(d.lostReason(), LostReasonId::value),
         d.description(),
         INSTANT.format(createdAt),
         INSTANT.format(updatedAt),
@@ -148,6 +151,7 @@ public record OpportunityRow(
                                 () ->
                                     new IllegalStateException(
                                         "unknown status in opportunity " + id + ": " + s))))
+            .lostReason(map(lostReason, LostReasonId::new))
             .description(description)
             .build();
     return Opportunity.restore(
@@ -188,6 +192,7 @@ public record OpportunityRow(
         result.getString(c++),
         nullableBoolean(result, c++),
         nullableBoolean(result, c++),
+        result.getString(c++),
         result.getString(c++),
         result.getString(c++),
         result.getString(c++),
@@ -238,6 +243,7 @@ public record OpportunityRow(
     statement.setObject(p++, pushedToOms == null ? null : pushedToOms ? 1 : 0);
     statement.setString(p++, omsPushTime);
     statement.setString(p++, status);
+    statement.setString(p++, lostReason);
     statement.setString(p++, description);
     statement.setString(p++, createdAt);
     statement.setString(p++, updatedAt);

@@ -77,7 +77,7 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
                     h.createQuery(
                             """
             SELECT typeof(amount_cents) AS amount_type, amount_cents, oms_push_time, created_at, updated_at,
-                   expected_close_date, confidence_pct, status, archived, pushed_to_oms
+                   expected_close_date, confidence_pct, status, lost_reason, archived, pushed_to_oms
               FROM opportunity WHERE opportunity_code = 'EXACT-1'""")
                         .mapToMap()
                         .one());
@@ -88,10 +88,11 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
     assertEquals("2026-04-01T01:00:00.000000007Z", raw.get("updated_at"));
     assertEquals("2027-02-28", raw.get("expected_close_date"));
     assertEquals(
-        List.of("C", "lost", 1, 0),
+        List.of("C", "lost", "competitor", 1, 0),
         List.of(
             raw.get("confidence_pct"),
             raw.get("status"),
+            raw.get("lost_reason"),
             raw.get("archived"),
             raw.get("pushed_to_oms")));
     Opportunity stored = database.opportunityStore().findByCode(full.code()).orElseThrow();

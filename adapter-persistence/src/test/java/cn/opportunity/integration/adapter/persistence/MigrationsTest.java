@@ -1,12 +1,20 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.LostReasonId;
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityField;
+import cn.opportunity.integration.domain.OpportunityPatch;
+import cn.opportunity.integration.domain.OpportunityStatus;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -61,9 +69,10 @@ class MigrationsTest {
   void givesANewFileTheSchemaAndRecordsEachMigration() {
     Jdbi jdbi = databases.open("fresh.db").jdbi();
     List<Map<String, Object>> history = history(jdbi);
-    assertEquals(List.of(1, 2, 3, 4), history.stream().map(row -> row.get("version")).toList());
+    assertEquals(List.of(1, 2, 3, 4, 5), history.stream().map(row -> row.get("version")).toList());
     assertEquals(
-        List.of("opportunity", "dictionary_snapshot", "dictionary_skipped", "history"),
+        List.of(
+            "opportunity", "dictionary_snapshot", "dictionary_skipped", "lost_reason", "history"),
         history.stream().map(row -> row.get("description")).toList());
     assertTrue(
         ((String) history.get(0).get("applied_at"))
@@ -103,9 +112,44 @@ class MigrationsTest {
             "description TEXT",
             "created_at TEXT NOT NULL",
             "updated_at TEXT NOT NULL",
-            "version INTEGER NOT NULL"),
+            "version INTEGER NOT NULL",
+            "lost_reason TEXT"),
         columns);
     assertTrue(tableExists(jdbi, "dictionary_stage"));
+  }
+
+  /** V4 (CONTRACT §5.6) on a file of version 3 that holds an opportunity: it has no lost reason. */
+  @Test
+  void readsAnOpportunityStoredBeforeLostReasonsBackWithoutOneAndCanGiveItOne()
+      throws SQLException {
+    SQLiteDataSource file = bare("v3.db");
+    assertEquals(
+        3, Migrations.apply(file::getConnection, "/db/migration/", Migrations.FILES.subList(0, 3)));
+    Jdbi.create(file)
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO opportunity (opportunity_code, opportunity_name, status, created_at,"
+                        + " updated_at, version) VALUES ('OLD-1', '旧商机', 'lost',"
+                        + " '2026-04-01T01:00:00.000000000Z', '2026-04-01T01:00:00.000000000Z', 1)"));
+    SqliteDatabase database = databases.open("v3.db");
+    OpportunityCode code = new OpportunityCode("OLD-1");
+    Opportunity old = database.opportunityStore().findByCode(code).orElseThrow();
+    assertEquals(null, old.details().lostReason());
+    assertEquals(OpportunityStatus.LOST, old.details().status());
+    OpportunityPatch patch =
+        OpportunityPatch.builder(code)
+            .set(OpportunityField.LOST_REASON, new LostReasonId("budget"))
+            .build();
+    database
+        .opportunityStore()
+        .update(code, ORIGIN, c -> c.apply(patch, Instant.parse("2026-04-02T00:00:00Z")));
+    assertEquals(
+        new LostReasonId("budget"),
+        database.opportunityStore().findByCode(code).orElseThrow().details().lostReason());
+    assertEquals(
+        List.of(1, 2, 3, 4, 5),
+        history(database.jdbi()).stream().map(r -> r.get("version")).toList());
   }
 
   @Test

@@ -101,8 +101,16 @@ class XiaomanClientTest {
     assertEquals(StageKind.WON, won.kind());
     assertEquals(StageKind.LOST, snapshot.resolveStage("输单").orElseThrow().kind());
     assertEquals(StageKind.IN_PROGRESS, snapshot.resolveStage("开发(1)").orElseThrow().kind());
-    assertEquals(5, snapshot.lostReasons().size());
-    assertEquals("产品质量", snapshot.lostReasons().get(0).name());
+    assertEquals(
+        List.of(
+            new LostReason("1101043686", "产品质量", true),
+            new LostReason("1101043685", "客户关系", true),
+            new LostReason("1126283152", "sandbox", true),
+            new LostReason("3421479132", "物流问题", true),
+            new LostReason("3421479652", "竞对询价", true)),
+        snapshot.lostReasons(),
+        "reason_id as text, name, enable_flag 1: the published fail_reason in its order");
+    assertEquals("3421479132", snapshot.resolveLostReason("物流问题").orElseThrow().id());
     assertEquals(clock.instant(), snapshot.loadedAt());
     assertEquals(1, xiaoman.tokenRequests.get());
   }
@@ -248,9 +256,17 @@ class XiaomanClientTest {
                 + "{\"reason_id\":2,\"enable_flag\":1},"
                 + "{\"reason_id\":3,\"name\":\"甲\",\"enable_flag\":1},"
                 + "{\"reason_id\":\"3\",\"name\":\"乙\",\"enable_flag\":1},"
-                + "{\"reason_id\":4,\"name\":\" \",\"enable_flag\":0}]}"));
+                + "{\"reason_id\":4,\"name\":\" \",\"enable_flag\":0},"
+                + "{\"reason_id\":5,\"name\":\"停用\",\"enable_flag\":0},"
+                + "{\"reason_id\":6,\"name\":\"无标记\"}]}"));
     DictionarySnapshot snapshot = client().fetchDictionary(PUBLISHED_FLOW);
-    assertEquals(List.of(new LostReason("1", "价格", true)), snapshot.lostReasons());
+    assertEquals(
+        List.of(
+            new LostReason("1", "价格", true),
+            new LostReason("5", "停用", false),
+            new LostReason("6", "无标记", true)),
+        snapshot.lostReasons());
+    assertTrue(snapshot.resolveLostReason("5").isEmpty(), "enable_flag 0: disabled");
     assertEquals(8, snapshot.enabledStageCount());
     assertEquals(
         List.of(

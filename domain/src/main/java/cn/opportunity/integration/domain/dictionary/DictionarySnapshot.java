@@ -22,12 +22,15 @@ public final class DictionarySnapshot {
   private final List<String> skipped;
   private final Map<String, Stage> enabledByCode = new HashMap<>();
   private final Map<String, Stage> enabledByUniqueName = new HashMap<>();
+  private final Map<String, LostReason> enabledReasonsById = new HashMap<>();
+  private final Map<String, LostReason> enabledReasonsByUniqueName = new HashMap<>();
   private final int enabledStageCount;
 
   /**
    * A dictionary that leaves nothing of its source out.
    *
-   * @throws IllegalArgumentException when two stages share a code: then neither could be told apart
+   * @throws IllegalArgumentException when two stages share a code, or two lost reasons an id: then
+   *     neither could be told apart
    */
   public DictionarySnapshot(List<SalesFlow> flows, List<LostReason> lostReasons, Instant loadedAt) {
     this(flows, lostReasons, loadedAt, List.of());
@@ -37,7 +40,8 @@ public final class DictionarySnapshot {
    * @param skipped the items of the source left out of this dictionary because they were unusable
    *     (a flow without stages, a stage of an unknown kind …), one readable line each, in the
    *     source's order; empty when nothing was left out
-   * @throws IllegalArgumentException when two stages share a code: then neither could be told apart
+   * @throws IllegalArgumentException when two stages share a code, or two lost reasons an id: then
+   *     neither could be told apart
    */
   public DictionarySnapshot(
       List<SalesFlow> flows, List<LostReason> lostReasons, Instant loadedAt, List<String> skipped) {
@@ -61,6 +65,25 @@ public final class DictionarySnapshot {
       if (!sharedNames.contains(stage.name())) enabledByUniqueName.put(stage.name(), stage);
     }
     this.enabledStageCount = enabledByCode.size();
+    indexLostReasons();
+  }
+
+  /** As for stages: every id once; enabled reasons by id, and by name when no other shares it. */
+  private void indexLostReasons() {
+    Set<String> ids = new HashSet<>();
+    Set<String> names = new HashSet<>();
+    Set<String> sharedNames = new HashSet<>();
+    for (LostReason reason : lostReasons) {
+      if (!ids.add(reason.id()))
+        throw new IllegalArgumentException("lost reason id " + reason.id() + " appears twice");
+      if (!reason.enabled()) continue;
+      enabledReasonsById.put(reason.id(), reason);
+      if (!names.add(reason.name())) sharedNames.add(reason.name());
+    }
+    for (LostReason reason : enabledReasonsById.values()) {
+      if (!sharedNames.contains(reason.name()))
+        enabledReasonsByUniqueName.put(reason.name(), reason);
+    }
   }
 
   /**
@@ -71,6 +94,18 @@ public final class DictionarySnapshot {
     String key = Text.trim(codeOrName);
     Stage byCode = enabledByCode.get(key);
     return byCode != null ? Optional.of(byCode) : Optional.ofNullable(enabledByUniqueName.get(key));
+  }
+
+  /**
+   * The enabled lost reason that {@code idOrName} names: by id first, else by name when exactly one
+   * enabled lost reason has that name. White space around it ({@link Text#trim}) is ignored.
+   */
+  public Optional<LostReason> resolveLostReason(String idOrName) {
+    String key = Text.trim(idOrName);
+    LostReason byId = enabledReasonsById.get(key);
+    return byId != null
+        ? Optional.of(byId)
+        : Optional.ofNullable(enabledReasonsByUniqueName.get(key));
   }
 
   /** The stage with {@code code}, enabled or not. */

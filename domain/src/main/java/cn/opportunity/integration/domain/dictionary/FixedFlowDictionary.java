@@ -15,10 +15,23 @@ public final class FixedFlowDictionary implements FlowDictionary {
     this.snapshot = snapshot;
   }
 
-  /** The contract's default dictionary (CONTRACT.md §4): one flow of seven stages. */
+  /**
+   * The contract's default dictionary: one flow of seven stages (CONTRACT.md §4) and five lost
+   * reasons (§5.6).
+   */
   public static FixedFlowDictionary builtIn(Instant loadedAt) {
     return new FixedFlowDictionary(
-        new DictionarySnapshot(List.of(builtInFlow()), List.of(), loadedAt));
+        new DictionarySnapshot(List.of(builtInFlow()), builtInLostReasons(), loadedAt));
+  }
+
+  /** The contract's default lost reasons (CONTRACT.md §5.6), all enabled. */
+  public static List<LostReason> builtInLostReasons() {
+    return List.of(
+        new LostReason("price", "价格因素", true),
+        new LostReason("competitor", "竞品胜出", true),
+        new LostReason("budget", "预算取消", true),
+        new LostReason("timing", "时机未到", true),
+        new LostReason("other", "其他", true));
   }
 
   public static SalesFlow builtInFlow() {

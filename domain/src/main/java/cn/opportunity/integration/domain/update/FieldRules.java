@@ -65,6 +65,7 @@ final class FieldRules {
       case ARCHIVED, PUSHED_TO_OMS -> FieldRules::bool;
       case OMS_PUSH_TIME -> FieldRules::instant;
       case STATUS -> checkedText(OpportunityStatus::parse, raw -> Messages.STATUS_INVALID);
+      case LOST_REASON -> FieldRules::lostReason;
       case DESCRIPTION -> optionalText(DESCRIPTION_LENGTH);
     };
   }
@@ -138,13 +139,39 @@ final class FieldRules {
     if (!(value instanceof SentValue.Text text)) return wrongType(name);
     if (Text.isBlank(text.value()))
       return new RuleResult.Rejected(Messages.stageInvalid(text.value()));
-    if (context.dictionary().isEmpty()) return new RuleResult.NeedsDictionary();
-    return context
-        .dictionary()
-        .get()
-        .resolveStage(text.value())
-        .<RuleResult>map(stage -> new RuleResult.Accepted(stage.code()))
-        .orElseGet(() -> new RuleResult.Rejected(Messages.stageInvalid(text.value())));
+    return inDictionary(
+        context,
+        dictionary ->
+            dictionary
+                .resolveStage(text.value())
+                .<RuleResult>map(stage -> new RuleResult.Accepted(stage.code()))
+                .orElseGet(() -> new RuleResult.Rejected(Messages.stageInvalid(text.value()))));
+  }
+
+  /**
+   * An enabled lost reason of the dictionary, by id or unique name; stored as its id. The empty
+   * string clears the field and needs no dictionary; text of white space only is refused like any
+   * other unknown value (CONTRACT §5.6 names {@code ""} alone as clearing, see docs/decisions.md).
+   */
+  static RuleResult lostReason(String name, SentValue value, Context context) {
+    if (!(value instanceof SentValue.Text text)) return wrongType(name);
+    if (text.value().isEmpty()) return new RuleResult.Accepted(null);
+    if (Text.isBlank(text.value()))
+      return new RuleResult.Rejected(Messages.lostReasonInvalid(text.value()));
+    return inDictionary(
+        context,
+        dictionary ->
+            dictionary
+                .resolveLostReason(text.value())
+                .<RuleResult>map(reason -> new RuleResult.Accepted(reason.lostReasonId()))
+                .orElseGet(
+                    () -> new RuleResult.Rejected(Messages.lostReasonInvalid(text.value()))));
+  }
+
+  /** What {@code lookup} finds in the dictionary in force; without one, the 503 of the contract. */
+  private static RuleResult inDictionary(
+      Context context, Function<DictionarySnapshot, RuleResult> lookup) {
+    return context.dictionary().map(lookup).orElseGet(RuleResult.NeedsDictionary::new);
   }
 
   /** An integer, or a string of digits: > 0 and < 2^63. */

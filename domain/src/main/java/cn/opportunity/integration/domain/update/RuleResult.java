@@ -11,6 +11,9 @@ sealed interface RuleResult {
   /** The value breaks the rule: {@code message} says how, in the contract's words. */
   record Rejected(String message) implements RuleResult {}
 
-  /** The value can only be checked against a stage dictionary, and none has been loaded. */
+  /**
+   * The value can only be checked against a stage dictionary (stages, lost reasons), and none has
+   * been loaded.
+   */
   record NeedsDictionary() implements RuleResult {}
 }

@@ -53,8 +53,8 @@ public final class UpdatePolicy {
    *
    * @param dictionary the stage dictionary in force; empty while none has been loaded
    * @throws UpdateRejectedException with every violation, in the contract's order
-   * @throws DictionaryUnavailableException when the request is otherwise good but sends a stage,
-   *     and there is no dictionary to check it against
+   * @throws DictionaryUnavailableException when the request is otherwise good but sends a stage (or
+   *     a lost reason other than the empty string), and there is no dictionary to check it against
    */
   public OpportunityPatch check(SentFields sent, Optional<DictionarySnapshot> dictionary) {
     requireCode(sent);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cn.opportunity.integration.domain.LostReasonId;
 import cn.opportunity.integration.domain.StageCode;
 import java.time.Instant;
 import java.util.List;
@@ -192,6 +193,83 @@ class DictionarySnapshotTest {
     assertEquals(Optional.empty(), dictionary.lastError());
   }
 
+  @Test
+  void buildsTheContractsFiveLostReasons() {
+    DictionarySnapshot snapshot = FixedFlowDictionary.builtIn(AT).current().orElseThrow();
+    assertEquals(
+        List.of(
+            new LostReason("price", "价格因素", true),
+            new LostReason("competitor", "竞品胜出", true),
+            new LostReason("budget", "预算取消", true),
+            new LostReason("timing", "时机未到", true),
+            new LostReason("other", "其他", true)),
+        snapshot.lostReasons());
+    assertEquals(FixedFlowDictionary.builtInLostReasons(), snapshot.lostReasons());
+    for (LostReason reason : snapshot.lostReasons()) {
+      assertEquals(Optional.of(reason), snapshot.resolveLostReason(reason.id()));
+      assertEquals(Optional.of(reason), snapshot.resolveLostReason(reason.name()));
+    }
+  }
+
+  // ---- lost reasons ------------------------------------------------------------------------
+
+  /** 价格 shared by two enabled reasons, 旧原因 disabled, 竞品 enabled once and disabled once. */
+  static final DictionarySnapshot REASONS =
+      new DictionarySnapshot(
+          List.of(),
+          List.of(
+              new LostReason("1", "价格", true),
+              new LostReason("2", "价格", true),
+              new LostReason("3", "旧原因", false),
+              new LostReason("4", "竞品", true),
+              new LostReason("5", "竞品", false),
+              new LostReason("6", "1", true),
+              new LostReason("7", "Budget", true)),
+          AT);
+
+  @ParameterizedTest
+  @CsvSource({"1,1", "2,2", "' 4 ',4", "竞品,4", "'\u3000竞品 ',4", "6,6", "Budget,7"})
+  void resolvesEnabledLostReasonsByIdThenUniqueName(String key, String id) {
+    assertEquals(Optional.of(id), REASONS.resolveLostReason(key).map(LostReason::id));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"价格", "3", "旧原因", "5", "", "  ", "nope", "budget", "竞 品"})
+  void resolvesNoDisabledAmbiguousOrUnknownLostReason(String key) {
+    assertEquals(Optional.empty(), REASONS.resolveLostReason(key));
+  }
+
+  @Test
+  void prefersAnIdToAnotherLostReasonsName() {
+    assertEquals("1", REASONS.resolveLostReason("1").orElseThrow().id(), "6 is named 1");
+  }
+
+  @Test
+  void refusesTwoLostReasonsWithOneId() {
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new DictionarySnapshot(
+                    List.of(),
+                    List.of(new LostReason("a", "甲", false), new LostReason(" a ", "乙", true)),
+                    AT));
+    assertEquals("lost reason id a appears twice", refused.getMessage());
+  }
+
+  @Test
+  void trimsALostReasonsIdAndGivesItAsAnOpportunityStoresIt() {
+    LostReason reason = new LostReason("\u00A0price ", "价格因素", true);
+    assertEquals("price", reason.id());
+    assertEquals(new LostReasonId("price"), reason.lostReasonId());
+  }
+
+  @Test
+  void resolvesOnlyItsOwnLostReasons() {
+    assertEquals(Optional.empty(), TWO_FLOWS.resolveLostReason("价格因素"));
+    assertEquals(Optional.of("9"), TWO_FLOWS.resolveLostReason("价格").map(LostReason::id));
+  }
+
   /** Xiaoman's stage {@code type} (CONTRACT.md §4), the kind's name in files, its users' word. */
   @ParameterizedTest
   @CsvSource({"IN_PROGRESS,1,in_progress,进行中", "WON,2,won,赢单", "LOST,3,lost,输单"})
@@ -217,6 +295,7 @@ class DictionarySnapshotTest {
       value = {
         "null,价格,a lost reason has an id",
         "' ',价格,a lost reason has an id",
+        "'\u3000',价格,a lost reason has an id",
         "9,null,lost reason 9 has no name",
         "9,' ',lost reason 9 has no name"
       })

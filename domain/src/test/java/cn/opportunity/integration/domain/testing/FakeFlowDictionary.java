@@ -18,12 +18,17 @@ public final class FakeFlowDictionary implements FlowDictionary {
     this.source = source;
   }
 
-  /** The built-in seven stages (discovery … lost), loaded at {@code loadedAt}. */
+  /**
+   * The built-in seven stages (discovery … lost) and five lost reasons (price … other), loaded at
+   * {@code loadedAt}.
+   */
   public static FakeFlowDictionary loaded(Instant loadedAt) {
     return new FakeFlowDictionary(
         Optional.of(
             new DictionarySnapshot(
-                List.of(FixedFlowDictionary.builtInFlow()), List.of(), loadedAt)),
+                List.of(FixedFlowDictionary.builtInFlow()),
+                FixedFlowDictionary.builtInLostReasons(),
+                loadedAt)),
         "local");
   }
 

@@ -3,6 +3,7 @@ package cn.opportunity.integration.domain.testing;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
+import cn.opportunity.integration.domain.dictionary.LostReason;
 import cn.opportunity.integration.domain.dictionary.Stage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -204,6 +205,7 @@ public final class HostileBodies {
   private final SplittableRandom random;
   private final List<String> codes;
   private final List<Stage> stages = FixedFlowDictionary.builtInFlow().stages();
+  private final List<LostReason> lostReasons = FixedFlowDictionary.builtInLostReasons();
   private int index;
 
   /**
@@ -567,6 +569,11 @@ public final class HostileBodies {
       }
       case STATUS ->
           quote(pad(randomCase(List.of("active", "closed", "won", "lost").get(random.nextInt(4)))));
+      case LOST_REASON -> {
+        if (random.nextInt(8) == 0) yield quote(""); // clears
+        LostReason reason = lostReasons.get(random.nextInt(lostReasons.size()));
+        yield quote(pad(random.nextBoolean() ? reason.id() : reason.name()));
+      }
     };
   }
 

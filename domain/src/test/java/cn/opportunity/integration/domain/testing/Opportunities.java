@@ -4,6 +4,7 @@ import cn.opportunity.integration.domain.Amount;
 import cn.opportunity.integration.domain.ChangeOrigin;
 import cn.opportunity.integration.domain.ChangeSource;
 import cn.opportunity.integration.domain.Confidence;
+import cn.opportunity.integration.domain.LostReasonId;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityDetails;
@@ -73,6 +74,7 @@ public final class Opportunities {
                     .pushedToOms(false)
                     .omsPushTime(Instant.parse("2026-04-30T02:00:00.123456789Z"))
                     .status(OpportunityStatus.LOST)
+                    .lostReason(new LostReasonId("competitor"))
                     .description("备注\n第二行\t制表"));
   }
 

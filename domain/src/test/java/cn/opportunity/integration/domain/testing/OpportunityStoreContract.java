@@ -19,6 +19,7 @@ import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityDetails;
 import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityPatch;
@@ -185,6 +186,29 @@ public abstract class OpportunityStoreContract {
     assertEquals(
         null,
         store.findByCode(new OpportunityCode("CLR-1")).orElseThrow().details().projectLocation());
+  }
+
+  /** Every field through an update (not only an insert): set from nothing, then cleared. */
+  @Test
+  void writesAndClearsEveryFieldThroughAnUpdate() {
+    insert(aBareOpportunity().code("ALL-1").build());
+    OpportunityCode code = new OpportunityCode("ALL-1");
+    OpportunityDetails full = aFullOpportunity().build().details();
+    OpportunityPatch.Builder set = OpportunityPatch.builder(code);
+    OpportunityPatch.Builder clear = OpportunityPatch.builder(code);
+    for (OpportunityField field : OpportunityField.values()) {
+      set.set(field, field.valueIn(full));
+      if (field != OpportunityField.OPPORTUNITY_NAME) clear.set(field, null);
+    }
+    store.update(code, ORIGIN, c -> c.apply(set.build(), LATER));
+    assertEquals(full, store.findByCode(code).orElseThrow().details());
+    store.update(code, ORIGIN, c -> c.apply(clear.build(), LATER.plusSeconds(1)));
+    Opportunity cleared = store.findByCode(code).orElseThrow();
+    for (OpportunityField field : OpportunityField.values()) {
+      if (field != OpportunityField.OPPORTUNITY_NAME)
+        assertEquals(null, field.valueIn(cleared.details()), field.jsonName());
+    }
+    assertEquals(new Version(3), cleared.version());
   }
 
   @Test

@@ -2,6 +2,7 @@ package cn.opportunity.integration.domain.testing;
 
 import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
+import cn.opportunity.integration.domain.dictionary.LostReason;
 import cn.opportunity.integration.domain.dictionary.Stage;
 import cn.opportunity.integration.domain.update.SentFields;
 import cn.opportunity.integration.domain.update.SentValue;
@@ -78,6 +79,8 @@ public final class SentBodies {
       List.of("a", "Z", "7", "中", "文", "😀", " ", "\t", "\n", "\u00A0", "\u3000", "\"", "\\", "é");
 
   private static final List<Stage> STAGES = FixedFlowDictionary.builtInFlow().stages();
+
+  private static final List<LostReason> LOST_REASONS = FixedFlowDictionary.builtInLostReasons();
 
   /** The members of {@code body}, in its order, as the policy reads them. */
   public static SentFields fields(List<Member> body) {
@@ -304,6 +307,18 @@ public final class SentBodies {
                               text ->
                                   new Valid(
                                       field, SentValue.text(text), code.toLowerCase(Locale.ROOT))));
+      case LOST_REASON ->
+          Arbitraries.frequencyOf(
+              Tuple.of(
+                  6,
+                  Arbitraries.of(LOST_REASONS)
+                      .flatMap(
+                          reason ->
+                              padded(Arbitraries.of(reason.id(), reason.name()))
+                                  .map(
+                                      text ->
+                                          new Valid(field, SentValue.text(text), reason.id())))),
+              Tuple.of(1, Arbitraries.just(new Valid(field, SentValue.text(""), null))));
     };
   }
 
@@ -415,6 +430,12 @@ public final class SentBodies {
               SentValue.number(1));
       case STATUS ->
           Arbitraries.of(SentValue.text("open"), SentValue.text(""), SentValue.bool(true));
+      case LOST_REASON ->
+          Arbitraries.of(
+              SentValue.text("nowhere"),
+              SentValue.text("PRICE"),
+              SentValue.text(" "),
+              SentValue.number(3));
     };
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cn.opportunity.integration.domain.Amount;
 import cn.opportunity.integration.domain.Confidence;
 import cn.opportunity.integration.domain.DictionaryUnavailableException;
+import cn.opportunity.integration.domain.LostReasonId;
 import cn.opportunity.integration.domain.Messages;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityField;
@@ -16,6 +17,7 @@ import cn.opportunity.integration.domain.StageCode;
 import cn.opportunity.integration.domain.UpdateRejectedException;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
 import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
+import cn.opportunity.integration.domain.dictionary.LostReason;
 import cn.opportunity.integration.domain.dictionary.SalesFlow;
 import cn.opportunity.integration.domain.dictionary.Stage;
 import cn.opportunity.integration.domain.dictionary.StageKind;
@@ -648,6 +650,163 @@ class UpdatePolicyTest {
     }
   }
 
+  // ---- lost reason (CONTRACT §5.6) -------------------------------------------------------
+
+  /** 价格 shared by two enabled reasons, 旧原因 disabled, 竞品 enabled once and disabled once. */
+  static final Optional<DictionarySnapshot> REASONS =
+      Optional.of(
+          new DictionarySnapshot(
+              List.of(new SalesFlow("1", "流程一", List.of(stage("101", "谈判", true)))),
+              List.of(
+                  new LostReason("1101043686", "价格", true),
+                  new LostReason("1101043685", "价格", true),
+                  new LostReason("3", "旧原因", false),
+                  new LostReason("4", "竞品", true),
+                  new LostReason("5", "竞品", false)),
+              Instant.parse("2026-04-01T00:00:00Z")));
+
+  static Object lostReasonIn(Optional<DictionarySnapshot> dictionary, String sent) {
+    OpportunityPatch patch = POLICY.check(update("lostReason", sent), dictionary);
+    assertTrue(patch.changes().containsKey(OpportunityField.LOST_REASON), "patch sets lostReason");
+    return patch.changes().get(OpportunityField.LOST_REASON);
+  }
+
+  static List<String> lostReasonViolations(Optional<DictionarySnapshot> dictionary, Object sent) {
+    return assertThrows(
+            UpdateRejectedException.class,
+            () -> POLICY.check(update("lostReason", sent), dictionary))
+        .violations();
+  }
+
+  @Nested
+  class LostReasonRule {
+    @ParameterizedTest
+    @CsvSource({
+      "price,price",
+      "价格因素,price",
+      "' competitor ',competitor",
+      "预算取消,budget",
+      "'\u3000timing',timing",
+      "其他,other"
+    })
+    void acceptsEnabledLostReasonByIdOrNameStoredAsId(String sent, String id) {
+      assertEquals(new LostReasonId(id), lostReasonIn(BUILT_IN, sent));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {"PRICE", "Price", "价格", "nope", " nope ", "price other", "lost", "输单", "0"})
+    void refusesUnknownLostReasonsCaseSensitivelyWithTheValueAsSent(String sent) {
+      assertEquals(List.of("输单原因无效: " + sent), lostReasonViolations(BUILT_IN, sent));
+    }
+
+    @Test
+    void acceptsALostReasonById() {
+      assertEquals(new LostReasonId("1101043686"), lostReasonIn(REASONS, "1101043686"));
+      assertEquals(new LostReasonId("1101043685"), lostReasonIn(REASONS, " 1101043685 "));
+    }
+
+    @Test
+    void refusesANameThatTwoEnabledLostReasonsShare() {
+      assertEquals(List.of("输单原因无效: 价格"), lostReasonViolations(REASONS, "价格"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3", "旧原因", " 3 ", "5"})
+    void refusesDisabledLostReasonsByIdOrName(String sent) {
+      assertEquals(List.of("输单原因无效: " + sent), lostReasonViolations(REASONS, sent));
+    }
+
+    @Test
+    void resolvesANameEnabledOnceAlthoughADisabledLostReasonSharesIt() {
+      assertEquals(new LostReasonId("4"), lostReasonIn(REASONS, "竞品"));
+    }
+
+    @Test
+    void refusesTheBuiltInLostReasonsInAnotherDictionary() {
+      assertEquals(List.of("输单原因无效: price"), lostReasonViolations(REASONS, "price"));
+      assertEquals(List.of("输单原因无效: 其他"), lostReasonViolations(TWO_FLOWS, "其他"));
+    }
+
+    @Test
+    void clearsTheLostReasonWithTheEmptyStringWithOrWithoutDictionary() {
+      for (Optional<DictionarySnapshot> dictionary :
+          List.<Optional<DictionarySnapshot>>of(BUILT_IN, REASONS, Optional.empty())) {
+        OpportunityPatch patch = POLICY.check(update("lostReason", ""), dictionary);
+        Map<OpportunityField, Object> cleared = new HashMap<>();
+        cleared.put(OpportunityField.LOST_REASON, null);
+        assertEquals(cleared, patch.changes());
+      }
+    }
+
+    /**
+     * §5.6 names {@code ""} alone as clearing; text of only white space is not a lost reason of any
+     * dictionary, so it is refused (also without one) rather than read as "clear".
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {" ", "  ", "\t", "\u3000", "\u00A0\uFEFF"})
+    void refusesLostReasonOfOnlyWhiteSpace(String sent) {
+      assertEquals(List.of("输单原因无效: " + sent), lostReasonViolations(BUILT_IN, sent));
+      assertEquals(List.of("输单原因无效: " + sent), lostReasonViolations(Optional.empty(), sent));
+    }
+
+    @Test
+    void refusesLostReasonOfWrongType() {
+      assertEquals(List.of("字段类型错误: lostReason"), lostReasonViolations(BUILT_IN, 3L));
+      assertEquals(List.of("字段类型错误: lostReason"), lostReasonViolations(BUILT_IN, false));
+      assertEquals(List.of("字段类型错误: lostReason"), lostReasonViolations(Optional.empty(), 3L));
+      assertEquals(
+          List.of("字段类型错误: lostReason"), lostReasonViolations(Optional.empty(), COMPOSITE));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"price", "anything", "其他"})
+    void answersDictionaryUnavailableForALostReasonWithoutDictionary(String sent) {
+      DictionaryUnavailableException e =
+          assertThrows(
+              DictionaryUnavailableException.class,
+              () ->
+                  POLICY.check(
+                      sent("opportunityCode", CODE, "lostReason", sent, "status", "lost"),
+                      Optional.empty()));
+      assertEquals(Messages.DICTIONARY_UNAVAILABLE, e.getMessage());
+    }
+
+    @Test
+    void reportsOtherViolationsRatherThanMissingDictionary() {
+      assertEquals(
+          List.of(Messages.AMOUNT_NOT_POSITIVE),
+          assertThrows(
+                  UpdateRejectedException.class,
+                  () ->
+                      POLICY.check(
+                          sent("opportunityCode", CODE, "lostReason", "price", "amount", -5L),
+                          Optional.empty()))
+              .violations());
+    }
+
+    @Test
+    void keepsLostReasonIndependentOfStatusAndStage() {
+      OpportunityPatch active =
+          accepted(sent("opportunityCode", CODE, "status", "active", "lostReason", "budget"));
+      assertEquals(OpportunityStatus.ACTIVE, active.changes().get(OpportunityField.STATUS));
+      assertEquals(new LostReasonId("budget"), active.changes().get(OpportunityField.LOST_REASON));
+      OpportunityPatch won =
+          accepted(sent("opportunityCode", CODE, "stage", "won", "lostReason", "timing"));
+      assertEquals(new StageCode("won"), won.changes().get(OpportunityField.STAGE));
+      assertEquals(new LostReasonId("timing"), won.changes().get(OpportunityField.LOST_REASON));
+      OpportunityPatch lost = accepted(sent("opportunityCode", CODE, "status", "lost"));
+      assertEquals(Map.of(OpportunityField.STATUS, OpportunityStatus.LOST), lost.changes());
+    }
+
+    @Test
+    void refusesALostReasonGivenTwice() {
+      assertEquals(
+          List.of("字段重复: lostReason"),
+          violations(sent("opportunityCode", CODE, "lostReason", "price", "lostReason", null)));
+    }
+  }
+
   // ---- ids -------------------------------------------------------------------------------
 
   static final Map<String, String> ID_MESSAGES =
@@ -855,7 +1014,7 @@ class UpdatePolicyTest {
               "PRODUCT_TYPE", "SOURCE",
           "PRE_SALES_NAME", "COMPETITOR_NAME", "DESCRIPTION", "EXPECTED_CLOSE_DATE",
               "CONFIDENCE_PCT", "STAGE",
-          "OMS_PUSH_TIME", "STATUS"
+          "OMS_PUSH_TIME", "STATUS", "LOST_REASON"
         })
     void refusesNumbersAndBooleansForTextFields(OpportunityField field) {
       rejectedWith(field.jsonName(), 12L, "字段类型错误: " + field.jsonName());
@@ -1021,6 +1180,7 @@ class UpdatePolicyTest {
           sent(
               "zzz", 1L,
               "description", repeat("长", 2001),
+              "lostReason", "WON",
               "customerName", "某客户",
               "status", "open",
               "omsPushTime", "soon",
@@ -1054,6 +1214,7 @@ class UpdatePolicyTest {
               "字段类型错误: archived",
               "推送 OMS 时间格式无效: soon",
               "商机状态仅支持 active、closed、won、lost",
+              "输单原因无效: WON",
               "字段过长: description（最多 2000 个字符）",
               "不支持更新商机的最终客户",
               "不支持的字段: aaa",
@@ -1073,6 +1234,7 @@ class UpdatePolicyTest {
         accepted(
             sent(
                 "description", "备注",
+                "lostReason", "竞品胜出",
                 "status", "WON",
                 "omsPushTime", "2026-04-30T10:00:00+08:00",
                 "pushedToOms", true,
@@ -1113,6 +1275,7 @@ class UpdatePolicyTest {
     expected.put(OpportunityField.PUSHED_TO_OMS, true);
     expected.put(OpportunityField.OMS_PUSH_TIME, Instant.parse("2026-04-30T02:00:00Z"));
     expected.put(OpportunityField.STATUS, OpportunityStatus.WON);
+    expected.put(OpportunityField.LOST_REASON, new LostReasonId("competitor"));
     expected.put(OpportunityField.DESCRIPTION, "备注");
     assertEquals(new OpportunityCode(CODE), patch.code());
     assertEquals(expected, patch.changes());
@@ -1142,7 +1305,9 @@ class UpdatePolicyTest {
           new Trimmed(
               "omsPushTime", "2026-04-30T10:00:00+08:00", Instant.parse("2026-04-30T02:00:00Z")),
           new Trimmed("omsPushTime", "2026-04-30T10:00:00", Instant.parse("2026-04-30T02:00:00Z")),
-          new Trimmed("status", "Won", OpportunityStatus.WON));
+          new Trimmed("status", "Won", OpportunityStatus.WON),
+          new Trimmed("lostReason", "price", new LostReasonId("price")),
+          new Trimmed("lostReason", "预算取消", new LostReasonId("budget")));
 
   static Stream<Arguments> everyWhiteSpaceAroundEveryTrimmedValue() {
     return WhiteSpace.UNICODE.stream()
@@ -1221,6 +1386,10 @@ class UpdatePolicyTest {
       rejectedWith("preSalesId", space, "字段类型错误: preSalesId");
       assertEquals(List.of("项目阶段无效: " + space), stageViolations(BUILT_IN, space));
       assertEquals(List.of("项目阶段无效: " + space), stageViolations(Optional.empty(), space));
+      assertEquals(List.of("输单原因无效: " + space), lostReasonViolations(BUILT_IN, space));
+      assertEquals(
+          List.of("输单原因无效: " + space + space),
+          lostReasonViolations(Optional.empty(), space + space));
     }
 
     @ParameterizedTest
@@ -1437,6 +1606,36 @@ class UpdatePolicyTest {
               POLICY.checkImportLine(
                   sent("opportunityCode", CODE, "opportunityName", "商机", "stage", "won"),
                   Optional.empty()));
+    }
+
+    @Test
+    void checksTheLostReasonOfALine() {
+      assertEquals(
+          new LostReasonId("competitor"),
+          importLine(sent("opportunityCode", CODE, "opportunityName", "商机", "lostReason", "竞品胜出"))
+              .patch()
+              .changes()
+              .get(OpportunityField.LOST_REASON));
+      assertEquals(
+          List.of("输单原因无效: 竞品"),
+          importViolations(
+              sent("opportunityCode", CODE, "opportunityName", "商机", "lostReason", "竞品")));
+      assertThrows(
+          DictionaryUnavailableException.class,
+          () ->
+              POLICY.checkImportLine(
+                  sent("opportunityCode", CODE, "opportunityName", "商机", "lostReason", "price"),
+                  Optional.empty()));
+      assertEquals(
+          Optional.empty(),
+          Optional.ofNullable(
+              POLICY
+                  .checkImportLine(
+                      sent("opportunityCode", CODE, "opportunityName", "商机", "lostReason", ""),
+                      Optional.empty())
+                  .patch()
+                  .changes()
+                  .get(OpportunityField.LOST_REASON)));
     }
   }
 }
