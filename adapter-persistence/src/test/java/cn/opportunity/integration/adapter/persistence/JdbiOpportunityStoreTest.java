@@ -339,4 +339,43 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
       assertEquals(new Version(1 + (long) fields.size() * rounds), stored.version());
     }
   }
+
+  /**
+   * The newest page of a long history is a range read on the key, whatever the history's length;
+   * the retention's delete finds old records through the index on {@code at}.
+   */
+  @Test
+  void readsHistoryPagesAndPrunesThroughIndexes() {
+    SqliteDatabase database = database();
+    String page =
+        database
+            .jdbi()
+            .withHandle(
+                h ->
+                    String.join(
+                        " | ",
+                        h.createQuery("EXPLAIN QUERY PLAN " + HistoryRows.SELECT_PAGE)
+                            .bind(0, 1L)
+                            .bind(1, Long.MAX_VALUE)
+                            .bind(2, 21)
+                            .map((row, context) -> row.getString("detail"))
+                            .list()));
+    assertTrue(
+        page.contains(
+            "SEARCH opportunity_history USING PRIMARY KEY (opportunity_id=? AND version<?)"),
+        page);
+    String prune =
+        database
+            .jdbi()
+            .withHandle(
+                h ->
+                    String.join(
+                        " | ",
+                        h.createQuery("EXPLAIN QUERY PLAN " + HistoryRows.DELETE_OLDER)
+                            .bind(0, "2026-01-01")
+                            .bind(1, 1000)
+                            .map((row, context) -> row.getString("detail"))
+                            .list()));
+    assertTrue(prune.contains("INDEX opportunity_history_at (at<?)"), prune);
+  }
 }
