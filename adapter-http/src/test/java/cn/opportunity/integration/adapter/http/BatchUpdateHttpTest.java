@@ -16,6 +16,7 @@ import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
+import cn.opportunity.integration.domain.testing.ForwardingOpportunityStore;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
 import cn.opportunity.integration.domain.testing.Opportunities;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -198,17 +199,12 @@ class BatchUpdateHttpTest {
   }
 
   /** The in-memory store, but every write of one code fails as a broken store would. */
-  static final class StoreFailingFor implements OpportunityStore {
-    private final InMemoryOpportunityStore inner = new InMemoryOpportunityStore();
+  static final class StoreFailingFor extends ForwardingOpportunityStore {
     private final OpportunityCode failing;
 
     StoreFailingFor(String failing) {
+      super(new InMemoryOpportunityStore());
       this.failing = new OpportunityCode(failing);
-    }
-
-    @Override
-    public Optional<Opportunity> findByCode(OpportunityCode code) {
-      return inner.findByCode(code);
     }
 
     @Override
@@ -224,26 +220,6 @@ class BatchUpdateHttpTest {
       if (code.equals(failing))
         return CompletableFuture.failedFuture(new IllegalStateException("injected"));
       return inner.updateLater(code, origin, change);
-    }
-
-    @Override
-    public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
-      inner.importAll(created, updated);
-    }
-
-    @Override
-    public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
-      return inner.history(code, beforeVersion, limit);
-    }
-
-    @Override
-    public int pruneHistory(Instant before, int atMost) {
-      return inner.pruneHistory(before, atMost);
-    }
-
-    @Override
-    public boolean isAvailable() {
-      return true;
     }
   }
 }

@@ -19,6 +19,7 @@ import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
 import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
 import cn.opportunity.integration.domain.testing.CapturedLog;
 import cn.opportunity.integration.domain.testing.FakeFlowDictionary;
+import cn.opportunity.integration.domain.testing.ForwardingOpportunityStore;
 import cn.opportunity.integration.domain.testing.InMemoryOpportunityStore;
 import cn.opportunity.integration.domain.testing.MutableClock;
 import cn.opportunity.integration.domain.testing.Opportunities;
@@ -1051,20 +1052,14 @@ class HttpApiTest {
   // --- test doubles --------------------------------------------------------------------------
 
   /** Holds every update until released. */
-  static final class SlowStore implements OpportunityStore {
-    private final OpportunityStore inner;
+  static final class SlowStore extends ForwardingOpportunityStore {
     private final CountDownLatch inside;
     private final CountDownLatch release;
 
     SlowStore(OpportunityStore inner, CountDownLatch inside, CountDownLatch release) {
-      this.inner = inner;
+      super(inner);
       this.inside = inside;
       this.release = release;
-    }
-
-    @Override
-    public Optional<Opportunity> findByCode(OpportunityCode code) {
-      return inner.findByCode(code);
     }
 
     @Override
@@ -1078,40 +1073,15 @@ class HttpApiTest {
       }
       return inner.update(code, origin, change);
     }
-
-    @Override
-    public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
-      return inner.history(code, beforeVersion, limit);
-    }
-
-    @Override
-    public int pruneHistory(Instant before, int atMost) {
-      return inner.pruneHistory(before, atMost);
-    }
-
-    @Override
-    public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
-      inner.importAll(created, updated);
-    }
-
-    @Override
-    public boolean isAvailable() {
-      return true;
-    }
   }
 
   /** A store whose writes fail with the given throwable. */
-  static final class StoreThatFailsOnUpdate implements OpportunityStore {
-    private final InMemoryOpportunityStore data = new InMemoryOpportunityStore();
+  static final class StoreThatFailsOnUpdate extends ForwardingOpportunityStore {
     private final Throwable failure;
 
     StoreThatFailsOnUpdate(Throwable failure) {
+      super(new InMemoryOpportunityStore());
       this.failure = failure;
-    }
-
-    @Override
-    public Optional<Opportunity> findByCode(OpportunityCode code) {
-      return data.findByCode(code);
     }
 
     @Override
@@ -1119,26 +1089,6 @@ class HttpApiTest {
         OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       if (failure instanceof Error error) throw error;
       throw (RuntimeException) failure;
-    }
-
-    @Override
-    public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
-      return data.history(code, beforeVersion, limit);
-    }
-
-    @Override
-    public int pruneHistory(Instant before, int atMost) {
-      return data.pruneHistory(before, atMost);
-    }
-
-    @Override
-    public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
-      data.importAll(created, updated);
-    }
-
-    @Override
-    public boolean isAvailable() {
-      return true;
     }
   }
 }
