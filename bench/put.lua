@@ -47,7 +47,7 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     "BENCH_RESULT requests=%d duration_us=%d non2xx=%d connect=%d read=%d write=%d timeout=%d " ..
-    "p50_us=%d p90_us=%d p99_us=%d max_us=%d\n",
+    "p50_us=%d p90_us=%d p99_us=%d max_us=%d mean_us=%d\n",
     summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
 end

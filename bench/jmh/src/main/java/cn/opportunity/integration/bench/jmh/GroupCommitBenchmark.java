@@ -1,6 +1,7 @@
 package cn.opportunity.integration.bench.jmh;
 
 import static cn.opportunity.integration.domain.testing.Opportunities.ORIGIN;
+
 import cn.opportunity.integration.adapter.http.StrictJsonReader;
 import cn.opportunity.integration.adapter.persistence.SqliteDatabase;
 import cn.opportunity.integration.domain.Opportunity;

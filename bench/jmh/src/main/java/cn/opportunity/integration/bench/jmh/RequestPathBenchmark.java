@@ -2,6 +2,8 @@ package cn.opportunity.integration.bench.jmh;
 
 import cn.opportunity.integration.adapter.http.StrictJsonReader;
 import cn.opportunity.integration.application.ApplyIntegrationUpdate;
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.ChangeSource;
 import cn.opportunity.integration.domain.OpportunityId;
 import cn.opportunity.integration.domain.OpportunityPatch;
 import cn.opportunity.integration.domain.dictionary.FixedFlowDictionary;
@@ -69,6 +71,9 @@ public class RequestPathBenchmark {
     return bodies[next++ & (BODIES - 1)];
   }
 
+  /** A named caller's single update, as the HTTP adapter passes it (the history records it). */
+  private static final ChangeOrigin ORIGIN = new ChangeOrigin("bench", null, ChangeSource.UPDATE);
+
   @Benchmark
   public SentFields parse() {
     return reader.read(nextBody());
@@ -81,6 +86,6 @@ public class RequestPathBenchmark {
 
   @Benchmark
   public OpportunityId requestPath() {
-    return update.apply(reader.read(nextBody()));
+    return update.apply(reader.read(nextBody()), ORIGIN);
   }
 }
