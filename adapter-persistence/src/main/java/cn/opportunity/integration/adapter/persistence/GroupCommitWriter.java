@@ -265,8 +265,7 @@ final class GroupCommitWriter implements AutoCloseable {
     OpportunityRow.from(next).bindUpdate(sql.update);
     if (sql.update.executeUpdate() != 1)
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
-    HistoryRows.bind(
-        sql.history, HistoryEntry.of(current, next, update.origin), next.code().value());
+    HistoryRows.bind(sql.history, HistoryEntry.of(current, next, update.origin), next.id().value());
     if (sql.history.executeUpdate() != 1)
       throw new IllegalStateException("the history record of " + update.code + " was not written");
     update.wrote = true;
@@ -302,7 +301,7 @@ final class GroupCommitWriter implements AutoCloseable {
             c.prepareStatement("ROLLBACK TO one_update"),
             c.prepareStatement(OpportunityDao.SELECT_BY_CODE),
             c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION),
-            c.prepareStatement(HistoryRows.INSERT));
+            c.prepareStatement(HistoryRows.INSERT_BY_ID));
       } catch (SQLException | RuntimeException e) {
         c.close();
         throw e;

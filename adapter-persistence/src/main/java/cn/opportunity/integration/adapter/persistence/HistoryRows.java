@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,13 +30,21 @@ final class HistoryRows {
   private HistoryRows() {}
 
   /**
-   * Inserts a record for the opportunity with a code: parameters {@link #bind}'s seven, then the
-   * code.
+   * Inserts a record for the opportunity with a code (an import's, whose new rows' ids it does not
+   * know): parameters {@link #bind}'s seven, the code last.
    */
   static final String INSERT =
       """
       INSERT INTO opportunity_history (opportunity_id, version, at, caller, request_id, source, changes)
       SELECT id, ?, ?, ?, ?, ?, ? FROM opportunity WHERE opportunity_code = ?""";
+
+  /**
+   * Inserts a record for the opportunity with an id (the writer's): the same seven, the id last.
+   */
+  static final String INSERT_BY_ID =
+      """
+      INSERT INTO opportunity_history (version, at, caller, request_id, source, changes, opportunity_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?)""";
 
   /** The newest records of one opportunity below a version: id, version bound, limit. */
   static final String SELECT_PAGE =
@@ -46,8 +55,8 @@ final class HistoryRows {
   /** At most {@code ?} records made before {@code ?}, oldest first. */
   static final String DELETE_OLDER =
       """
-      DELETE FROM opportunity_history WHERE (opportunity_id, version) IN (
-        SELECT opportunity_id, version FROM opportunity_history WHERE at < ? ORDER BY at LIMIT ?)""";
+      DELETE FROM opportunity_history WHERE id IN (
+        SELECT id FROM opportunity_history WHERE at < ? ORDER BY at LIMIT ?)""";
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -58,13 +67,23 @@ final class HistoryRows {
 
   /** Binds {@link #INSERT}'s parameters for {@code entry} of the opportunity with {@code code}. */
   static void bind(PreparedStatement insert, HistoryEntry entry, String code) throws SQLException {
+    bindEntry(insert, entry);
+    insert.setString(7, code);
+  }
+
+  /** Binds {@link #INSERT_BY_ID}'s parameters for {@code entry} of the opportunity {@code id}. */
+  static void bind(PreparedStatement insert, HistoryEntry entry, long id) throws SQLException {
+    bindEntry(insert, entry);
+    insert.setLong(7, id);
+  }
+
+  private static void bindEntry(PreparedStatement insert, HistoryEntry entry) throws SQLException {
     insert.setLong(1, entry.version().value());
     insert.setString(2, OpportunityRow.INSTANT.format(entry.at()));
     insert.setString(3, entry.caller());
     insert.setString(4, entry.requestId());
     insert.setString(5, entry.source().code());
     insert.setString(6, json(entry.changes()));
-    insert.setString(7, code);
   }
 
   /** A row of {@link #SELECT_PAGE}. */
@@ -78,21 +97,24 @@ final class HistoryRows {
         changes(row.getString(6)));
   }
 
+  /** The changes as a JSON object, written straight to text (no tree: once per update). */
   static String json(Changes changes) {
-    ObjectNode object = JSON.createObjectNode();
-    changes
-        .byField()
-        .forEach(
-            (field, change) -> {
-              ObjectNode fromTo = object.putObject(field);
-              fromTo.putPOJO("from", change.from());
-              fromTo.putPOJO("to", change.to());
-            });
-    try {
-      return JSON.writeValueAsString(object);
-    } catch (JsonProcessingException e) {
+    StringWriter text = new StringWriter(256);
+    try (JsonGenerator json = JSON.getFactory().createGenerator(text)) {
+      json.writeStartObject();
+      for (Map.Entry<String, FieldChange> change : changes.byField().entrySet()) {
+        json.writeObjectFieldStart(change.getKey());
+        json.writeFieldName("from");
+        json.writeObject(change.getValue().from());
+        json.writeFieldName("to");
+        json.writeObject(change.getValue().to());
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
       throw new IllegalStateException("a canonical value cannot be written as JSON", e);
     }
+    return text.toString();
   }
 
   static Changes changes(String json) {

@@ -145,6 +145,9 @@ public final class SqliteDatabase implements AutoCloseable {
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     config.setSharedCache(false);
     config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(CHECKPOINT_PAGES));
+    // No INSERT here reads its generated key; left on, the driver prepares, runs and finalizes a
+    // "SELECT last_insert_rowid()" after each one — after every update's history record.
+    config.setGetGeneratedKeys(false);
     return config;
   }
 

@@ -362,7 +362,8 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
                             .list()));
     assertTrue(
         page.contains(
-            "SEARCH opportunity_history USING PRIMARY KEY (opportunity_id=? AND version<?)"),
+            "SEARCH opportunity_history USING INDEX opportunity_history_version"
+                + " (opportunity_id=? AND version<?)"),
         page);
     String prune =
         database
