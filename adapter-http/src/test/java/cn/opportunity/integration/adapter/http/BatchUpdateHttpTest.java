@@ -212,6 +212,11 @@ class BatchUpdateHttpTest {
     }
 
     @Override
+    public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+      return inner.findPage(after, limit);
+    }
+
+    @Override
     public Opportunity update(
         OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       if (code.equals(failing)) throw new IllegalStateException("injected: the row is unreadable");

@@ -1068,6 +1068,11 @@ class HttpApiTest {
     }
 
     @Override
+    public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+      return inner.findPage(after, limit);
+    }
+
+    @Override
     public Opportunity update(
         OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       inside.countDown();
@@ -1112,6 +1117,11 @@ class HttpApiTest {
     @Override
     public Optional<Opportunity> findByCode(OpportunityCode code) {
       return data.findByCode(code);
+    }
+
+    @Override
+    public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+      return data.findPage(after, limit);
     }
 
     @Override
