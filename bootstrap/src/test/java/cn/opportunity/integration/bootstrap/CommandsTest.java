@@ -216,6 +216,28 @@ class CommandsTest {
   }
 
   @Test
+  void leavesNoFileWhenTheStoreFailsAfterThePagesAlreadyWritten() throws Exception {
+    service.importLines("{\"opportunityCode\":\"BIG-000000\",\"opportunityName\":\"样本\"}");
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(service.environment.get("OPP_DB_URL"));
+        java.sql.Statement sql = connection.createStatement()) {
+      sql.executeUpdate( // 1,499 copies, the 1,200th unreadable: the second page fails
+          """
+          INSERT INTO opportunity (opportunity_code, opportunity_name, created_at, updated_at, version)
+          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1499)
+          SELECT printf('BIG-%06d', i), opportunity_name,
+                 CASE i WHEN 1200 THEN 'not a time' ELSE created_at END, updated_at, version
+            FROM n, opportunity WHERE opportunity_code = 'BIG-000000'""");
+    }
+    Path export = dir.resolve("export.jsonl");
+    ServiceHarness.CommandResult result = service.command("export", export.toString());
+    assertEquals(Main.FAILED, result.status());
+    assertTrue(result.err().contains("not a time"), result.err());
+    assertTrue(result.err().endsWith("; nothing was exported.\n"), result.err());
+    assertEquals(List.of(), filesBesideTheStore());
+  }
+
+  @Test
   void needsExactlyOneExportFile() {
     for (String[] args :
         List.of(new String[] {"export"}, new String[] {"export", "a.jsonl", "b.jsonl"})) {
