@@ -49,6 +49,11 @@ final class RacingOpportunityStore implements OpportunityStore {
   }
 
   @Override
+  public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+    return delegate.findPage(after, limit);
+  }
+
+  @Override
   public Opportunity update(
       OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
     writeAttempts++;

@@ -7,6 +7,7 @@ import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The runnable jar: {@code serve} (the default), {@code demo}, {@code import FILE}, {@code
- * dictionary}.
+ * The runnable jar: {@code serve} (the default), {@code demo}, {@code import FILE}, {@code export
+ * FILE}, {@code dictionary}.
  */
 public final class Main {
   static final int OK = 0;
@@ -34,6 +35,7 @@ public final class Main {
         demo          Run the server on data/demo.db, freshly filled with sample opportunities and the
                       built-in stage dictionary, with a generated secret and a ready-to-paste curl.
         import FILE   Load opportunities from a JSON Lines file: all lines or none.
+        export FILE   Write every opportunity to a new JSON Lines file in the import format.
         dictionary    Print the stage dictionary of the configured source.
 
       Options:
@@ -75,6 +77,20 @@ public final class Main {
           line applies to the state the lines before it left. The file is streamed: memory does not
           grow with it. Progress goes to standard error (a live line on a terminal, else a line every
           5 s); standard output gets the counts alone.
+          """,
+          "export",
+              """
+          Usage: java -jar opportunity-integration.jar export FILE [--config FILE]
+
+          Writes every stored opportunity to FILE, JSON Lines (UTF-8) in the import format, in code
+          order: one object a line with opportunityCode, opportunityName, finalCustomerName when set,
+          and every other field of the update endpoint that is set, in canonical form. Importing FILE
+          into another store gives back every field and the final customer; ids, versions, times and
+          history stay behind. FILE must not exist: export never overwrites a file. It is written
+          beside FILE under a temporary name, readable by its owner only, and moved into place when
+          complete: a failed export leaves no file (exit status 1). The store is read a page at a
+          time, so memory does not grow with it; while a server writes, each opportunity is exported
+          once, in a state it had during the export.
           """,
           "dictionary",
               """
@@ -149,6 +165,7 @@ public final class Main {
         case "demo" ->
             expectNoMoreArguments(words, err) ? Demo.run(environment, configFile, out) : USAGE;
         case "import" -> importFile(words, environment, configFile, out, err, errIsATerminal);
+        case "export" -> exportFile(words, environment, configFile, out, err);
         case "dictionary" ->
             expectNoMoreArguments(words, err) ? dictionary(environment, configFile, out) : USAGE;
         default -> throw new IllegalStateException(command);
@@ -226,6 +243,47 @@ public final class Main {
         report.updated(),
         report.unchanged(),
         (System.nanoTime() - started) / 1_000_000);
+    return OK;
+  }
+
+  private static int exportFile(
+      List<String> words,
+      Map<String, String> environment,
+      Optional<Path> configFile,
+      PrintStream out,
+      PrintStream err) {
+    if (words.size() != 1) {
+      err.println("export needs exactly one FILE");
+      err.print(COMMAND_HELP.get("export"));
+      return USAGE;
+    }
+    Path file = Path.of(words.get(0));
+    AppConfig config = AppConfig.loadWithoutSecrets(environment, configFile);
+    long started = System.nanoTime();
+    long count;
+    try (ExportFile target = ExportFile.create(file); // fails before the store is opened
+        Wiring wiring = new Wiring(config, Clock.systemUTC())) {
+      try {
+        count = wiring.exportOpportunities().run(target::write); // opens the store
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      } catch (RuntimeException e) { // cannot open, damaged, gone: the store's own words
+        err.println(
+            "Cannot read " + config.dbUrl() + " (" + e.getMessage() + "); nothing was exported.");
+        return FAILED;
+      }
+      target.commit();
+    } catch (FileAlreadyExistsException e) {
+      err.println(file + " exists; export never overwrites a file: remove it or name another one.");
+      return FAILED;
+    } catch (IOException e) {
+      err.println(
+          "Cannot write " + file + " (" + ExportFile.reason(e) + "); nothing was exported.");
+      return FAILED;
+    }
+    out.printf(
+        "Exported %d opportunities from %s to %s (%d ms)%n",
+        count, config.dbUrl(), file, (System.nanoTime() - started) / 1_000_000);
     return OK;
   }
 

@@ -6,6 +6,7 @@ import cn.opportunity.integration.adapter.persistence.SqliteDatabase;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanClient;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanConfig;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanFlowDictionary;
+import cn.opportunity.integration.application.ExportOpportunities;
 import cn.opportunity.integration.application.ImportOpportunities;
 import cn.opportunity.integration.application.PruneHistory;
 import cn.opportunity.integration.domain.OpportunityStore;
@@ -114,6 +115,10 @@ final class Wiring implements AutoCloseable {
 
   ImportOpportunities importOpportunities() {
     return new ImportOpportunities(store(), dictionary, policy, clock);
+  }
+
+  ExportOpportunities exportOpportunities() {
+    return new ExportOpportunities(store());
   }
 
   /** The HTTP server on this graph, configured and not started yet. */

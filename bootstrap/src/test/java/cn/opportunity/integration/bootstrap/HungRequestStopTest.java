@@ -101,6 +101,11 @@ class HungRequestStopTest {
     }
 
     @Override
+    public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+      return inner.findPage(after, limit);
+    }
+
+    @Override
     public Opportunity update(
         OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       return inner.update(code, origin, hung(change));

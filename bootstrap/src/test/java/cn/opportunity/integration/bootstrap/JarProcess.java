@@ -45,8 +45,16 @@ final class JarProcess implements AutoCloseable {
   /** Starts {@code java -jar opportunity-integration.jar args} in {@code workingDir}. */
   static JarProcess start(Path workingDir, Map<String, String> environment, String... args)
       throws IOException {
+    return start(workingDir, environment, List.of(), args);
+  }
+
+  /** Starts {@code java jvmOptions -jar opportunity-integration.jar args} in {@code workingDir}. */
+  static JarProcess start(
+      Path workingDir, Map<String, String> environment, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));

@@ -115,6 +115,15 @@ class LostUpdateTest {
     }
 
     @Override
+    public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+      return byCode.values().stream()
+          .filter(o -> after.isEmpty() || o.code().compareTo(after.get()) > 0)
+          .sorted(java.util.Comparator.comparing(Opportunity::code))
+          .limit(limit)
+          .toList();
+    }
+
+    @Override
     public Opportunity update(
         OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       Opportunity read =

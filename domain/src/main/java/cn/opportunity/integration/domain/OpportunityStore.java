@@ -39,6 +39,20 @@ public interface OpportunityStore {
   }
 
   /**
+   * One page of a read of every stored opportunity, for bulk reads such as the export command: at
+   * most {@code limit} opportunities, those whose code comes after {@code after} (from the first
+   * when empty), in the order of {@link OpportunityCode#compareTo} (a database compares the codes'
+   * UTF-8 bytes: SQLite's default, PostgreSQL's {@code COLLATE "C"}). Fewer than {@code limit}:
+   * there are no more. Reading every page, each after the last code of the one before, reads each
+   * opportunity once, in the state stored when its page was read; a store holds about one page in
+   * memory for it, however many opportunities it keeps.
+   *
+   * @param after only codes after it, which need not be stored; empty: from the first
+   * @param limit at least 1
+   */
+  List<Opportunity> findPage(Optional<OpportunityCode> after, int limit);
+
+  /**
    * Atomically: reads the opportunity with {@code code}, gives it to {@code change}, and stores
    * what it returns when that differs, with its history record made for {@code origin}, durably,
    * before returning. No concurrent change is lost: changes of one opportunity run one after the

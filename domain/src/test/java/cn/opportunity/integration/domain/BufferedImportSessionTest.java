@@ -32,6 +32,11 @@ class BufferedImportSessionTest extends OpportunityStoreContract {
     }
 
     @Override
+    public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+      return inner.findPage(after, limit);
+    }
+
+    @Override
     public Opportunity update(
         OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
       return inner.update(code, origin, change);

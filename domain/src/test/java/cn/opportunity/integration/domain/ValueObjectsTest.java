@@ -143,6 +143,25 @@ class ValueObjectsTest {
     assertEquals(Optional.of(OpportunityStatus.WON), OpportunityStatus.parse(space + "Won"), name);
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "A-1, A-10", // a prefix first
+    "A-10, A-2",
+    "A, a",
+    "a, 中",
+    "中, Ａ", // U+4E2D, U+FF21
+    "Ａ, 😀", // U+FF21 before U+1F600: code points, not UTF-16 units (0xD83D)
+    "😀, 😀a",
+    "a\uD800, a\uD801", // lone surrogates compare as themselves
+  })
+  void ordersCodesByTheirCodePoints(String first, String second) {
+    OpportunityCode a = new OpportunityCode(first);
+    OpportunityCode b = new OpportunityCode(second);
+    assertTrue(a.compareTo(b) < 0, first + " < " + second);
+    assertTrue(b.compareTo(a) > 0, second + " > " + first);
+    assertEquals(0, a.compareTo(new OpportunityCode(first)));
+  }
+
   @Test
   void comparesOpportunityCodesCaseSensitively() {
     assertNotEquals(new OpportunityCode("opp-1"), new OpportunityCode("OPP-1"));

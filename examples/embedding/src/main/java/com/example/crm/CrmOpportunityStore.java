@@ -12,6 +12,7 @@ import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,16 @@ public final class CrmOpportunityStore implements OpportunityStore {
   @Override
   public Optional<Opportunity> findByCode(OpportunityCode code) {
     return Optional.ofNullable(rows.get(code));
+  }
+
+  /** {@inheritDoc} A real CRM: {@code WHERE code > ? ORDER BY code LIMIT ?} over its code index. */
+  @Override
+  public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+    return rows.values().stream()
+        .filter(row -> after.isEmpty() || row.code().compareTo(after.get()) > 0)
+        .sorted(Comparator.comparing(Opportunity::code))
+        .limit(limit)
+        .toList();
   }
 
   @Override

@@ -77,6 +77,21 @@ public final class JdbiOpportunityStore implements OpportunityStore {
         .map(OpportunityRow::toDomain);
   }
 
+  /** {@inheritDoc} One query, a range read of the code's index; no write lock. */
+  @Override
+  public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+    if (limit < 1) throw new IllegalArgumentException("limit " + limit);
+    List<OpportunityRow> rows =
+        jdbi.get()
+            .withExtension(
+                OpportunityDao.class,
+                dao ->
+                    after.isEmpty()
+                        ? dao.findFirstPage(limit)
+                        : dao.findPageAfter(after.get().value(), limit));
+    return rows.stream().map(OpportunityRow::toDomain).toList();
+  }
+
   /** {@inheritDoc} One connection, one query per {@link #CHUNK} codes. */
   @Override
   public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {

@@ -56,6 +56,21 @@ public interface OpportunityDao {
   List<OpportunityRow> findAllByCode(@BindList("codes") List<String> codes);
 
   /**
+   * A page in code order, through the code's unique index. The comparison is the column's: byte by
+   * byte in SQLite (BINARY); PostgreSQL needs {@code COLLATE "C"} on both sides for the same order.
+   */
+  @SqlQuery(
+      "SELECT id, "
+          + COLUMNS
+          + " FROM opportunity WHERE opportunity_code > :after ORDER BY opportunity_code LIMIT :limit")
+  @RegisterConstructorMapper(OpportunityRow.class)
+  List<OpportunityRow> findPageAfter(@Bind("after") String after, @Bind("limit") int limit);
+
+  @SqlQuery("SELECT id, " + COLUMNS + " FROM opportunity ORDER BY opportunity_code LIMIT :limit")
+  @RegisterConstructorMapper(OpportunityRow.class)
+  List<OpportunityRow> findFirstPage(@Bind("limit") int limit);
+
+  /**
    * Inserts a row without its id, for plain JDBC (see {@link OpportunityRow#bindInsert}); a row
    * whose code is taken inserts nothing and counts 0.
    */

@@ -37,6 +37,11 @@ public class ForwardingOpportunityStore implements OpportunityStore {
   }
 
   @Override
+  public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+    return inner.findPage(after, limit);
+  }
+
+  @Override
   public Opportunity update(
       OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
     return inner.update(code, origin, change);

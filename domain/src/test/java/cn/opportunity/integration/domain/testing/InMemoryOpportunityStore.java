@@ -17,8 +17,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -27,7 +30,7 @@ import java.util.function.UnaryOperator;
  * OpportunityStoreContract}), versions and history included. For tests of use cases and adapters.
  */
 public final class InMemoryOpportunityStore implements OpportunityStore {
-  private final Map<OpportunityCode, Opportunity> byCode = new HashMap<>();
+  private final NavigableMap<OpportunityCode, Opportunity> byCode = new TreeMap<>();
   private final Map<OpportunityCode, List<HistoryEntry>> historyByCode = new HashMap<>();
   private long lastId;
   private volatile boolean available = true;
@@ -36,6 +39,13 @@ public final class InMemoryOpportunityStore implements OpportunityStore {
   @Override
   public synchronized Optional<Opportunity> findByCode(OpportunityCode code) {
     return Optional.ofNullable(byCode.get(code));
+  }
+
+  @Override
+  public synchronized List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+    SortedMap<OpportunityCode, Opportunity> rest =
+        after.isEmpty() ? byCode : byCode.tailMap(after.get(), false);
+    return rest.values().stream().limit(limit).toList();
   }
 
   @Override

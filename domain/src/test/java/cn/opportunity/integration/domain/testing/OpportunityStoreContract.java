@@ -110,6 +110,44 @@ public abstract class OpportunityStoreContract {
   }
 
   @Test
+  void readsEveryOpportunityOncePageByPageInTheOrderOfTheCodesCodePoints() {
+    // U+FF21 (Ａ) comes before U+1F600 (😀) by code point (and UTF-8 byte), after it by UTF-16 unit
+    for (String code : List.of("b", "😀-1", "Ａ-1", "A-2", "A-10", "中-1", "a", "A-1"))
+      insert((code.equals("中-1") ? aFullOpportunity() : anOpportunity()).code(code).build());
+    List<List<String>> pages = new ArrayList<>();
+    Optional<OpportunityCode> after = Optional.empty();
+    while (true) {
+      List<Opportunity> page = store.findPage(after, 3);
+      for (Opportunity read : page)
+        assertEquals(store.findByCode(read.code()).orElseThrow(), read, read.code().value());
+      pages.add(page.stream().map(o -> o.code().value()).toList());
+      if (page.size() < 3) break;
+      after = Optional.of(page.get(page.size() - 1).code());
+    }
+    assertEquals(
+        List.of(List.of("A-1", "A-10", "A-2"), List.of("a", "b", "中-1"), List.of("Ａ-1", "😀-1")),
+        pages);
+  }
+
+  @Test
+  void readsAPageAfterACodeThatIsNotStored() {
+    for (String code : List.of("A-1", "A-2", "C-1", "C-2", "C-3"))
+      insert(anOpportunity().code(code).build());
+    assertEquals(
+        List.of("C-1", "C-2"),
+        store.findPage(Optional.of(new OpportunityCode("B")), 2).stream()
+            .map(o -> o.code().value())
+            .toList());
+    assertTrue(store.findPage(Optional.of(new OpportunityCode("C-3")), 2).isEmpty());
+    assertTrue(store.findPage(Optional.of(new OpportunityCode("D")), 100).isEmpty());
+  }
+
+  @Test
+  void readsAnEmptyFirstPageFromAnEmptyStore() {
+    assertTrue(store.findPage(Optional.empty(), 1).isEmpty());
+  }
+
+  @Test
   void givesEachOpportunityItsOwnId() {
     Opportunity first = insert(anOpportunity().code("A").build());
     Opportunity second = insert(anOpportunity().code("B").build());
