@@ -1,6 +1,7 @@
 package cn.opportunity.integration.bootstrap;
 
 import cn.opportunity.integration.adapter.http.HttpApiConfig;
+import cn.opportunity.integration.adapter.http.TrustedProxies;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,9 @@ public record AppConfig(
     DictionarySource dictionary,
     Optional<Path> stagesFile,
     XiaomanSettings xiaoman,
-    Optional<Duration> historyRetention) {
+    Optional<Duration> historyRetention,
+    TrustedProxies trustedProxies,
+    Duration stopDrain) {
 
   public static final int MIN_SECRET_LENGTH = 32;
   public static final String DEFAULT_DB_URL = "jdbc:sqlite:data/opportunities.db";
@@ -189,9 +192,21 @@ public record AppConfig(
         reader
             .optional("OPP_HISTORY_RETENTION")
             .map(raw -> reader.duration("OPP_HISTORY_RETENTION", Duration.ZERO));
+    TrustedProxies trustedProxies = reader.trustedProxies("OPP_TRUSTED_PROXIES");
+    Duration stopDrain = reader.drain("OPP_STOP_DRAIN");
     reader.failIfAnyProblem();
     return new AppConfig(
-        host, port, dbUrl, secrets, zone, dictionary, stagesFile, xiaoman, retention);
+        host,
+        port,
+        dbUrl,
+        secrets,
+        zone,
+        dictionary,
+        stagesFile,
+        xiaoman,
+        retention,
+        trustedProxies,
+        stopDrain);
   }
 
   /**
@@ -253,7 +268,9 @@ public record AppConfig(
         dictionary,
         stagesFile,
         xiaoman,
-        historyRetention);
+        historyRetention,
+        trustedProxies,
+        stopDrain);
   }
 
   /**
@@ -270,7 +287,9 @@ public record AppConfig(
         DictionarySource.LOCAL,
         Optional.empty(),
         xiaoman,
-        historyRetention);
+        historyRetention,
+        trustedProxies,
+        stopDrain);
   }
 
   @Override
@@ -293,6 +312,10 @@ public record AppConfig(
         + stagesFile.map(Path::toString).orElse("-")
         + ", historyRetention="
         + historyRetention.map(Duration::toString).orElse("forever")
+        + ", trustedProxies="
+        + trustedProxies
+        + ", stopDrain="
+        + stopDrain
         + ", "
         + xiaoman
         + "]";
@@ -370,6 +393,39 @@ public record AppConfig(
       problem(
           name + " must be a positive ISO-8601 duration such as PT10M, not '" + raw.get() + "'");
       return fallback;
+    }
+
+    /** {@code OPP_TRUSTED_PROXIES}: comma-separated addresses or CIDR ranges; none by default. */
+    TrustedProxies trustedProxies(String name) {
+      try {
+        return TrustedProxies.of(list(name));
+      } catch (IllegalArgumentException e) {
+        problem(
+            name
+                + ": "
+                + e.getMessage()
+                + "; give comma-separated addresses or CIDR ranges such as 10.0.0.7,"
+                + " 10.0.0.0/8, 2001:db8::/32");
+        return TrustedProxies.NONE;
+      }
+    }
+
+    /** {@code OPP_STOP_DRAIN}: an ISO-8601 duration, zero or more; PT0S by default. */
+    Duration drain(String name) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) return Duration.ZERO;
+      try {
+        Duration duration = Duration.parse(raw.get());
+        if (!duration.isNegative()) return duration;
+      } catch (DateTimeParseException e) {
+        // reported below
+      }
+      problem(
+          name
+              + " must be an ISO-8601 duration of zero or more such as PT0S or PT15S, not '"
+              + raw.get()
+              + "'");
+      return Duration.ZERO;
     }
 
     void problem(String problem) {

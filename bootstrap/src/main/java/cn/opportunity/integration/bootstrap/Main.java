@@ -44,7 +44,8 @@ public final class Main {
         --help          This text, or a command's own with COMMAND --help.
 
       Configuration (environment variables): OPP_HTTP_HOST, OPP_HTTP_PORT, OPP_DB_URL,
-      OPP_INTERNAL_SECRETS, OPP_TIMEZONE, OPP_DICTIONARY, OPP_STAGES_FILE, XIAOMAN_*. See the README.
+      OPP_INTERNAL_SECRETS, OPP_TIMEZONE, OPP_DICTIONARY, OPP_STAGES_FILE, OPP_TRUSTED_PROXIES,
+      OPP_STOP_DRAIN, XIAOMAN_*. See the README.
       """;
 
   private static final Map<String, String> COMMAND_HELP =
@@ -54,8 +55,10 @@ public final class Main {
           Usage: java -jar opportunity-integration.jar serve [--config FILE]
 
           Runs the server: PUT /api/opportunities/integration/update, GET /api/opportunities/integration/{code},
-          GET /health. Needs OPP_INTERNAL_SECRETS (comma-separated, each at least 32 characters).
-          Stops gracefully on SIGTERM: finishes requests in flight, then closes the store.
+          GET /health, /health/live, /health/ready. Needs OPP_INTERNAL_SECRETS (comma-separated, each at
+          least 32 characters). Stops gracefully on SIGTERM: /health/ready answers 503 at once, requests
+          are served on for OPP_STOP_DRAIN (default PT0S), then those in flight are finished and the
+          store is closed.
           """,
           "demo",
               """

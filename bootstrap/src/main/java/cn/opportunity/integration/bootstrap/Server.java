@@ -4,6 +4,7 @@ import cn.opportunity.integration.adapter.http.HttpApi;
 import cn.opportunity.integration.domain.OpportunityStore;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class Server implements AutoCloseable {
       http.start(config.httpHost(), config.httpPort());
       wiring.startHistoryRetention();
       Server server = new Server(wiring, http, config);
+      wiring.readiness().markServing(); // GET /health/ready: 200 from now on
       log.info(
           "Opportunity Integration listening on http://{}:{} (store {}, dictionary {}: {} stages)",
           config.httpHost(),
@@ -69,10 +71,17 @@ public final class Server implements AutoCloseable {
     return config;
   }
 
-  /** Stops accepting, finishes requests in flight (up to the stop timeout), closes the store. */
+  /**
+   * Answers {@code GET /health/ready} with 503 at once, keeps serving for {@code OPP_STOP_DRAIN} so
+   * that a load balancer stops sending requests here, then stops accepting, finishes requests in
+   * flight (up to the stop timeout) and closes the store. An interrupt ends the drain early; the
+   * stop then goes on as usual.
+   */
   public synchronized void stop() {
     if (stopped) return;
     stopped = true;
+    wiring.readiness().markStopping();
+    boolean interrupted = drain(config.stopDrain());
     log.info("stopping: no new requests, finishing those in flight");
     try {
       http.stop();
@@ -83,6 +92,20 @@ public final class Server implements AutoCloseable {
       wiring.close();
     }
     log.info("stopped; store closed");
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  /** Serves on, ready at 503, for {@code drain}; returns whether an interrupt cut it short. */
+  private static boolean drain(Duration drain) {
+    if (drain.isZero()) return false;
+    log.info("stopping: ready answers 503, serving on for {} before the stop", drain);
+    try {
+      Thread.sleep(drain.toMillis());
+      return false;
+    } catch (InterruptedException e) {
+      log.info("stopping: the drain was interrupted, stopping now");
+      return true;
+    }
   }
 
   @Override

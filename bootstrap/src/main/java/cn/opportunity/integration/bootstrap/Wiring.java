@@ -2,6 +2,7 @@ package cn.opportunity.integration.bootstrap;
 
 import cn.opportunity.integration.adapter.http.HttpApi;
 import cn.opportunity.integration.adapter.http.HttpApiConfig;
+import cn.opportunity.integration.adapter.http.Readiness;
 import cn.opportunity.integration.adapter.persistence.SqliteDatabase;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanClient;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanConfig;
@@ -45,6 +46,7 @@ final class Wiring implements AutoCloseable {
   private final FlowDictionary dictionary;
   private final UpdatePolicy policy;
   private final UnaryOperator<OpportunityStore> storeDecorator;
+  private final Readiness readiness = Readiness.starting();
   private SqliteDatabase database;
   private ScheduledExecutorService retention;
 
@@ -125,8 +127,17 @@ final class Wiring implements AutoCloseable {
   Javalin httpServer() {
     return HttpApi.create(
         new HttpApiConfig(
-            config.callers(), HttpApiConfig.DEFAULT_AUTH_FAILURES_PER_MINUTE, Clock.systemUTC()),
-        HttpApi.UseCases.over(store(), dictionary, policy, clock));
+            config.callers(),
+            HttpApiConfig.DEFAULT_AUTH_FAILURES_PER_MINUTE,
+            Clock.systemUTC(),
+            config.trustedProxies()),
+        HttpApi.UseCases.over(store(), dictionary, policy, clock),
+        readiness);
+  }
+
+  /** What {@code GET /health/ready} follows: the server marks its start and its stop here. */
+  Readiness readiness() {
+    return readiness;
   }
 
   /**

@@ -304,4 +304,68 @@ class AppConfigTest {
     assertEquals(Duration.ofSeconds(2), config.xiaoman().requestTimeout());
     assertEquals(Duration.ofSeconds(3), config.xiaoman().connectTimeout());
   }
+
+  @Test
+  void drainsForOppStopDrainAfterSigtermNothingByDefault() {
+    assertEquals(
+        Duration.ZERO,
+        AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET), Optional.empty()).stopDrain());
+    for (String good : List.of("PT0S", "PT15S", "PT1M")) {
+      assertEquals(
+          Duration.parse(good),
+          AppConfig.load(
+                  Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_STOP_DRAIN", good), Optional.empty())
+              .stopDrain());
+    }
+    for (String bad : List.of("15s", "-PT1S", "PT")) {
+      AppConfig.InvalidConfigException e =
+          assertThrows(
+              AppConfig.InvalidConfigException.class,
+              () ->
+                  AppConfig.load(
+                      Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_STOP_DRAIN", bad),
+                      Optional.empty()));
+      assertEquals(
+          List.of(
+              "OPP_STOP_DRAIN must be an ISO-8601 duration of zero or more such as PT0S or PT15S,"
+                  + " not '"
+                  + bad
+                  + "'"),
+          e.problems());
+    }
+  }
+
+  @Test
+  void trustsNoProxyByDefaultAndRefusesAnEntryThatIsNoAddressOrRange() {
+    assertTrue(
+        AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET), Optional.empty())
+            .trustedProxies()
+            .isEmpty());
+    AppConfig config =
+        AppConfig.load(
+            Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_TRUSTED_PROXIES", " 10.0.0.7, fd00::/8 "),
+            Optional.empty());
+    assertEquals("10.0.0.7,fd00::/8", config.trustedProxies().toString());
+    assertTrue(config.toString().contains("trustedProxies=10.0.0.7,fd00::/8"), config.toString());
+    AppConfig.InvalidConfigException e =
+        assertThrows(
+            AppConfig.InvalidConfigException.class,
+            () ->
+                AppConfig.load(
+                    Map.of(
+                        "OPP_INTERNAL_SECRETS",
+                        SECRET,
+                        "OPP_TRUSTED_PROXIES",
+                        "10.0.0.7, balancer.internal",
+                        "OPP_STOP_DRAIN",
+                        "soon"),
+                    Optional.empty()));
+    assertEquals(2, e.problems().size(), e.problems().toString());
+    assertEquals(
+        "OPP_TRUSTED_PROXIES: 'balancer.internal' is not an IP address or a CIDR range; give"
+            + " comma-separated addresses or CIDR ranges such as 10.0.0.7, 10.0.0.0/8,"
+            + " 2001:db8::/32",
+        e.problems().get(0));
+    assertTrue(e.problems().get(1).startsWith("OPP_STOP_DRAIN"), e.problems().toString());
+  }
 }

@@ -87,6 +87,11 @@ final class ServiceHarness implements AutoCloseable {
     server = null;
   }
 
+  /** The running server, for a test that stops it its own way. */
+  Server server() {
+    return server;
+  }
+
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.port() + path);
   }

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One line per request, written by Jetty once the answer is complete, so requests Jetty refuses
  * before any route (431, malformed HTTP) get one too: method, path (without query), status,
- * duration, request id, the caller's name (once its secret was checked) and remote address. Never a
- * secret, another header value or a body.
+ * duration, request id, the caller's name (once its secret was checked) and address (the peer, or
+ * what its trusted proxies forwarded: {@link TrustedProxies}). Never a secret, another header value
+ * or a body.
  *
  * <p>The request thread only composes and queues the line; a thread of its own hands the queued
  * lines to the logger every {@link #WRITE_INTERVAL_MILLIS} ms, so a busy server's requests neither
@@ -32,7 +33,15 @@ final class AccessLog extends AbstractLifeCycle implements RequestLog {
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
   private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final TrustedProxies proxies;
   private volatile Thread writer;
+
+  /**
+   * @param proxies whose {@code X-Forwarded-For} names the address shown as {@code from=}
+   */
+  AccessLog(TrustedProxies proxies) {
+    this.proxies = proxies;
+  }
 
   @Override
   public void log(Request request, Response response) {
@@ -51,8 +60,16 @@ final class AccessLog extends AbstractLifeCycle implements RequestLog {
             + " caller="
             + (request.getAttribute(HttpApi.CALLER) instanceof String caller ? caller : "-")
             + " from="
-            + Request.getRemoteAddr(request);
+            + from(request);
     if (writer == null || !lines.offer(line)) log.info(line);
+  }
+
+  /** The caller's address: the peer, or the address its trusted proxies forwarded. */
+  private String from(Request request) {
+    String peer = Request.getRemoteAddr(request);
+    if (proxies.isEmpty()) return peer;
+    return proxies.callerAddress(
+        peer, request.getHeaders().getValuesList(TrustedProxies.FORWARDED_FOR));
   }
 
   @Override

@@ -79,12 +79,21 @@ public final class HttpApi {
    * gracefully (requests in flight are finished, up to 10 s), {@code stop()}.
    */
   public static Javalin create(HttpApiConfig config, UseCases useCases) {
+    return create(config, useCases, Readiness.serving());
+  }
+
+  /**
+   * Like {@link #create(HttpApiConfig, UseCases)}, with {@code GET /health/ready} following {@code
+   * readiness}, which the caller moves on as the service starts and stops.
+   */
+  public static Javalin create(HttpApiConfig config, UseCases useCases, Readiness readiness) {
     SecretCheck secret = new SecretCheck(config);
+    TrustedProxies proxies = config.trustedProxies();
     IntegrationEndpoints integration = new IntegrationEndpoints(useCases.update(), useCases.get());
     BatchEndpoint batch = new BatchEndpoint(useCases.update());
     HistoryEndpoint history = new HistoryEndpoint(useCases.history());
     StagesEndpoint stages = new StagesEndpoint(useCases.stages());
-    HealthEndpoint healthEndpoint = new HealthEndpoint(useCases.health());
+    HealthEndpoint healthEndpoint = new HealthEndpoint(useCases.health(), readiness);
     return Javalin.create(
         app -> {
           app.startup.showJavalinBanner = false;
@@ -100,14 +109,14 @@ public final class HttpApi {
                     STOP_TIMEOUT_MILLIS); // with Javalin's StatisticsHandler: a graceful stop
                 server.setErrorHandler(
                     new EnvelopeErrorHandler()); // Jetty's own errors as the envelope too
-                server.setRequestLog(new AccessLog());
+                server.setRequestLog(new AccessLog(proxies));
               });
 
           // The order of checks. Content type, size, the update's headers and strict JSON are the
           // first lines of each update route.
           app.routes.before(HttpApi::assignRequestId); // request id
           Handler checkSecret = // 1. secret (429 / 401)
-              ctx -> ctx.attribute(CALLER, secret.check(secretHeaders(ctx), ctx.ip()));
+              ctx -> ctx.attribute(CALLER, secret.check(secretHeaders(ctx), caller(ctx, proxies)));
           app.routes.before(API + "/*", checkSecret);
           app.routes.before(STAGES, checkSecret);
           app.routes.put(API + "/update", integration::update); // 2, 3, then 4–8
@@ -116,6 +125,8 @@ public final class HttpApi {
           app.routes.get(API + "/{opportunityCode}/history", history::get);
           app.routes.get(STAGES, stages::get);
           app.routes.get("/health", healthEndpoint::get);
+          app.routes.get(HealthEndpoint.LIVE, healthEndpoint::live); // §6, no secret
+          app.routes.get(HealthEndpoint.READY, healthEndpoint::ready);
           app.routes.get(OpenApiEndpoint.PATH, new OpenApiEndpoint()::get); // §5.8, no secret
 
           // The error table (Refusal): every failure leaves as the envelope with its status.
@@ -190,6 +201,13 @@ public final class HttpApi {
     String id = sent != null && SANE_REQUEST_ID.matcher(sent).matches() ? sent : RequestIds.next();
     ctx.attribute(REQUEST_ID, id);
     ctx.header(REQUEST_ID, id);
+  }
+
+  /** The caller's address ({@link TrustedProxies#callerAddress}): what the throttle counts. */
+  private static String caller(Context ctx, TrustedProxies proxies) {
+    if (proxies.isEmpty()) return ctx.ip();
+    return proxies.callerAddress(
+        ctx.ip(), Collections.list(ctx.req().getHeaders(TrustedProxies.FORWARDED_FOR)));
   }
 
   /** Every value of the secret header: none when missing, two when sent twice. */

@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * @param authFailuresPerMinute failed secrets from one address within a minute before that address
  *     gets 429 for the rest of the minute
  * @param clock the time of the failure counter
+ * @param trustedProxies whose {@code X-Forwarded-For} names the caller's address (CONTRACT.md §6)
  */
-public record HttpApiConfig(List<Caller> callers, int authFailuresPerMinute, Clock clock) {
+public record HttpApiConfig(
+    List<Caller> callers, int authFailuresPerMinute, Clock clock, TrustedProxies trustedProxies) {
   public static final int DEFAULT_AUTH_FAILURES_PER_MINUTE = 10;
 
   /**
@@ -46,6 +48,12 @@ public record HttpApiConfig(List<Caller> callers, int authFailuresPerMinute, Clo
     if (authFailuresPerMinute < 1)
       throw new IllegalArgumentException("authFailuresPerMinute must be positive");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
+  }
+
+  /** No trusted proxy: every caller is its TCP peer. */
+  public HttpApiConfig(List<Caller> callers, int authFailuresPerMinute, Clock clock) {
+    this(callers, authFailuresPerMinute, clock, TrustedProxies.NONE);
   }
 
   /**

@@ -50,7 +50,7 @@ final class SecretCheck {
 
   /**
    * @param sent every value of the header, as sent (none when it is missing)
-   * @param address the TCP peer, never a forwarded-for header
+   * @param address the caller's address: the TCP peer, or what its trusted proxies forwarded
    * @return the name of the caller whose secret was sent
    * @throws RequestRefused 429 for an address over its limit, 401 for a missing, empty, repeated or
    *     wrong secret
