@@ -3,8 +3,10 @@ package cn.opportunity.integration.adapter.persistence;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * SQLite's {@code db/migration}). Flyway holds a PostgreSQL advisory lock while it migrates, so
  * that several instances starting at once migrate once. Thread-safe; {@link #close} ends the pool.
  */
-public final class PostgresDatabase implements AutoCloseable {
+public final class PostgresDatabase implements StoreDatabase {
   private static final Logger log = LoggerFactory.getLogger(PostgresDatabase.class);
   private static final String URL_PREFIX = "jdbc:postgresql:";
 
@@ -29,10 +31,19 @@ public final class PostgresDatabase implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final String jdbcUrl;
+  private final PostgresOpportunityStore opportunityStore;
+  private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
 
   private PostgresDatabase(HikariDataSource pool, String jdbcUrl) {
     this.pool = pool;
     this.jdbcUrl = jdbcUrl;
+    this.opportunityStore = new PostgresOpportunityStore(pool::getConnection);
+    // The snapshot's SQL is portable; Jdbi on the pool. The lock orders this process's saves and
+    // loads only: a save is one transaction, but another instance's save may land between a
+    // load's reads (the shared reload of CONTRACT §6 is still to come, docs/scaling.md).
+    Jdbi jdbi = Jdbi.create(pool);
+    this.dictionarySnapshotStore =
+        new JdbiDictionarySnapshotStore(() -> jdbi, new ReentrantLock(), new WriteHealth());
   }
 
   /** Whether {@code jdbcUrl} names a PostgreSQL database. */
@@ -100,11 +111,19 @@ public final class PostgresDatabase implements AutoCloseable {
     return String.valueOf(root.getMessage());
   }
 
-  /** The opportunities of this database. */
+  /** The opportunities of this database; the same instance on every call. */
+  @Override
   public PostgresOpportunityStore opportunityStore() {
-    return new PostgresOpportunityStore(pool::getConnection);
+    return opportunityStore;
   }
 
+  /** The last good dictionary of each remote source; the same instance on every call. */
+  @Override
+  public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
+    return dictionarySnapshotStore;
+  }
+
+  @Override
   public String jdbcUrl() {
     return jdbcUrl;
   }
