@@ -26,9 +26,10 @@ public interface StoreDatabase extends AutoCloseable {
    * @throws IllegalArgumentException for a URL of another database
    */
   static StoreDatabase open(String jdbcUrl, String user, String password, int poolSize) {
+    // SQLite first: its start (docs/performance.md) loads none of PostgreSQL's classes
+    if (jdbcUrl.startsWith("jdbc:sqlite:")) return SqliteDatabase.open(jdbcUrl);
     if (PostgresDatabase.handles(jdbcUrl))
       return PostgresDatabase.open(jdbcUrl, user, password, poolSize);
-    if (jdbcUrl.startsWith("jdbc:sqlite:")) return SqliteDatabase.open(jdbcUrl);
     throw new IllegalArgumentException("neither a jdbc:sqlite: nor a jdbc:postgresql: URL");
   }
 }
