@@ -7,9 +7,11 @@ import cn.opportunity.integration.adapter.persistence.testing.PostgresServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,6 +76,39 @@ class ServiceOverPostgresTest {
     JsonNode items = ServiceHarness.json(history.body()).get("data").get("items");
     assertEquals(2, items.size(), items.toString());
     assertEquals(2, items.get(0).get("version").asLong());
+  }
+
+  @Test
+  void letsOneOfTwoCallersOnDifferentInstancesHoldingTheSameVersionWin() {
+    int rounds = 12;
+    for (int round = 0; round < rounds; round++) {
+      String etag =
+          one.send(
+                  HttpRequest.newBuilder(one.uri("/api/opportunities/integration/" + CODE))
+                      .header("X-Internal-Secret", ServiceHarness.SECRET))
+              .headers()
+              .firstValue("ETag")
+              .orElseThrow();
+      String first = "{\"opportunityCode\":\"" + CODE + "\",\"source\":\"甲" + round + "\"}";
+      String second = "{\"opportunityCode\":\"" + CODE + "\",\"operatorName\":\"乙" + round + "\"}";
+      CompletableFuture<HttpResponse<String>> viaOne =
+          CompletableFuture.supplyAsync(() -> one.send(ifMatch(one, first, etag)));
+      CompletableFuture<HttpResponse<String>> viaTwo =
+          CompletableFuture.supplyAsync(() -> two.send(ifMatch(two, second, etag)));
+      List<Integer> statuses = List.of(viaOne.join().statusCode(), viaTwo.join().statusCode());
+      assertTrue(
+          statuses.contains(200) && statuses.contains(412),
+          "one wins, one is refused: " + statuses);
+    }
+    assertEquals(1 + rounds, two.stored(CODE).get("version").asLong());
+  }
+
+  private static HttpRequest.Builder ifMatch(ServiceHarness service, String body, String etag) {
+    return HttpRequest.newBuilder(service.uri("/api/opportunities/integration/update"))
+        .header("Content-Type", "application/json")
+        .header("X-Internal-Secret", ServiceHarness.SECRET)
+        .header("If-Match", etag)
+        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
   }
 
   @Test
