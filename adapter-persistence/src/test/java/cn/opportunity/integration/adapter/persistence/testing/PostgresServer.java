@@ -96,10 +96,10 @@ public final class PostgresServer implements AutoCloseable {
       Optional<Path> bin = findBinaries();
       if (bin.isEmpty()) {
         missing =
-            "PostgreSQL tests SKIPPED: no server binaries (no "
+            "no PostgreSQL server binaries (no "
                 + DEBIAN_ROOT
-                + "/*/bin/initdb); install Debian's postgresql package to run them";
-        System.err.println("!!! " + missing + " !!!");
+                + "/*/bin/initdb): install Debian's postgresql package (.ci/run does)";
+        System.err.println("!!! PostgreSQL tests SKIPPED: " + missing + " !!!");
         shared = Optional.empty();
       } else {
         try {
@@ -116,8 +116,8 @@ public final class PostgresServer implements AutoCloseable {
     }
     if (shared.isEmpty()) {
       if ("true".equals(System.getenv("CI")))
-        throw new IllegalStateException("CI=true and " + missing);
-      Assumptions.assumeTrue(false, missing);
+        throw new IllegalStateException("CI=true, and " + missing);
+      Assumptions.assumeTrue(false, "PostgreSQL tests skipped: " + missing);
     }
     return shared.get();
   }
