@@ -36,10 +36,34 @@ public record AppConfig(
     XiaomanSettings xiaoman,
     Optional<Duration> historyRetention,
     TrustedProxies trustedProxies,
-    Duration stopDrain) {
+    Duration stopDrain,
+    DbLogin dbLogin) {
 
   public static final int MIN_SECRET_LENGTH = 32;
   public static final String DEFAULT_DB_URL = "jdbc:sqlite:data/opportunities.db";
+
+  /** The prefix of a PostgreSQL {@code OPP_DB_URL} (CONTRACT §6). */
+  public static final String POSTGRES_URL_PREFIX = "jdbc:postgresql://";
+
+  /**
+   * How the service logs in to a PostgreSQL {@code OPP_DB_URL} (CONTRACT §6): {@code OPP_DB_USER},
+   * {@code OPP_DB_PASSWORD} (never printed) and {@code OPP_DB_POOL_SIZE}; unused with SQLite.
+   */
+  public record DbLogin(String user, String password, int poolSize) {
+    public static final int DEFAULT_POOL_SIZE = 10;
+    static final DbLogin NONE = new DbLogin("", "", DEFAULT_POOL_SIZE);
+
+    @Override
+    public String toString() {
+      return "DbLogin[user="
+          + (user.isEmpty() ? "-" : user)
+          + ", password="
+          + (password.isEmpty() ? "-" : "***")
+          + ", poolSize="
+          + poolSize
+          + "]";
+    }
+  }
 
   public enum DictionarySource {
     LOCAL,
@@ -144,8 +168,7 @@ public record AppConfig(
     String host = reader.text("OPP_HTTP_HOST", "0.0.0.0");
     int port = reader.port("OPP_HTTP_PORT", 8080);
     String dbUrl = reader.text("OPP_DB_URL", DEFAULT_DB_URL);
-    if (!dbUrl.startsWith("jdbc:sqlite:"))
-      reader.problem("OPP_DB_URL must be a jdbc:sqlite: URL, e.g. " + DEFAULT_DB_URL);
+    DbLogin dbLogin = dbLogin(dbUrl, reader);
     List<String> secrets = reader.list("OPP_INTERNAL_SECRETS");
     if (secretsRequired && secrets.isEmpty())
       reader.problem(
@@ -206,7 +229,42 @@ public record AppConfig(
         xiaoman,
         retention,
         trustedProxies,
-        stopDrain);
+        stopDrain,
+        dbLogin);
+  }
+
+  /**
+   * {@code OPP_DB_URL}'s kind, and the login of a PostgreSQL one: its user is required, its
+   * password belongs in {@code OPP_DB_PASSWORD} (a URL is logged), and the login variables are
+   * refused with SQLite, which would ignore them.
+   */
+  private static DbLogin dbLogin(String dbUrl, Values reader) {
+    Optional<String> user = reader.optional("OPP_DB_USER");
+    String password = Optional.ofNullable(reader.values.get("OPP_DB_PASSWORD")).orElse("");
+    if (dbUrl.startsWith(POSTGRES_URL_PREFIX)) {
+      if (dbUrl.toLowerCase(Locale.ROOT).contains("password="))
+        reader.problem(
+            "OPP_DB_URL must not carry a password (it is logged): set OPP_DB_PASSWORD instead");
+      if (user.isEmpty())
+        reader.problem("OPP_DB_USER is required with a " + POSTGRES_URL_PREFIX + " OPP_DB_URL");
+      int poolSize = reader.positiveInt("OPP_DB_POOL_SIZE", DbLogin.DEFAULT_POOL_SIZE);
+      return new DbLogin(user.orElse(""), password, poolSize);
+    }
+    if (!dbUrl.startsWith("jdbc:sqlite:"))
+      reader.problem(
+          "OPP_DB_URL must be a jdbc:sqlite: URL, e.g. "
+              + DEFAULT_DB_URL
+              + ", or a "
+              + POSTGRES_URL_PREFIX
+              + "host:port/database URL");
+    else if (user.isPresent()
+        || !password.isEmpty()
+        || reader.optional("OPP_DB_POOL_SIZE").isPresent())
+      reader.problem(
+          "OPP_DB_USER, OPP_DB_PASSWORD and OPP_DB_POOL_SIZE apply to a "
+              + POSTGRES_URL_PREFIX
+              + " OPP_DB_URL only, not to SQLite");
+    return DbLogin.NONE;
   }
 
   /**
@@ -270,7 +328,8 @@ public record AppConfig(
         xiaoman,
         historyRetention,
         trustedProxies,
-        stopDrain);
+        stopDrain,
+        dbLogin);
   }
 
   /**
@@ -289,7 +348,8 @@ public record AppConfig(
         xiaoman,
         historyRetention,
         trustedProxies,
-        stopDrain);
+        stopDrain,
+        DbLogin.NONE);
   }
 
   @Override
@@ -300,6 +360,7 @@ public record AppConfig(
         + httpPort
         + ", db="
         + dbUrl
+        + (dbUrl.startsWith(POSTGRES_URL_PREFIX) ? " " + dbLogin : "")
         + ", secrets="
         + internalSecrets.size()
         + " configured "
@@ -344,6 +405,19 @@ public record AppConfig(
               v ->
                   Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
           .orElse(List.of());
+    }
+
+    int positiveInt(String name, int fallback) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) return fallback;
+      try {
+        int value = Integer.parseInt(raw.get());
+        if (value > 0) return value;
+      } catch (NumberFormatException notANumber) {
+        // reported below
+      }
+      problem(name + " must be a whole number above 0, not '" + raw.get() + "'");
+      return fallback;
     }
 
     int port(String name, int fallback) {

@@ -43,9 +43,10 @@ public final class Main {
                         (OPP_HTTP_PORT=8080, ...); the environment wins.
         --help          This text, or a command's own with COMMAND --help.
 
-      Configuration (environment variables): OPP_HTTP_HOST, OPP_HTTP_PORT, OPP_DB_URL,
-      OPP_INTERNAL_SECRETS, OPP_TIMEZONE, OPP_DICTIONARY, OPP_STAGES_FILE, OPP_TRUSTED_PROXIES,
-      OPP_STOP_DRAIN, XIAOMAN_*. See the README.
+      Configuration (environment variables): OPP_HTTP_HOST, OPP_HTTP_PORT, OPP_DB_URL
+      (jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB with OPP_DB_USER, OPP_DB_PASSWORD,
+      OPP_DB_POOL_SIZE), OPP_INTERNAL_SECRETS, OPP_TIMEZONE, OPP_DICTIONARY, OPP_STAGES_FILE,
+      OPP_TRUSTED_PROXIES, OPP_STOP_DRAIN, XIAOMAN_*. See the README.
       """;
 
   private static final Map<String, String> COMMAND_HELP =

@@ -3,7 +3,7 @@ package cn.opportunity.integration.bootstrap;
 import cn.opportunity.integration.adapter.http.HttpApi;
 import cn.opportunity.integration.adapter.http.HttpApiConfig;
 import cn.opportunity.integration.adapter.http.Readiness;
-import cn.opportunity.integration.adapter.persistence.SqliteDatabase;
+import cn.opportunity.integration.adapter.persistence.StoreDatabase;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanClient;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanConfig;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanFlowDictionary;
@@ -47,7 +47,7 @@ final class Wiring implements AutoCloseable {
   private final UpdatePolicy policy;
   private final UnaryOperator<OpportunityStore> storeDecorator;
   private final Readiness readiness = Readiness.starting();
-  private SqliteDatabase database;
+  private StoreDatabase database;
   private ScheduledExecutorService retention;
 
   Wiring(AppConfig config, Clock clock) {
@@ -106,8 +106,15 @@ final class Wiring implements AutoCloseable {
     return dictionary;
   }
 
-  synchronized SqliteDatabase database() {
-    if (database == null) database = SqliteDatabase.open(config.dbUrl());
+  /** SQLite or PostgreSQL, as {@code OPP_DB_URL} says. */
+  synchronized StoreDatabase database() {
+    if (database == null)
+      database =
+          StoreDatabase.open(
+              config.dbUrl(),
+              config.dbLogin().user(),
+              config.dbLogin().password(),
+              config.dbLogin().poolSize());
     return database;
   }
 

@@ -187,6 +187,83 @@ class AppConfigTest {
   }
 
   @Test
+  void takesAPostgresUrlWithItsLoginAndNeverPrintsThePassword() {
+    String password = "pg-password-never-printed";
+    AppConfig config =
+        AppConfig.load(
+            Map.of(
+                "OPP_INTERNAL_SECRETS",
+                SECRET,
+                "OPP_DB_URL",
+                "jdbc:postgresql://db.internal:5432/opportunities",
+                "OPP_DB_USER",
+                "opp",
+                "OPP_DB_PASSWORD",
+                password),
+            Optional.empty());
+    assertEquals("jdbc:postgresql://db.internal:5432/opportunities", config.dbUrl());
+    assertEquals(new AppConfig.DbLogin("opp", password, 10), config.dbLogin());
+    assertTrue(config.toString().contains("user=opp"), config.toString());
+    assertFalse(config.toString().contains(password));
+    assertFalse(config.dbLogin().toString().contains(password));
+    assertEquals(
+        7,
+        AppConfig.load(
+                Map.of(
+                    "OPP_INTERNAL_SECRETS",
+                    SECRET,
+                    "OPP_DB_URL",
+                    "jdbc:postgresql://db/o",
+                    "OPP_DB_USER",
+                    "opp",
+                    "OPP_DB_POOL_SIZE",
+                    "7"),
+                Optional.empty())
+            .dbLogin()
+            .poolSize());
+    assertEquals(
+        AppConfig.DbLogin.NONE,
+        AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET), Optional.empty()).dbLogin());
+  }
+
+  @Test
+  void refusesAPostgresLoginThatIsMissingMisplacedOrMeaningless() {
+    List<String> postgres =
+        assertThrows(
+                AppConfig.InvalidConfigException.class,
+                () ->
+                    AppConfig.load(
+                        Map.of(
+                            "OPP_INTERNAL_SECRETS",
+                            SECRET,
+                            "OPP_DB_URL",
+                            "jdbc:postgresql://db/o?password=in-the-url",
+                            "OPP_DB_POOL_SIZE",
+                            "0"),
+                        Optional.empty()))
+            .problems();
+    assertEquals(
+        List.of(
+            "OPP_DB_URL must not carry a password (it is logged): set OPP_DB_PASSWORD instead",
+            "OPP_DB_USER is required with a jdbc:postgresql:// OPP_DB_URL",
+            "OPP_DB_POOL_SIZE must be a whole number above 0, not '0'"),
+        postgres);
+    List<String> sqlite =
+        assertThrows(
+                AppConfig.InvalidConfigException.class,
+                () ->
+                    AppConfig.load(
+                        Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_DB_USER", "opp"),
+                        Optional.empty()))
+            .problems();
+    assertEquals(
+        List.of(
+            "OPP_DB_USER, OPP_DB_PASSWORD and OPP_DB_POOL_SIZE apply to a jdbc:postgresql://"
+                + " OPP_DB_URL only, not to SQLite"),
+        sqlite);
+  }
+
+  @Test
   void readsAPropertiesFileWhichTheEnvironmentOverrides(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("app.properties");
     Files.writeString(

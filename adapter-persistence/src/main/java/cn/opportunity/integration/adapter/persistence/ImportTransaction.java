@@ -67,10 +67,20 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
    */
   static <T> T run(
       ConnectionFactory connections, Function<OpportunityStore.ImportSession, T> work) {
+    // BEGIN IMMEDIATE waits for another process's writer up to the busy timeout
+    return run(connections, "BEGIN IMMEDIATE", work);
+  }
+
+  /**
+   * {@link #run(ConnectionFactory, Function)} with the dialect's statement that begins the
+   * transaction ({@code BEGIN} on PostgreSQL, where the version-checked writes need no write lock).
+   */
+  static <T> T run(
+      ConnectionFactory connections,
+      String begin,
+      Function<OpportunityStore.ImportSession, T> work) {
     try (Connection connection = connections.openConnection()) {
-      execute(
-          connection,
-          "BEGIN IMMEDIATE"); // waits for another process's writer up to the busy timeout
+      execute(connection, begin);
       T result;
       try {
         result = work.apply(new ImportTransaction(connection));

@@ -32,7 +32,7 @@ import org.sqlite.SQLiteDataSource;
  * to {@link #close}: SQLite checkpoints and deletes the WAL whenever its last connection closes,
  * which would otherwise happen after every request.
  */
-public final class SqliteDatabase implements AutoCloseable {
+public final class SqliteDatabase implements StoreDatabase {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
   private static final String URL_PREFIX = "jdbc:sqlite:";
   static final int BUSY_TIMEOUT_MILLIS = 5_000;
@@ -210,6 +210,7 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /** The store of opportunities; the same instance on every call. */
+  @Override
   public JdbiOpportunityStore opportunityStore() {
     return opportunityStore;
   }
@@ -218,10 +219,12 @@ public final class SqliteDatabase implements AutoCloseable {
    * The store of the last good stage dictionary of each remote source; the same instance on every
    * call.
    */
+  @Override
   public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
     return dictionarySnapshotStore;
   }
 
+  @Override
   public String jdbcUrl() {
     return jdbcUrl;
   }

@@ -1,0 +1,313 @@
+package cn.opportunity.integration.adapter.persistence;
+
+import cn.opportunity.integration.domain.ChangeOrigin;
+import cn.opportunity.integration.domain.HistoryEntry;
+import cn.opportunity.integration.domain.HistoryPage;
+import cn.opportunity.integration.domain.NewOpportunity;
+import cn.opportunity.integration.domain.Opportunity;
+import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityNotFoundException;
+import cn.opportunity.integration.domain.OpportunityStore;
+import cn.opportunity.integration.domain.StaleVersionException;
+import cn.opportunity.integration.domain.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.ConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opportunities in PostgreSQL (CONTRACT §6), shared by every instance that points at the database.
+ * Each update is a transaction of its own on a pooled connection: the row is read {@code SELECT …
+ * FOR UPDATE} (so the updates of one opportunity, from any instance, run one after the other), the
+ * change runs on it inside the transaction, and the next version is written, version-checked, with
+ * its history record before the commit. Imports go through {@link ImportTransaction}, whose writes
+ * are version-checked and need no lock. Plain JDBC and the same SQL and row mapping as the SQLite
+ * store: the columns and their values are the same in both dialects.
+ *
+ * <p>A database that cannot be reached (no connection within {@link
+ * PostgresDatabase#CONNECTION_TIMEOUT}, a connection lost, the server shutting down or out of
+ * space) fails a write with {@link StoreUnavailableException}; nothing was committed then.
+ */
+public final class PostgresOpportunityStore implements OpportunityStore {
+  private static final Logger log = LoggerFactory.getLogger(PostgresOpportunityStore.class);
+
+  private static final String SELECT_FOR_UPDATE = OpportunityDao.SELECT_BY_CODE + " FOR UPDATE";
+
+  private final ConnectionFactory connections;
+
+  PostgresOpportunityStore(ConnectionFactory connections) {
+    this.connections = connections;
+  }
+
+  @Override
+  public Optional<Opportunity> findByCode(OpportunityCode code) {
+    return Optional.ofNullable(findAllByCode(List.of(code)).get(code));
+  }
+
+  /** {@inheritDoc} One connection, one query per {@link JdbiOpportunityStore#CHUNK} codes. */
+  @Override
+  public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
+    List<String> distinct = codes.stream().map(OpportunityCode::value).distinct().toList();
+    Map<OpportunityCode, Opportunity> found = new HashMap<>();
+    if (distinct.isEmpty()) return found;
+    try (Connection connection = connections.openConnection()) {
+      for (int from = 0; from < distinct.size(); from += JdbiOpportunityStore.CHUNK) {
+        List<String> chunk =
+            distinct.subList(from, Math.min(distinct.size(), from + JdbiOpportunityStore.CHUNK));
+        try (PreparedStatement select =
+            connection.prepareStatement(ImportTransaction.selectByCodes(chunk.size()))) {
+          for (int i = 0; i < chunk.size(); i++) select.setString(i + 1, chunk.get(i));
+          try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              Opportunity opportunity = OpportunityRow.read(rows).toDomain();
+              found.put(opportunity.code(), opportunity);
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("reading opportunities", e);
+    }
+    return found;
+  }
+
+  /**
+   * {@inheritDoc} Codes compare byte by byte ({@code COLLATE "C"}: UTF-8 byte order is code-point
+   * order), as SQLite's do, whatever the database's own collation.
+   */
+  @Override
+  public List<Opportunity> findPage(Optional<OpportunityCode> after, int limit) {
+    if (limit < 1) throw new IllegalArgumentException("limit " + limit);
+    String sql =
+        "SELECT id, "
+            + OpportunityDao.COLUMNS
+            + " FROM opportunity"
+            + (after.isPresent() ? " WHERE opportunity_code > ? COLLATE \"C\"" : "")
+            + " ORDER BY opportunity_code COLLATE \"C\" LIMIT ?";
+    List<Opportunity> page = new ArrayList<>(Math.min(limit, 1_000));
+    try (Connection connection = connections.openConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      int parameter = 1;
+      if (after.isPresent()) select.setString(parameter++, after.get().value());
+      select.setInt(parameter, limit);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) page.add(OpportunityRow.read(rows).toDomain());
+      }
+    } catch (SQLException e) {
+      throw failure("reading opportunities", e);
+    }
+    return page;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: {@code SELECT … FOR UPDATE}, the change, the version-checked {@code UPDATE}
+   * and the history record, then the commit; anything thrown rolls it back.
+   *
+   * @throws IllegalStateException when {@code change} returns something else than the opportunity
+   *     itself or its next version (a bug of the change, not a concurrent writer)
+   */
+  @Override
+  public Opportunity update(
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+    try (Connection connection = connections.openConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        Opportunity stored = updateInTransaction(connection, code, origin, change);
+        connection.commit();
+        return stored;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(connection, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("updating opportunity " + code, e);
+    }
+  }
+
+  private static Opportunity updateInTransaction(
+      Connection connection,
+      OpportunityCode code,
+      ChangeOrigin origin,
+      UnaryOperator<Opportunity> change)
+      throws SQLException {
+    Opportunity current;
+    try (PreparedStatement select = connection.prepareStatement(SELECT_FOR_UPDATE)) {
+      select.setString(1, code.value());
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) throw new OpportunityNotFoundException(code.value());
+        current = OpportunityRow.read(row).toDomain();
+      }
+    }
+    Opportunity next = Objects.requireNonNull(change.apply(current), "the change returned null");
+    if (next.equals(current)) return current;
+    if (!next.id().equals(current.id())
+        || !next.code().equals(current.code())
+        || !next.version().equals(current.version().next()))
+      throw new IllegalStateException(
+          "the change of opportunity "
+              + current.id()
+              + " at version "
+              + current.version()
+              + " returned opportunity "
+              + next.id()
+              + " at version "
+              + next.version()
+              + ", not its next version");
+    try (PreparedStatement update =
+        connection.prepareStatement(OpportunityDao.UPDATE_BY_POSITION)) {
+      OpportunityRow.from(next).bindUpdate(update);
+      if (update.executeUpdate() != 1)
+        throw new StaleVersionException("opportunity " + code + " changed meanwhile");
+    }
+    try (PreparedStatement history = connection.prepareStatement(HistoryRows.INSERT_BY_ID)) {
+      HistoryRows.bind(history, HistoryEntry.of(current, next, origin), next.id().value());
+      if (history.executeUpdate() != 1)
+        throw new IllegalStateException("the history record of " + code + " was not written");
+    }
+    return next;
+  }
+
+  /** {@inheritDoc} Two indexed reads on one connection, as the SQLite store's. */
+  @Override
+  public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+    try (Connection connection = connections.openConnection()) {
+      long id;
+      try (PreparedStatement select =
+          connection.prepareStatement("SELECT id FROM opportunity WHERE opportunity_code = ?")) {
+        select.setString(1, code.value());
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) return Optional.empty();
+          id = row.getLong(1);
+        }
+      }
+      List<HistoryEntry> newestFirst = new ArrayList<>(limit + 1);
+      try (PreparedStatement select = connection.prepareStatement(HistoryRows.SELECT_PAGE)) {
+        select.setLong(1, id);
+        select.setLong(2, beforeVersion);
+        select.setInt(3, limit + 1);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) newestFirst.add(HistoryRows.read(rows));
+        }
+      }
+      return Optional.of(HistoryPage.of(newestFirst, limit));
+    } catch (SQLException e) {
+      throw failure("reading the history", e);
+    }
+  }
+
+  /** {@inheritDoc} One statement, its own transaction. */
+  @Override
+  public int pruneHistory(Instant before, int atMost) {
+    try (Connection connection = connections.openConnection();
+        PreparedStatement delete = connection.prepareStatement(HistoryRows.DELETE_OLDER)) {
+      delete.setString(1, OpportunityRow.INSTANT.format(before));
+      delete.setInt(2, atMost);
+      return delete.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("pruning the history", e);
+    }
+  }
+
+  /** {@inheritDoc} As one {@link #importInTransaction} that writes once. */
+  @Override
+  public void importAll(List<NewOpportunity> created, List<Opportunity> updated) {
+    if (created.isEmpty() && updated.isEmpty()) return;
+    importInTransaction(
+        session -> {
+          session.write(created, updated);
+          return null;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction on a pooled connection ({@link ImportTransaction}): its updates are written
+   * over exactly the version they follow and its inserts only where the code is free, so an
+   * opportunity changed meanwhile by any instance fails the import with {@link
+   * StaleVersionException}. Updates of the same opportunities wait for its commit (row locks).
+   */
+  @Override
+  public <T> T importInTransaction(Function<ImportSession, T> work) {
+    try {
+      return ImportTransaction.run(connections, "BEGIN", work);
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof SQLException sql) throw failure("importing", sql);
+      throw e;
+    }
+  }
+
+  /** {@link #unavailableReason()} is empty. */
+  @Override
+  public boolean isAvailable() {
+    return unavailableReason().isEmpty();
+  }
+
+  /**
+   * {@inheritDoc} Whether a connection can be had and the schema read: Flyway's record of it shows
+   * at least one migration.
+   */
+  @Override
+  public Optional<String> unavailableReason() {
+    try (Connection connection = connections.openConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL");
+        ResultSet row = select.executeQuery()) {
+      return row.next() && row.getLong(1) > 0
+          ? Optional.empty()
+          : Optional.of("the database has no schema");
+    } catch (SQLException e) {
+      log.debug("store unavailable: {}", e.toString());
+      return Optional.of(unreachable(e) ? "the database cannot be reached" : "the database fails");
+    }
+  }
+
+  /**
+   * What a failed statement means to the caller: a database that cannot be reached or cannot write
+   * now is {@link StoreUnavailableException}, anything else a failure of this store.
+   */
+  static RuntimeException failure(String what, SQLException e) {
+    if (unreachable(e)) {
+      log.warn("{} failed, the database cannot be reached: {}", what, e.toString());
+      return new StoreUnavailableException("the database cannot be reached", e);
+    }
+    if ("53100".equals(e.getSQLState()))
+      return new StoreUnavailableException("database or disk is full", e);
+    return new IllegalStateException(what + " failed: " + e.getMessage(), e);
+  }
+
+  /**
+   * No connection (the pool's timeout, SQLSTATE class 08), or the server going away (57P01–57P03,
+   * shutdown and starting up).
+   */
+  static boolean unreachable(SQLException e) {
+    if (e instanceof SQLTransientConnectionException) return true;
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith("57P"));
+  }
+
+  private static void rollbackQuietly(Connection connection, Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) { // a closed connection rolls back all the same
+      log.debug("rollback after {}: {}", cause.toString(), e.toString());
+    }
+  }
+}
