@@ -249,19 +249,7 @@ final class GroupCommitWriter implements AutoCloseable {
     Opportunity next =
         Objects.requireNonNull(update.change.apply(current), "the change returned null");
     if (next.equals(current)) return current;
-    if (!next.id().equals(current.id())
-        || !next.code().equals(current.code())
-        || !next.version().equals(current.version().next()))
-      throw new IllegalStateException(
-          "the change of opportunity "
-              + current.id()
-              + " at version "
-              + current.version()
-              + " returned opportunity "
-              + next.id()
-              + " at version "
-              + next.version()
-              + ", not its next version");
+    OpportunityRow.requireNextVersion(current, next);
     OpportunityRow.from(next).bindUpdate(sql.update);
     if (sql.update.executeUpdate() != 1)
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");

@@ -4,6 +4,8 @@ import cn.opportunity.integration.domain.ChangeSource;
 import cn.opportunity.integration.domain.Changes;
 import cn.opportunity.integration.domain.FieldChange;
 import cn.opportunity.integration.domain.HistoryEntry;
+import cn.opportunity.integration.domain.HistoryPage;
+import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.Version;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,13 +15,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The SQL of the {@code opportunity_history} table and the mapping of its rows: plain JDBC, as the
@@ -84,6 +90,44 @@ final class HistoryRows {
     insert.setString(4, entry.requestId());
     insert.setString(5, entry.source().code());
     insert.setString(6, json(entry.changes()));
+  }
+
+  /**
+   * The history page of the opportunity with {@code code} on {@code connection}: two indexed reads,
+   * its id by its code, then its records from {@code beforeVersion} down (one more than {@code
+   * limit}, to know whether there is a next page); empty when no opportunity has the code.
+   */
+  static Optional<HistoryPage> page(
+      Connection connection, OpportunityCode code, long beforeVersion, int limit)
+      throws SQLException {
+    long id;
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT id FROM opportunity WHERE opportunity_code = ?")) {
+      select.setString(1, code.value());
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) return Optional.empty();
+        id = row.getLong(1);
+      }
+    }
+    List<HistoryEntry> newestFirst = new ArrayList<>(limit + 1);
+    try (PreparedStatement select = connection.prepareStatement(SELECT_PAGE)) {
+      select.setLong(1, id);
+      select.setLong(2, beforeVersion);
+      select.setInt(3, limit + 1);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) newestFirst.add(read(rows));
+      }
+    }
+    return Optional.of(HistoryPage.of(newestFirst, limit));
+  }
+
+  /** Deletes at most {@code atMost} records made before {@code before}; returns how many. */
+  static int prune(Connection connection, Instant before, int atMost) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement(DELETE_OLDER)) {
+      delete.setString(1, OpportunityRow.INSTANT.format(before));
+      delete.setInt(2, atMost);
+      return delete.executeUpdate();
+    }
   }
 
   /** A row of {@link #SELECT_PAGE}. */

@@ -1,7 +1,6 @@
 package cn.opportunity.integration.adapter.persistence;
 
 import cn.opportunity.integration.domain.ChangeOrigin;
-import cn.opportunity.integration.domain.HistoryEntry;
 import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
@@ -10,11 +9,8 @@ import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreUnavailableException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -145,25 +141,7 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   @Override
   public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
     try (Connection connection = connections.openConnection()) {
-      long id;
-      try (PreparedStatement select =
-          connection.prepareStatement("SELECT id FROM opportunity WHERE opportunity_code = ?")) {
-        select.setString(1, code.value());
-        try (ResultSet row = select.executeQuery()) {
-          if (!row.next()) return Optional.empty();
-          id = row.getLong(1);
-        }
-      }
-      List<HistoryEntry> newestFirst = new ArrayList<>(limit + 1);
-      try (PreparedStatement select = connection.prepareStatement(HistoryRows.SELECT_PAGE)) {
-        select.setLong(1, id);
-        select.setLong(2, beforeVersion);
-        select.setInt(3, limit + 1);
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) newestFirst.add(HistoryRows.read(rows));
-        }
-      }
-      return Optional.of(HistoryPage.of(newestFirst, limit));
+      return HistoryRows.page(connection, code, beforeVersion, limit);
     } catch (SQLException e) {
       throw new IllegalStateException("reading the history failed: " + e.getMessage(), e);
     }
@@ -177,11 +155,8 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   public int pruneHistory(Instant before, int atMost) {
     return writing(
         () -> {
-          try (Connection connection = connections.openConnection();
-              PreparedStatement delete = connection.prepareStatement(HistoryRows.DELETE_OLDER)) {
-            delete.setString(1, OpportunityRow.INSTANT.format(before));
-            delete.setInt(2, atMost);
-            return delete.executeUpdate();
+          try (Connection connection = connections.openConnection()) {
+            return HistoryRows.prune(connection, before, atMost);
           } catch (SQLException e) {
             throw new IllegalStateException("pruning the history failed: " + e.getMessage(), e);
           }

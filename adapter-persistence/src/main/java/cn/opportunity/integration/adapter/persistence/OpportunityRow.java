@@ -58,6 +58,28 @@ public record OpportunityRow(
   static final DateTimeFormatter INSTANT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
+  /**
+   * What a store's change function may return besides {@code current} itself: its next version,
+   * same id and code.
+   *
+   * @throws IllegalStateException otherwise (a bug of the change, not a concurrent writer)
+   */
+  static void requireNextVersion(Opportunity current, Opportunity next) {
+    if (!next.id().equals(current.id())
+        || !next.code().equals(current.code())
+        || !next.version().equals(current.version().next()))
+      throw new IllegalStateException(
+          "the change of opportunity "
+              + current.id()
+              + " at version "
+              + current.version()
+              + " returned opportunity "
+              + next.id()
+              + " at version "
+              + next.version()
+              + ", not its next version");
+  }
+
   /** The row of a stored opportunity (or of its next version). */
   static OpportunityRow from(Opportunity opportunity) {
     return row(

@@ -156,19 +156,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
     }
     Opportunity next = Objects.requireNonNull(change.apply(current), "the change returned null");
     if (next.equals(current)) return current;
-    if (!next.id().equals(current.id())
-        || !next.code().equals(current.code())
-        || !next.version().equals(current.version().next()))
-      throw new IllegalStateException(
-          "the change of opportunity "
-              + current.id()
-              + " at version "
-              + current.version()
-              + " returned opportunity "
-              + next.id()
-              + " at version "
-              + next.version()
-              + ", not its next version");
+    OpportunityRow.requireNextVersion(current, next);
     try (PreparedStatement update =
         connection.prepareStatement(OpportunityDao.UPDATE_BY_POSITION)) {
       OpportunityRow.from(next).bindUpdate(update);
@@ -187,25 +175,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   @Override
   public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
     try (Connection connection = connections.openConnection()) {
-      long id;
-      try (PreparedStatement select =
-          connection.prepareStatement("SELECT id FROM opportunity WHERE opportunity_code = ?")) {
-        select.setString(1, code.value());
-        try (ResultSet row = select.executeQuery()) {
-          if (!row.next()) return Optional.empty();
-          id = row.getLong(1);
-        }
-      }
-      List<HistoryEntry> newestFirst = new ArrayList<>(limit + 1);
-      try (PreparedStatement select = connection.prepareStatement(HistoryRows.SELECT_PAGE)) {
-        select.setLong(1, id);
-        select.setLong(2, beforeVersion);
-        select.setInt(3, limit + 1);
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) newestFirst.add(HistoryRows.read(rows));
-        }
-      }
-      return Optional.of(HistoryPage.of(newestFirst, limit));
+      return HistoryRows.page(connection, code, beforeVersion, limit);
     } catch (SQLException e) {
       throw failure("reading the history", e);
     }
@@ -214,11 +184,8 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   /** {@inheritDoc} One statement, its own transaction. */
   @Override
   public int pruneHistory(Instant before, int atMost) {
-    try (Connection connection = connections.openConnection();
-        PreparedStatement delete = connection.prepareStatement(HistoryRows.DELETE_OLDER)) {
-      delete.setString(1, OpportunityRow.INSTANT.format(before));
-      delete.setInt(2, atMost);
-      return delete.executeUpdate();
+    try (Connection connection = connections.openConnection()) {
+      return HistoryRows.prune(connection, before, atMost);
     } catch (SQLException e) {
       throw failure("pruning the history", e);
     }
