@@ -23,10 +23,6 @@ record Envelope(String code, String msg, Object data) {
     write(ctx, 200, new Envelope("0", "success", data));
   }
 
-  static void failure(Context ctx, int status, String message) {
-    write(ctx, status, new Envelope("-1", message, null));
-  }
-
   static void refused(Context ctx, Refusal refusal) {
     write(ctx, refusal.status(), refusal.envelope());
   }
