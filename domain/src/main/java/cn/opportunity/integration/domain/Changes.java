@@ -31,9 +31,14 @@ public final class Changes {
   public static Changes between(OpportunityDetails before, OpportunityDetails after) {
     LinkedHashMap<String, FieldChange> changed = new LinkedHashMap<>();
     for (OpportunityField field : OpportunityField.values()) {
-      Object from = field.canonicalValueIn(before);
-      Object to = field.canonicalValueIn(after);
-      if (!Objects.equals(from, to)) changed.put(field.jsonName(), new FieldChange(from, to));
+      Object from = field.valueIn(before);
+      Object to = field.valueIn(after);
+      // every field's value type is equal exactly when its canonical forms are: only a change is
+      // put into canonical form (this runs inside every update's transaction)
+      if (!Objects.equals(from, to))
+        changed.put(
+            field.jsonName(),
+            new FieldChange(OpportunityField.canonical(from), OpportunityField.canonical(to)));
     }
     return new Changes(changed);
   }
