@@ -3,6 +3,13 @@ package cn.opportunity.integration.bootstrap;
 import cn.opportunity.integration.adapter.http.HttpApi;
 import cn.opportunity.integration.domain.OpportunityStore;
 import io.javalin.Javalin;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -47,6 +54,7 @@ public final class Server implements AutoCloseable {
       http.start(config.httpHost(), config.httpPort());
       wiring.startHistoryRetention();
       Server server = new Server(wiring, http, config);
+      sendFirstRequest(config.httpHost(), server.port());
       wiring.readiness().markServing(); // GET /health/ready: 200 from now on
       log.info(
           "Opportunity Integration listening on http://{}:{} (store {}, dictionary {}: {} stages)",
@@ -61,6 +69,36 @@ public final class Server implements AutoCloseable {
       throw e;
     }
   }
+
+  /**
+   * Sends the server's first request itself, alone, before ready answers 200: Javalin builds its
+   * servlet's configuration lazily, without a lock, at the first request, and several first
+   * requests arriving at once can fail inside it with an empty 500 (docs/reliability.md, "the very
+   * first requests"). A plain socket, not an HTTP client: this is on the way to the first 200.
+   * Bounded (2 s); a failure is logged and the start goes on.
+   */
+  static void sendFirstRequest(String host, int port) {
+    String address = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), FIRST_REQUEST_BOUND_MILLIS);
+      socket.setSoTimeout(FIRST_REQUEST_BOUND_MILLIS);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String statusLine =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      if (statusLine == null || !statusLine.startsWith("HTTP/1.1 200"))
+        log.warn("the server's own first request was answered {}", statusLine);
+    } catch (IOException e) {
+      log.warn("the server's own first request failed: {}", e.toString());
+    }
+  }
+
+  private static final int FIRST_REQUEST_BOUND_MILLIS = 2_000;
 
   /** The port listened on (the actual one when configured with 0). */
   public int port() {

@@ -79,10 +79,6 @@ final class ServiceHarness implements AutoCloseable {
 
   ServiceHarness start() {
     server = Server.start(AppConfig.load(environment, Optional.empty()), Clock.systemUTC());
-    // One request alone first: Javalin 7 builds its servlet's configuration lazily and without a
-    // lock, so the very first requests of a fresh server, arriving at once, can get an empty 500
-    // (seen with two instances started in one test; noted in docs/reliability.md).
-    send(HttpRequest.newBuilder(uri("/health/live")).GET());
     return this;
   }
 
