@@ -97,6 +97,8 @@ final class Wiring implements AutoCloseable {
         new XiaomanFlowDictionary(
             new XiaomanClient(xiaoman, clock),
             database().dictionarySnapshotStore(),
+            database().reloadLease(),
+            clock,
             settings.flowIds());
     dictionary.start(XIAOMAN_START_BOUND, settings.refreshInterval());
     return dictionary;

@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * The last good dictionary of each remote source, in five small tables, replaced in one
@@ -26,28 +27,46 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
   private final Supplier<Jdbi> jdbi;
   private final ReentrantLock writeLock;
   private final WriteHealth writeHealth;
+  private final Reads reads;
+
+  /** How a load's several {@code SELECT}s see one snapshot. */
+  enum Reads {
+    /**
+     * Autocommit, one after the other: only this process writes (SQLite), and the writer lock keeps
+     * its saves out; a read transaction would take SQLite's write lock anyway ({@code BEGIN
+     * IMMEDIATE}).
+     */
+    AUTOCOMMIT,
+    /** In one {@code REPEATABLE READ} transaction: other processes save too (PostgreSQL). */
+    ONE_SNAPSHOT
+  }
 
   /**
    * @param writeLock the database's one writer lock, shared by its stores
    * @param writeHealth whether the database's file takes writes, shared by its stores
    */
   JdbiDictionarySnapshotStore(
-      Supplier<Jdbi> jdbi, ReentrantLock writeLock, WriteHealth writeHealth) {
+      Supplier<Jdbi> jdbi, ReentrantLock writeLock, WriteHealth writeHealth, Reads reads) {
     this.jdbi = jdbi;
     this.writeLock = writeLock;
     this.writeHealth = writeHealth;
+    this.reads = reads;
   }
 
   /**
-   * Reads the snapshot with several autocommit {@code SELECT}s. Under the writer lock, so that no
-   * {@link #save} lands between them: rare (at start), and a read transaction would take SQLite's
-   * write lock anyway ({@code BEGIN IMMEDIATE}).
+   * Reads the snapshot with several {@code SELECT}s, under the writer lock and as {@link Reads}
+   * says, so that no {@link #save} lands between them. Rare: at start, and once a reload interval
+   * on an instance whose turn it was not.
    */
   @Override
   public Optional<DictionarySnapshot> load(String source) {
     writeLock.lock();
     try {
-      return jdbi.get().withHandle(handle -> read(handle, source));
+      return reads == Reads.AUTOCOMMIT
+          ? jdbi.get().withHandle(handle -> read(handle, source))
+          : jdbi.get()
+              .inTransaction(
+                  TransactionIsolationLevel.REPEATABLE_READ, handle -> read(handle, source));
     } finally {
       writeLock.unlock();
     }

@@ -33,17 +33,24 @@ public final class PostgresDatabase implements StoreDatabase {
   private final String jdbcUrl;
   private final PostgresOpportunityStore opportunityStore;
   private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
+  private final PostgresReloadLease reloadLease;
 
   private PostgresDatabase(HikariDataSource pool, String jdbcUrl) {
     this.pool = pool;
     this.jdbcUrl = jdbcUrl;
     this.opportunityStore = new PostgresOpportunityStore(pool::getConnection);
     // The snapshot's SQL is portable; Jdbi on the pool. The lock orders this process's saves and
-    // loads only: a save is one transaction, but another instance's save may land between a
-    // load's reads (the shared reload of CONTRACT §6 is still to come, docs/scaling.md).
+    // loads; a load reads in one REPEATABLE READ transaction, so that another instance's save
+    // never lands between its reads.
     Jdbi jdbi = Jdbi.create(pool);
     this.dictionarySnapshotStore =
-        new JdbiDictionarySnapshotStore(() -> jdbi, new ReentrantLock(), new WriteHealth());
+        new JdbiDictionarySnapshotStore(
+            () -> jdbi,
+            new ReentrantLock(),
+            new WriteHealth(),
+            JdbiDictionarySnapshotStore.Reads.ONE_SNAPSHOT);
+    this.reloadLease =
+        new PostgresReloadLease(pool::getConnection, PostgresReloadLease.processHolder());
   }
 
   /** Whether {@code jdbcUrl} names a PostgreSQL database. */
@@ -121,6 +128,12 @@ public final class PostgresDatabase implements StoreDatabase {
   @Override
   public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
     return dictionarySnapshotStore;
+  }
+
+  /** Whose turn it is to reload a remote dictionary, among the instances on this database. */
+  @Override
+  public PostgresReloadLease reloadLease() {
+    return reloadLease;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package cn.opportunity.integration.adapter.persistence;
 
+import cn.opportunity.integration.domain.dictionary.ReloadLease;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,8 @@ public final class SqliteDatabase implements StoreDatabase {
     this.opportunityStore =
         new JdbiOpportunityStore(this::jdbi, connections, writeLock, writer, writeHealth);
     this.dictionarySnapshotStore =
-        new JdbiDictionarySnapshotStore(this::jdbi, writeLock, writeHealth);
+        new JdbiDictionarySnapshotStore(
+            this::jdbi, writeLock, writeHealth, JdbiDictionarySnapshotStore.Reads.AUTOCOMMIT);
   }
 
   /**
@@ -222,6 +224,12 @@ public final class SqliteDatabase implements StoreDatabase {
   @Override
   public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
     return dictionarySnapshotStore;
+  }
+
+  /** Always this instance's turn: a SQLite file serves one instance. */
+  @Override
+  public ReloadLease reloadLease() {
+    return ReloadLease.alone();
   }
 
   @Override

@@ -2,6 +2,7 @@ package cn.opportunity.integration.adapter.persistence;
 
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshotStore;
+import cn.opportunity.integration.domain.dictionary.ReloadLease;
 
 /**
  * A database that keeps the service's stores: SQLite ({@link SqliteDatabase}, the embedded default)
@@ -13,6 +14,12 @@ public interface StoreDatabase extends AutoCloseable {
 
   /** The store of the last good dictionary of each remote source; the same on every call. */
   DictionarySnapshotStore dictionarySnapshotStore();
+
+  /**
+   * Whose turn it is to reload a remote dictionary, among the instances that share this database
+   * (always this one's on SQLite, which serves one instance).
+   */
+  ReloadLease reloadLease();
 
   String jdbcUrl();
 

@@ -3,6 +3,8 @@ package cn.opportunity.integration.adapter.xiaoman;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshotStore;
 import cn.opportunity.integration.domain.dictionary.FlowDictionary;
+import cn.opportunity.integration.domain.dictionary.ReloadLease;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * answer had that could not be used (a flow without stages …) is listed in that line at WARN when
  * it differs from what the reload before skipped (or is the first in this process), and only
  * counted, at INFO, when it is the same again. The snapshot keeps that list, saved with it.
+ *
+ * <p>Instances that share a store share the reloads (CONTRACT §6): at each interval an instance
+ * claims the turn ({@link ReloadLease}, for one interval); the holder reloads from Xiaoman and
+ * saves, the others take the saved snapshot when it is newer than theirs. So Xiaoman sees the calls
+ * of one instance per interval, and every instance serves a new snapshot within about two
+ * intervals. An instance with no dictionary at all asks Xiaoman itself, turn or not.
  */
 public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseable {
   public static final String SOURCE = "xiaoman";
@@ -31,6 +39,8 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   private final XiaomanClient client;
   private final DictionarySnapshotStore snapshots;
   private final List<String> flowIds;
+  private final ReloadLease lease;
+  private final Clock clock;
   private final ScheduledExecutorService reloads =
       Executors.newSingleThreadScheduledExecutor(
           task -> {
@@ -40,6 +50,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
           });
   private volatile Optional<DictionarySnapshot> current = Optional.empty();
   private volatile Optional<String> lastError = Optional.empty();
+  private volatile Duration interval = Duration.ofMinutes(10);
   private boolean failing;
   private List<String> lastSkipped; // null until the first good reload of this process
 
@@ -48,19 +59,37 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
    */
   public XiaomanFlowDictionary(
       XiaomanClient client, DictionarySnapshotStore snapshots, List<String> flowIds) {
+    this(client, snapshots, ReloadLease.alone(), Clock.systemUTC(), flowIds);
+  }
+
+  /**
+   * @param lease whose turn it is to reload, among the instances that share {@code snapshots}
+   * @param clock tells how old the shared snapshot is
+   * @param flowIds the flows whose stages count; empty: every usable flow
+   */
+  public XiaomanFlowDictionary(
+      XiaomanClient client,
+      DictionarySnapshotStore snapshots,
+      ReloadLease lease,
+      Clock clock,
+      List<String> flowIds) {
     this.client = client;
     this.snapshots = snapshots;
+    this.lease = lease;
+    this.clock = clock;
     this.flowIds = List.copyOf(flowIds);
   }
 
   /**
-   * Takes the saved snapshot, tries one reload for at most {@code startBound} (the server's start
-   * never waits longer), then reloads every {@code interval} in the background.
+   * Takes the saved snapshot, tries one refresh for at most {@code startBound} (the server's start
+   * never waits longer), then refreshes every {@code interval} in the background ({@link
+   * #refresh}).
    */
   // The periodic reload's future would only ever say "cancelled": reload() catches and reports a
   // failed fetch or save (lastError, the log), and close() ends the schedule by shutting it down.
   @SuppressWarnings("FutureReturnValueIgnored")
   public void start(Duration startBound, Duration interval) {
+    this.interval = interval;
     try {
       current = snapshots.load(SOURCE);
       current.ifPresent(
@@ -68,7 +97,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     } catch (RuntimeException e) {
       log.warn("stage dictionary: the saved Xiaoman snapshot cannot be read: {}", e.getMessage());
     }
-    Future<Boolean> first = reloads.submit(this::reload);
+    Future<Boolean> first = reloads.submit(this::refresh);
     try {
       first.get(startBound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -84,10 +113,72 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
       log.warn("stage dictionary: first reload failed: {}", e.getCause().toString());
     }
     reloads.scheduleWithFixedDelay(
-        this::reload, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One reload: on success, the snapshot in force and the saved one are replaced. */
+  /**
+   * One interval's work: reloads from Xiaoman when this instance gets the turn (or has no
+   * dictionary at all), else takes the saved snapshot if another instance saved a newer one. When
+   * the store cannot tell whose turn it is, nobody's turn is assumed: the dictionary in force
+   * stays.
+   *
+   * @return whether a reload from Xiaoman succeeded
+   */
+  synchronized boolean refresh() {
+    boolean turn;
+    try {
+      turn = lease.claim(SOURCE, interval);
+    } catch (RuntimeException e) {
+      log.warn(
+          "stage dictionary: cannot tell whose turn it is to reload ({}); {}",
+          e.getMessage(),
+          current.isEmpty() ? "reloading, as there is no dictionary" : "keeping the one in force");
+      turn = false;
+    }
+    if (turn || current.isEmpty()) return reload();
+    takeSaved();
+    return false;
+  }
+
+  /**
+   * Takes the saved snapshot when it is newer than the one in force. A saved snapshot older than
+   * two intervals means that the instances whose turn it was could not reload: shown as the last
+   * error, as a failed reload of this instance would be.
+   */
+  private void takeSaved() {
+    Optional<DictionarySnapshot> saved;
+    try {
+      saved = snapshots.load(SOURCE);
+    } catch (RuntimeException e) {
+      log.warn("stage dictionary: the saved Xiaoman snapshot cannot be read: {}", e.getMessage());
+      return;
+    }
+    Optional<DictionarySnapshot> inForce = current;
+    if (saved.isPresent()
+        && (inForce.isEmpty() || saved.get().loadedAt().isAfter(inForce.get().loadedAt()))) {
+      current = saved;
+      lastError = Optional.empty();
+      failing = false;
+      log.info(
+          "stage dictionary: took the snapshot of {} that another instance loaded from Xiaoman",
+          saved.get().loadedAt());
+      return;
+    }
+    inForce
+        .filter(s -> s.loadedAt().isBefore(clock.instant().minus(interval.multipliedBy(2))))
+        .ifPresent(
+            s ->
+                lastError =
+                    Optional.of(
+                        "no instance has reloaded from Xiaoman since "
+                            + s.loadedAt()
+                            + " (another instance's turn: see its log)"));
+  }
+
+  /**
+   * One reload from Xiaoman, whoever's turn it is: on success, the snapshot in force and the saved
+   * one are replaced.
+   */
   public synchronized boolean reload() {
     DictionarySnapshot fresh;
     try {

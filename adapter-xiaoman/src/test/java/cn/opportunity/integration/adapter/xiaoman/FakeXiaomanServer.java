@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Queue;
@@ -51,6 +52,9 @@ public final class FakeXiaomanServer implements AutoCloseable {
   public final AtomicInteger tokenRequests = new AtomicInteger();
   public final AtomicInteger refreshRequests = new AtomicInteger();
   public final AtomicInteger dataRequests = new AtomicInteger();
+
+  /** When each {@code sales_flow} call came: one a dictionary fetch, the first call of each. */
+  public final Queue<Instant> dictionaryFetches = new ConcurrentLinkedQueue<>();
 
   /**
    * Statuses the next data calls answer with instead of the payload (e.g. 401, 503; 200: the
@@ -171,7 +175,10 @@ public final class FakeXiaomanServer implements AutoCloseable {
     }
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
     switch (query.getOrDefault("field", "")) {
-      case "sales_flow" -> send(exchange, 200, fixture("selector-sales_flow.json"));
+      case "sales_flow" -> {
+        dictionaryFetches.add(Instant.now());
+        send(exchange, 200, fixture("selector-sales_flow.json"));
+      }
       case "fail_reason" -> send(exchange, 200, fixture("selector-fail_reason.json"));
       case "stage_list" ->
           send(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshot;
+import cn.opportunity.integration.domain.dictionary.ReloadLease;
 import cn.opportunity.integration.domain.testing.CapturedLog;
 import cn.opportunity.integration.domain.testing.InMemoryDictionarySnapshotStore;
 import cn.opportunity.integration.domain.testing.MutableClock;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,12 @@ class XiaomanFlowDictionaryTest {
   }
 
   XiaomanFlowDictionary dictionary(Duration requestTimeout, List<String> flowIds) {
+    return dictionary(requestTimeout, flowIds, null);
+  }
+
+  /** With {@code lease} null: the 3-argument constructor (an instance alone with its store). */
+  XiaomanFlowDictionary dictionary(
+      Duration requestTimeout, List<String> flowIds, ReloadLease lease) {
     XiaomanConfig config =
         new XiaomanConfig(
             xiaoman.baseUrl(),
@@ -54,7 +62,10 @@ class XiaomanFlowDictionaryTest {
             clock,
             wait -> {},
             RandomGenerator.getDefault());
-    XiaomanFlowDictionary dictionary = new XiaomanFlowDictionary(client, saved, flowIds);
+    XiaomanFlowDictionary dictionary =
+        lease == null
+            ? new XiaomanFlowDictionary(client, saved, flowIds)
+            : new XiaomanFlowDictionary(client, saved, lease, clock, flowIds);
     started.add(dictionary);
     return dictionary;
   }
@@ -67,6 +78,86 @@ class XiaomanFlowDictionaryTest {
     assertEquals("xiaoman", dictionary.source());
     assertEquals(Optional.empty(), dictionary.lastError());
     assertEquals(8, saved.load("xiaoman").orElseThrow().enabledStageCount());
+  }
+
+  /**
+   * Instances sharing a store (CONTRACT §6): only the holder of the turn calls Xiaoman; another
+   * takes the snapshot the holder saved once it is newer than its own, and says when nobody has
+   * reloaded for two intervals.
+   */
+  @Test
+  void reloadsOnlyInItsTurnAndOtherwiseTakesTheNewerSavedSnapshot() {
+    AtomicReference<Boolean> turn = new AtomicReference<>(true);
+    List<Duration> terms = new ArrayList<>();
+    ReloadLease lease =
+        (source, term) -> {
+          assertEquals("xiaoman", source);
+          terms.add(term);
+          return turn.get();
+        };
+    XiaomanFlowDictionary holder =
+        dictionary(Duration.ofSeconds(5), XiaomanClientTest.PUBLISHED_FLOW, lease);
+    holder.start(Duration.ofSeconds(5), HOUR);
+    assertEquals(List.of(HOUR), terms, "claimed for one interval");
+    DictionarySnapshot first = holder.current().orElseThrow();
+    assertTrue(saved.load("xiaoman").orElseThrow() == first);
+
+    turn.set(false);
+    XiaomanFlowDictionary other =
+        dictionary(Duration.ofSeconds(5), XiaomanClientTest.PUBLISHED_FLOW, lease);
+    int calls = xiaoman.dataRequests.get();
+    other.start(Duration.ofSeconds(5), HOUR);
+    assertEquals(calls, xiaoman.dataRequests.get(), "not its turn: no call to Xiaoman");
+    assertTrue(other.current().orElseThrow() == first, "the saved snapshot in force");
+
+    clock.advance(Duration.ofMinutes(1));
+    assertTrue(holder.reload());
+    DictionarySnapshot second = holder.current().orElseThrow();
+    assertFalse(other.refresh());
+    assertEquals(second.loadedAt(), other.current().orElseThrow().loadedAt(), "took the newer one");
+    assertEquals(Optional.empty(), other.lastError());
+
+    assertFalse(other.refresh());
+    assertEquals(second.loadedAt(), other.current().orElseThrow().loadedAt());
+    clock.advance(HOUR.multipliedBy(2).plusSeconds(1));
+    assertFalse(other.refresh());
+    assertTrue(
+        other.lastError().orElseThrow().contains("no instance has reloaded from Xiaoman since"),
+        other.lastError().toString());
+    assertTrue(holder.reload());
+    assertFalse(other.refresh());
+    assertEquals(Optional.empty(), other.lastError(), "a newer snapshot: Xiaoman answers again");
+  }
+
+  /** Without any dictionary an instance asks Xiaoman itself, its turn or not. */
+  @Test
+  void reloadsWithoutATurnWhenItHasNoDictionaryAtAll() {
+    XiaomanFlowDictionary dictionary =
+        dictionary(
+            Duration.ofSeconds(5), XiaomanClientTest.PUBLISHED_FLOW, (source, term) -> false);
+    dictionary.start(Duration.ofSeconds(5), HOUR);
+    assertEquals(8, dictionary.current().orElseThrow().enabledStageCount());
+    assertEquals(1, saved.saves.get());
+  }
+
+  /**
+   * A store that cannot tell whose turn it is (the database down): no instance reloads, the
+   * dictionary in force stays; without one, the instance reloads.
+   */
+  @Test
+  void keepsItsDictionaryWhenNobodyCanTellWhoseTurnItIs() {
+    ReloadLease down =
+        (source, term) -> {
+          throw new IllegalStateException("the database cannot be reached");
+        };
+    XiaomanFlowDictionary dictionary =
+        dictionary(Duration.ofSeconds(5), XiaomanClientTest.PUBLISHED_FLOW, down);
+    dictionary.start(Duration.ofSeconds(5), HOUR);
+    DictionarySnapshot first = dictionary.current().orElseThrow();
+    int calls = xiaoman.dataRequests.get();
+    assertFalse(dictionary.refresh());
+    assertEquals(calls, xiaoman.dataRequests.get());
+    assertTrue(dictionary.current().orElseThrow() == first);
   }
 
   @Test
