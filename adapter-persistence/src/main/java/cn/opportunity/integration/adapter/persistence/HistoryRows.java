@@ -59,6 +59,24 @@ final class HistoryRows {
       SELECT version, at, caller, request_id, source, changes FROM opportunity_history
        WHERE opportunity_id = ? AND version < ? ORDER BY version DESC LIMIT ?""";
 
+  /**
+   * SQLite's history is a chain (migration V6): a record's {@code previous}, an opportunity's
+   * {@code history_head}; every {@value #MILESTONE}th version is indexed. Must match the partial
+   * index of V6.
+   */
+  static final int MILESTONE = 64;
+
+  /** SQLite: the newest milestone record at or above a version: opportunity id, version. */
+  static final String SELECT_MILESTONE =
+      "SELECT id FROM opportunity_history WHERE opportunity_id = ? AND version % "
+          + MILESTONE
+          + " = 0 AND version >= ? ORDER BY version LIMIT 1";
+
+  /** SQLite: one record of the chain by its id, the id of the one before it, its opportunity. */
+  static final String SELECT_LINK =
+      "SELECT version, at, caller, request_id, source, changes, previous, opportunity_id"
+          + " FROM opportunity_history WHERE id = ?";
+
   /** At most {@code ?} records made before {@code ?}, oldest first. */
   static final String DELETE_OLDER =
       """
@@ -117,6 +135,58 @@ final class HistoryRows {
       select.setInt(3, limit + 1);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) newestFirst.add(read(rows));
+      }
+    }
+    return Optional.of(HistoryPage.of(newestFirst, limit));
+  }
+
+  /**
+   * {@link #page} on SQLite's chain (migration V6): from the opportunity's newest record, or, for a
+   * page further back, from the nearest milestone at or above {@code beforeVersion - 1}, down the
+   * {@code previous} links — at most {@value #MILESTONE} + {@code limit} reads by key, however long
+   * the history. The walk ends where the chain does: at the first record, or at one the retention
+   * removed.
+   */
+  static Optional<HistoryPage> pageOfChain(
+      Connection connection, OpportunityCode code, long beforeVersion, int limit)
+      throws SQLException {
+    long id;
+    long next; // the record to read next; 0: none
+    long version; // the opportunity's: its newest record's
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id, history_head, version FROM opportunity WHERE opportunity_code = ?")) {
+      select.setString(1, code.value());
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) return Optional.empty();
+        id = row.getLong(1);
+        next = row.getLong(2); // 0 when NULL: no record yet
+        version = row.getLong(3);
+      }
+    }
+    if (next != 0 && beforeVersion <= version) { // a page further back than the newest
+      try (PreparedStatement select = connection.prepareStatement(SELECT_MILESTONE)) {
+        select.setLong(1, id);
+        select.setLong(2, beforeVersion - 1);
+        try (ResultSet row = select.executeQuery()) {
+          if (row.next()) next = row.getLong(1); // else the head is fewer than 64 above
+        }
+      }
+    }
+    List<HistoryEntry> newestFirst = new ArrayList<>(limit + 1);
+    long above = Long.MAX_VALUE; // the version of the record read before: the chain descends
+    try (PreparedStatement select = connection.prepareStatement(SELECT_LINK)) {
+      while (next != 0 && newestFirst.size() <= limit) {
+        select.setLong(1, next);
+        try (ResultSet row = select.executeQuery()) {
+          // The chain ends where the retention removed a record (the older ones are gone too) —
+          // and SQLite may give a removed record's id to a new one, of any opportunity, later: a
+          // link to a record of another opportunity, or not below the last, is such an end.
+          if (!row.next() || row.getLong(8) != id || row.getLong(1) >= above) break;
+          above = row.getLong(1);
+          if (above < beforeVersion) newestFirst.add(read(row));
+          next = row.getLong(7);
+        }
       }
     }
     return Optional.of(HistoryPage.of(newestFirst, limit));

@@ -141,7 +141,7 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   @Override
   public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
     try (Connection connection = connections.openConnection()) {
-      return HistoryRows.page(connection, code, beforeVersion, limit);
+      return HistoryRows.pageOfChain(connection, code, beforeVersion, limit);
     } catch (SQLException e) {
       throw new IllegalStateException("reading the history failed: " + e.getMessage(), e);
     }

@@ -30,7 +30,8 @@ final class Migrations {
           "V2__dictionary_snapshot.sql",
           "V3__dictionary_skipped.sql",
           "V4__lost_reason.sql",
-          "V5__history.sql");
+          "V5__history.sql",
+          "V6__history_chain.sql");
 
   private static final String DIRECTORY = "/db/migration/";
 

@@ -341,42 +341,134 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
   }
 
   /**
-   * The newest page of a long history is a range read on the key, whatever the history's length;
-   * the retention's delete finds old records through the index on {@code at}.
+   * A history page reads by key only (migration V6's chain): the milestone through its partial
+   * index, each record by its id; the retention's delete finds old records through the index on
+   * {@code at}.
    */
   @Test
   void readsHistoryPagesAndPrunesThroughIndexes() {
     SqliteDatabase database = database();
-    String page =
-        database
-            .jdbi()
-            .withHandle(
-                h ->
-                    String.join(
-                        " | ",
-                        h.createQuery("EXPLAIN QUERY PLAN " + HistoryRows.SELECT_PAGE)
-                            .bind(0, 1L)
-                            .bind(1, Long.MAX_VALUE)
-                            .bind(2, 21)
-                            .map((row, context) -> row.getString("detail"))
-                            .list()));
+    assertEquals(
+        "SEARCH opportunity_history USING COVERING INDEX opportunity_history_milestone"
+            + " (opportunity_id=? AND version>?)",
+        plan(database, HistoryRows.SELECT_MILESTONE, 1L, 100L));
+    assertEquals(
+        "SEARCH opportunity_history USING INTEGER PRIMARY KEY (rowid=?)",
+        plan(database, HistoryRows.SELECT_LINK, 1L));
     assertTrue(
-        page.contains(
-            "SEARCH opportunity_history USING INDEX opportunity_history_version"
-                + " (opportunity_id=? AND version<?)"),
-        page);
-    String prune =
-        database
-            .jdbi()
-            .withHandle(
-                h ->
-                    String.join(
-                        " | ",
-                        h.createQuery("EXPLAIN QUERY PLAN " + HistoryRows.DELETE_OLDER)
-                            .bind(0, "2026-01-01")
-                            .bind(1, 1000)
-                            .map((row, context) -> row.getString("detail"))
-                            .list()));
-    assertTrue(prune.contains("INDEX opportunity_history_at (at<?)"), prune);
+        plan(database, HistoryRows.DELETE_OLDER, "2026-01-01", 1000)
+            .contains("INDEX opportunity_history_at (at<?)"));
+  }
+
+  private static String plan(SqliteDatabase database, String sql, Object... parameters) {
+    return database
+        .jdbi()
+        .withHandle(
+            h -> {
+              var query = h.createQuery("EXPLAIN QUERY PLAN " + sql);
+              for (int i = 0; i < parameters.length; i++) query.bind(i, parameters[i]);
+              return String.join(
+                  " | ", query.map((row, context) -> row.getString("detail")).list());
+            });
+  }
+
+  /**
+   * Pages of a history longer than several milestones, at and around each: the same records, in the
+   * same order, as a plain descending read would give.
+   */
+  @Test
+  void pagesALongHistoryFromAnyVersion() {
+    SqliteDatabase database = database();
+    OpportunityStore store = database.opportunityStore();
+    store.importAll(List.of(anOpportunity().code("LONG-1").build()), List.of());
+    store.importAll(List.of(anOpportunity().code("LONG-2").build()), List.of()); // interleaved
+    Instant now = Instant.parse("2026-05-01T00:00:00Z");
+    List<CompletableFuture<Opportunity>> updates = new ArrayList<>();
+    for (int i = 1; i <= 300; i++) {
+      for (String code : List.of("LONG-1", "LONG-2")) {
+        OpportunityPatch patch = patch(code, OpportunityField.DESCRIPTION, code + " " + i);
+        updates.add(
+            store
+                .updateLater(new OpportunityCode(code), ORIGIN, c -> c.apply(patch, now))
+                .toCompletableFuture());
+      }
+    }
+    updates.forEach(CompletableFuture::join);
+    long newest = 301;
+    for (long before :
+        List.of(
+            Long.MAX_VALUE, 302L, 301L, 257L, 256L, 255L, 200L, 129L, 128L, 65L, 64L, 63L, 2L, 1L))
+      for (int limit : List.of(1, 20, 100)) {
+        var page = store.history(new OpportunityCode("LONG-1"), before, limit).orElseThrow();
+        long top = Math.min(before - 1, newest);
+        List<Long> expected = new ArrayList<>();
+        for (long v = top; v >= 1 && expected.size() < limit; v--) expected.add(v);
+        String at = "before " + before + ", limit " + limit;
+        assertEquals(expected, page.items().stream().map(e -> e.version().value()).toList(), at);
+        long last = expected.isEmpty() ? 0 : expected.get(expected.size() - 1);
+        assertEquals(
+            last > 1 ? java.util.Optional.of(last) : java.util.Optional.empty(),
+            page.nextBefore(),
+            at);
+        if (!expected.isEmpty() && expected.get(0) > 1)
+          assertEquals(
+              "LONG-1 " + (expected.get(0) - 1),
+              page.items().get(0).changes().byField().get("description").to(),
+              at);
+      }
+  }
+
+  /**
+   * A file of schema version 5 (history under the unique index) keeps its history through migration
+   * V6: its records are chained, its pages read the same, and a new change chains onto them.
+   */
+  @Test
+  void chainsTheHistoryOfAVersion5File() throws Exception {
+    Path file = dir.resolve("v5.db");
+    {
+      org.sqlite.SQLiteDataSource source =
+          new org.sqlite.SQLiteDataSource(SqliteDatabase.settings());
+      source.setUrl("jdbc:sqlite:" + file);
+      assertEquals(
+          5,
+          Migrations.apply(
+              source::getConnection, "/db/migration/", Migrations.FILES.subList(0, 5)));
+      try (java.sql.Connection c = source.getConnection();
+          java.sql.Statement sql = c.createStatement()) {
+        sql.executeUpdate(
+            "INSERT INTO opportunity (id, opportunity_code, opportunity_name, created_at, updated_at, version)"
+                + " VALUES (7, 'OLD-1', 'old', '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z', 130),"
+                + " (8, 'OLD-2', 'old', '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z', 3),"
+                + " (9, 'OLD-3', 'old', '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z', 1)");
+        for (int v = 1; v <= 130; v++)
+          for (int id : new int[] {7, 8})
+            if (id == 7 || v <= 3)
+              sql.executeUpdate(
+                  "INSERT INTO opportunity_history (opportunity_id, version, at, caller, source, changes)"
+                      + " VALUES ("
+                      + id
+                      + ", "
+                      + v
+                      + ", '2026-01-01T00:00:00.000000000Z', 'caller-1', 'update',"
+                      + " '{\"description\":{\"from\":null,\"to\":\"v"
+                      + v
+                      + "\"}}')");
+      }
+    }
+    OpportunityStore store = databases.open("v5.db").opportunityStore();
+    assertEquals(List.of(130L, 129L, 128L), versions(store, "OLD-1", Long.MAX_VALUE, 3));
+    assertEquals(List.of(65L, 64L, 63L, 62L), versions(store, "OLD-1", 66, 4));
+    assertEquals(List.of(3L, 2L, 1L), versions(store, "OLD-2", Long.MAX_VALUE, 20));
+    assertEquals(List.of(), versions(store, "OLD-3", Long.MAX_VALUE, 20)); // no record before V5
+    OpportunityPatch patch = patch("OLD-1", OpportunityField.DESCRIPTION, "v131");
+    store.update(new OpportunityCode("OLD-1"), ORIGIN, c -> c.apply(patch, Instant.now()));
+    assertEquals(List.of(131L, 130L), versions(store, "OLD-1", Long.MAX_VALUE, 2));
+    assertEquals(List.of(129L), versions(store, "OLD-1", 130, 1));
+  }
+
+  private static List<Long> versions(OpportunityStore store, String code, long before, int limit) {
+    return store.history(new OpportunityCode(code), before, limit).orElseThrow().items().stream()
+        .map(e -> e.version().value())
+        .toList();
   }
 }

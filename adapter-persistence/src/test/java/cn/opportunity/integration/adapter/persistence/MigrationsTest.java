@@ -69,10 +69,16 @@ class MigrationsTest {
   void givesANewFileTheSchemaAndRecordsEachMigration() {
     Jdbi jdbi = databases.open("fresh.db").jdbi();
     List<Map<String, Object>> history = history(jdbi);
-    assertEquals(List.of(1, 2, 3, 4, 5), history.stream().map(row -> row.get("version")).toList());
+    assertEquals(
+        List.of(1, 2, 3, 4, 5, 6), history.stream().map(row -> row.get("version")).toList());
     assertEquals(
         List.of(
-            "opportunity", "dictionary_snapshot", "dictionary_skipped", "lost_reason", "history"),
+            "opportunity",
+            "dictionary_snapshot",
+            "dictionary_skipped",
+            "lost_reason",
+            "history",
+            "history_chain"),
         history.stream().map(row -> row.get("description")).toList());
     assertTrue(
         ((String) history.get(0).get("applied_at"))
@@ -113,7 +119,8 @@ class MigrationsTest {
             "created_at TEXT NOT NULL",
             "updated_at TEXT NOT NULL",
             "version INTEGER NOT NULL",
-            "lost_reason TEXT"),
+            "lost_reason TEXT",
+            "history_head INTEGER"),
         columns);
     assertTrue(tableExists(jdbi, "dictionary_stage"));
   }
@@ -148,7 +155,7 @@ class MigrationsTest {
         new LostReasonId("budget"),
         database.opportunityStore().findByCode(code).orElseThrow().details().lostReason());
     assertEquals(
-        List.of(1, 2, 3, 4, 5),
+        List.of(1, 2, 3, 4, 5, 6),
         history(database.jdbi()).stream().map(r -> r.get("version")).toList());
   }
 
