@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,26 +31,36 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: one thread applies the updates of every waiting caller in one {@code BEGIN
- * IMMEDIATE} transaction and one synced commit, so concurrent updates share an fsync instead of
- * queueing for one each. Each update still runs on its own: in a savepoint, on the state the
- * updates before it left, and a failing one is rolled back to its savepoint alone, its neighbours
- * unharmed. Each change is written with its history record, in its savepoint. A caller returns only
- * after the commit that holds its update is synced.
+ * Group commit: one thread applies the updates of every waiting caller in one transaction and one
+ * synced commit ({@code BEGIN IMMEDIATE} on SQLite, {@code BEGIN} on PostgreSQL: see {@link
+ * Dialect}), so concurrent updates share an fsync (a WAL flush) instead of queueing for one each.
+ * Each update still runs on its own: in a savepoint, on the state the updates before it left, and a
+ * failing one is rolled back to its savepoint alone, its neighbours unharmed. Each change is
+ * written with its history record, in its savepoint. A caller returns only after the commit that
+ * holds its update is synced.
  *
  * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code maxWait}
  * is withdrawn and refused with {@link StoreBusyException}, so it is never applied after its caller
  * was told no.
  *
- * <p>A file that cannot be written (full, read-only, failing: see {@link WriteHealth}) fails the
- * whole batch, each update with {@link StoreUnavailableException}: SQLite may have rolled the whole
- * transaction back already, so none of it may be acknowledged.
+ * <p>A file that cannot be written (full, read-only, failing: see {@link WriteHealth}), or on
+ * PostgreSQL a database that cannot be reached (a lost connection, no connection from the pool, the
+ * server shutting down or out of space), fails the whole batch, each update with {@link
+ * StoreUnavailableException}: the database may have rolled the whole transaction back already, so
+ * none of it may be acknowledged. Which failures are the database's is the {@link Dialect}'s call.
+ *
+ * <p>Each batch reads and locks its rows in the order of their codes (the updates of one code in
+ * the order they came): PostgreSQL's instances each have a writer, and writers that lock rows in
+ * one order never wait for each other in a cycle. An update that is a deadlock's victim all the
+ * same (an import locks in its own order) is rolled back to its savepoint alone and refused with
+ * {@link StoreBusyException}; the database aborts only the statement's subtransaction.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -60,7 +71,43 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Updates in one transaction at most: bounds the time a commit keeps its callers waiting. */
   static final int MAX_BATCH = 256;
 
+  /** Orders each batch: by code, then as they came (the sort is stable). */
+  private static final Comparator<PendingUpdate> LOCK_ORDER =
+      Comparator.comparing(update -> update.code.value());
+
+  /**
+   * What differs between the databases the writer writes to.
+   *
+   * @param begin the statement that opens a batch's transaction
+   * @param select reads the row to change by its code, locking it where the database locks rows
+   * @param maxBatch updates in one transaction at most
+   * @param keepsConnection whether the writer keeps its connection from batch to batch (SQLite's, a
+   *     connection of its own) or gives it back after each (PostgreSQL's, from the pool)
+   * @param databaseCondition the database's condition behind a failure (the batch fails), or empty
+   *     for a failure of the update alone
+   */
+  record Dialect(
+      String begin,
+      String select,
+      int maxBatch,
+      boolean keepsConnection,
+      Function<Throwable, Optional<String>> databaseCondition) {
+
+    /**
+     * SQLite: {@code BEGIN IMMEDIATE} takes the file's one write lock at once; a plain read, since
+     * nothing else writes meanwhile; a condition of the file fails the batch.
+     */
+    static final Dialect SQLITE =
+        new Dialect(
+            "BEGIN IMMEDIATE",
+            OpportunityDao.SELECT_BY_CODE,
+            MAX_BATCH,
+            true,
+            WriteHealth::fileCondition);
+  }
+
   private final ConnectionFactory connections;
+  private final Dialect dialect;
   private final ReentrantLock writeLock;
   private final Duration maxWait;
   private final WriteHealth health;
@@ -93,7 +140,18 @@ final class GroupCommitWriter implements AutoCloseable {
       ReentrantLock writeLock,
       Duration maxWait,
       WriteHealth health) {
+    this(connections, writeLock, maxWait, health, Dialect.SQLITE);
+  }
+
+  /** The same on the database {@code dialect} describes. */
+  GroupCommitWriter(
+      ConnectionFactory connections,
+      ReentrantLock writeLock,
+      Duration maxWait,
+      WriteHealth health,
+      Dialect dialect) {
     this.connections = connections;
+    this.dialect = dialect;
     this.writeLock = writeLock;
     this.maxWait = maxWait;
     this.health = health;
@@ -144,7 +202,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void run() {
-    List<PendingUpdate> batch = new ArrayList<>(MAX_BATCH);
+    List<PendingUpdate> batch = new ArrayList<>(dialect.maxBatch());
     while (true) {
       PendingUpdate first;
       try {
@@ -157,8 +215,9 @@ final class GroupCommitWriter implements AutoCloseable {
         continue;
       }
       batch.add(first);
-      queue.drainTo(batch, MAX_BATCH - 1);
+      queue.drainTo(batch, dialect.maxBatch() - 1);
       batch.removeIf(update -> !update.start()); // withdrawn by callers that waited too long
+      batch.sort(LOCK_ORDER);
       if (!batch.isEmpty()) commit(batch);
       batch.clear();
       if (Thread.interrupted()) break;
@@ -180,12 +239,11 @@ final class GroupCommitWriter implements AutoCloseable {
           sql.release.execute();
           wrote |= update.wrote;
         } catch (RuntimeException | Error | SQLException e) {
-          if (WriteHealth.fileCondition(e).isPresent())
-            throw e; // the file's, not the update's: the batch fails
+          if (dialect.databaseCondition().apply(e).isPresent())
+            throw e; // the database's, not the update's: the batch fails
           sql.rollbackToSavepoint.execute();
           sql.release.execute();
-          update.failure =
-              e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : e;
+          update.failure = failureOfTheUpdate(e);
         }
       }
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
@@ -203,8 +261,23 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       answer(batch);
     } finally {
+      if (!dialect.keepsConnection()) closeStatements(); // back to the pool
       writeLock.unlock();
     }
+  }
+
+  /**
+   * What an update that failed alone is refused with: a deadlock's victim (SQLSTATE {@code 40P01})
+   * or a serialization failure ({@code 40001}) as {@link StoreBusyException}, to be tried again;
+   * another database error as {@link IllegalStateException}; its own exception as it is.
+   */
+  private static Throwable failureOfTheUpdate(Throwable e) {
+    if (!(e instanceof SQLException sql)) return e;
+    if ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState())) {
+      log.warn("an update lost a lock conflict and is refused as busy: {}", e.toString());
+      return new StoreBusyException("the update lost a lock conflict: " + e.getMessage());
+    }
+    return new IllegalStateException(e.getMessage(), e);
   }
 
   /**
@@ -213,7 +286,7 @@ final class GroupCommitWriter implements AutoCloseable {
    * streak by {@link WriteHealth}; otherwise the failure itself, logged here.
    */
   private Throwable failureOfTheBatch(Throwable e, List<PendingUpdate> batch) {
-    Optional<String> condition = WriteHealth.fileCondition(e);
+    Optional<String> condition = dialect.databaseCondition().apply(e);
     if (condition.isPresent()) {
       int refused = (int) batch.stream().filter(update -> update.failure == null).count();
       return health.failed(condition.get(), e, refused);
@@ -261,8 +334,9 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
-   * The writer's connection (autocommit; transactions by explicit {@code BEGIN IMMEDIATE}) and its
-   * statements, prepared once: plain JDBC on the hot path, see {@link OpportunityRow#read}.
+   * The writer's connection (autocommit; transactions by an explicit {@code BEGIN}) and its
+   * statements, prepared once a connection: plain JDBC on the hot path, see {@link
+   * OpportunityRow#read}.
    */
   private record Statements(
       Connection connection,
@@ -276,18 +350,18 @@ final class GroupCommitWriter implements AutoCloseable {
       PreparedStatement update,
       PreparedStatement history) {
 
-    static Statements open(ConnectionFactory connections) throws SQLException {
+    static Statements open(ConnectionFactory connections, Dialect dialect) throws SQLException {
       Connection c = connections.openConnection();
       try {
         return new Statements(
             c,
-            c.prepareStatement("BEGIN IMMEDIATE"),
+            c.prepareStatement(dialect.begin()),
             c.prepareStatement("COMMIT"),
             c.prepareStatement("ROLLBACK"),
             c.prepareStatement("SAVEPOINT one_update"),
             c.prepareStatement("RELEASE one_update"),
             c.prepareStatement("ROLLBACK TO one_update"),
-            c.prepareStatement(OpportunityDao.SELECT_BY_CODE),
+            c.prepareStatement(dialect.select()),
             c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION),
             c.prepareStatement(HistoryRows.INSERT_BY_ID));
       } catch (SQLException | RuntimeException e) {
@@ -298,7 +372,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private Statements statements() throws SQLException {
-    if (statements == null) statements = Statements.open(connections);
+    if (statements == null) statements = Statements.open(connections, dialect);
     return statements;
   }
 

@@ -29,15 +29,30 @@ public final class PostgresDatabase implements StoreDatabase {
    */
   static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
+  /** How long an update may wait for the writer before it is refused as busy (as on SQLite). */
+  static final Duration UPDATE_MAX_WAIT = Duration.ofSeconds(5);
+
+  /** How long {@link #close} lets the writer finish the updates already taken (as on SQLite). */
+  static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
+
   private final HikariDataSource pool;
   private final String jdbcUrl;
+  private final GroupCommitWriter writer;
   private final PostgresOpportunityStore opportunityStore;
   private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
 
   private PostgresDatabase(HikariDataSource pool, String jdbcUrl) {
     this.pool = pool;
     this.jdbcUrl = jdbcUrl;
-    this.opportunityStore = new PostgresOpportunityStore(pool::getConnection);
+    // the writer's lock is its own: PostgreSQL's row locks order the writes, not this process
+    this.writer =
+        new GroupCommitWriter(
+            pool::getConnection,
+            new ReentrantLock(),
+            UPDATE_MAX_WAIT,
+            new WriteHealth(),
+            PostgresOpportunityStore.DIALECT);
+    this.opportunityStore = new PostgresOpportunityStore(pool::getConnection, writer);
     // The snapshot's SQL is portable; Jdbi on the pool. The lock orders this process's saves and
     // loads only: a save is one transaction, but another instance's save may land between a
     // load's reads (the shared reload of CONTRACT §6 is still to come, docs/scaling.md).
@@ -128,9 +143,15 @@ public final class PostgresDatabase implements StoreDatabase {
     return jdbcUrl;
   }
 
-  /** Ends the pool: open transactions are rolled back. */
+  /**
+   * Refuses new updates, lets the writer finish those it has taken (for up to {@link #CLOSE_BOUND};
+   * one still running then is not committed), then ends the pool: open transactions are rolled
+   * back.
+   */
   @Override
   public void close() {
+    if (!writer.close(CLOSE_BOUND))
+      log.warn("the writer is stuck in a transaction; it will not commit");
     pool.close();
   }
 }
