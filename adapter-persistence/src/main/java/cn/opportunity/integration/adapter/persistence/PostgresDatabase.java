@@ -132,6 +132,11 @@ public final class PostgresDatabase implements StoreDatabase {
     return opportunityStore;
   }
 
+  /** The opportunity store's group commit (tests count its commits). */
+  GroupCommitWriter writer() {
+    return writer;
+  }
+
   /** The last good dictionary of each remote source; the same instance on every call. */
   @Override
   public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
