@@ -280,6 +280,54 @@ class PostgresGroupCommitTest {
         "commits were shared");
   }
 
+  /**
+   * Another transaction that locks rows in its own order (an import, say) can still deadlock with a
+   * batch. When the writer's update is the victim, PostgreSQL aborts only its savepoint: it is
+   * refused as busy, and the batch's other updates commit.
+   */
+  @Test
+  void refusesADeadlocksVictimAloneAndCommitsTheRestOfItsBatch() throws Exception {
+    GroupCommitWriter writer = database.writer();
+    CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
+    CompletableFuture<Opportunity> first =
+        inBackground(database, "G-3", heldUntil(entered, release, setSource("G-3", "先")));
+    entered.await();
+    CompletableFuture<Opportunity> g0 = inBackground(database, "G-0", setSource("G-0", "零"));
+    CompletableFuture<Opportunity> g1 = inBackground(database, "G-1", setSource("G-1", "一"));
+    await(() -> writer.waiting() == 2);
+    try (Connection other = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement statement = other.createStatement()) {
+      other.setAutoCommit(false);
+      statement.execute("SET deadlock_timeout = '20s'"); // so that the writer's check finds it
+      statement.execute("SELECT 1 FROM opportunity WHERE opportunity_code = 'G-1' FOR UPDATE");
+      release.countDown(); // the next batch: G-0 locked, then G-1 waits for this transaction
+      first.get(10, TimeUnit.SECONDS);
+      await(() -> writerWaitsForALock());
+      // locks G-0, held by the writer: a cycle, which the writer's backend finds after 1 s
+      statement.execute("SELECT 1 FROM opportunity WHERE opportunity_code = 'G-0' FOR UPDATE");
+      other.rollback();
+    }
+
+    assertInstanceOf(StoreBusyException.class, failureOf(g1));
+    assertEquals("零", g0.get(10, TimeUnit.SECONDS).details().source());
+    assertEquals(new Version(2), stored("G-0").version());
+    assertEquals(Version.FIRST, stored("G-1").version());
+  }
+
+  private boolean writerWaitsForALock() {
+    try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement statement = connection.createStatement();
+        ResultSet waiting =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'")) {
+      waiting.next();
+      return waiting.getInt(1) == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void closingFinishesEveryUpdateItTookAndRefusesTheRest() throws Exception {
     List<CompletableFuture<Opportunity>> updates = new ArrayList<>();
