@@ -12,10 +12,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -56,11 +59,17 @@ import org.slf4j.LoggerFactory;
  * StoreUnavailableException}: the database may have rolled the whole transaction back already, so
  * none of it may be acknowledged. Which failures are the database's is the {@link Dialect}'s call.
  *
+ * <p>On PostgreSQL, where every statement is a trip to the server, a batch first runs at once
+ * ({@link #applyAtOnce}): its rows read and locked by one statement, the changes applied in memory,
+ * the writes sent as two JDBC batches; an update that fails in memory fails alone with nothing of
+ * it sent, and only a failing statement makes the batch run again update by update in savepoints.
+ *
  * <p>Each batch reads and locks its rows in the order of their codes (the updates of one code in
  * the order they came): PostgreSQL's instances each have a writer, and writers that lock rows in
- * one order never wait for each other in a cycle. An update that is a deadlock's victim all the
- * same (an import locks in its own order) is rolled back to its savepoint alone and refused with
- * {@link StoreBusyException}; the database aborts only the statement's subtransaction.
+ * one order never wait for each other in a cycle. A batch that deadlocks all the same (an import
+ * locks in its own order) runs again one by one; an update that is a deadlock's victim there is
+ * rolled back to its savepoint alone and refused with {@link StoreBusyException}: the database
+ * aborts only the statement's subtransaction.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -71,15 +80,21 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Updates in one transaction at most: bounds the time a commit keeps its callers waiting. */
   static final int MAX_BATCH = 256;
 
-  /** Orders each batch: by code, then as they came (the sort is stable). */
+  /**
+   * Orders each batch: by code (code points, as PostgreSQL's {@code COLLATE "C"}), then as they
+   * came (the sort is stable).
+   */
   private static final Comparator<PendingUpdate> LOCK_ORDER =
-      Comparator.comparing(update -> update.code.value());
+      Comparator.comparing(update -> update.code);
 
   /**
    * What differs between the databases the writer writes to.
    *
    * @param begin the statement that opens a batch's transaction
    * @param select reads the row to change by its code, locking it where the database locks rows
+   * @param selectBatch reads and locks every row of a batch in one statement, in the order of the
+   *     codes (an array parameter); empty: the batch runs update by update (see {@link
+   *     #applyAtOnce})
    * @param maxBatch updates in one transaction at most
    * @param keepsConnection whether the writer keeps its connection from batch to batch (SQLite's, a
    *     connection of its own) or gives it back after each (PostgreSQL's, from the pool)
@@ -89,6 +104,7 @@ final class GroupCommitWriter implements AutoCloseable {
   record Dialect(
       String begin,
       String select,
+      Optional<String> selectBatch,
       int maxBatch,
       boolean keepsConnection,
       Function<Throwable, Optional<String>> databaseCondition) {
@@ -101,6 +117,7 @@ final class GroupCommitWriter implements AutoCloseable {
         new Dialect(
             "BEGIN IMMEDIATE",
             OpportunityDao.SELECT_BY_CODE,
+            Optional.empty(),
             MAX_BATCH,
             true,
             WriteHealth::fileCondition);
@@ -225,27 +242,18 @@ final class GroupCommitWriter implements AutoCloseable {
     closeStatements();
   }
 
-  /** One transaction for the batch: each update in its own savepoint; one synced commit for all. */
+  /**
+   * One transaction for the batch: at once where the dialect can, else (or after a failed
+   * statement) each update in its own savepoint; one synced commit for all.
+   */
   private void commit(List<PendingUpdate> batch) {
     writeLock.lock();
     try {
       Statements sql = statements();
       sql.begin.execute();
-      boolean wrote = false;
-      for (PendingUpdate update : batch) {
-        sql.savepoint.execute();
-        try {
-          update.stored = apply(sql, update);
-          sql.release.execute();
-          wrote |= update.wrote;
-        } catch (RuntimeException | Error | SQLException e) {
-          if (dialect.databaseCondition().apply(e).isPresent())
-            throw e; // the database's, not the update's: the batch fails
-          sql.rollbackToSavepoint.execute();
-          sql.release.execute();
-          update.failure = failureOfTheUpdate(e);
-        }
-      }
+      if (dialect.selectBatch().isEmpty() || !applyAtOnce(sql, dialect.selectBatch().get(), batch))
+        applyOneByOne(sql, batch);
+      boolean wrote = batch.stream().anyMatch(update -> update.wrote);
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
       sql.commit.execute();
       commits.incrementAndGet();
@@ -264,6 +272,94 @@ final class GroupCommitWriter implements AutoCloseable {
       if (!dialect.keepsConnection()) closeStatements(); // back to the pool
       writeLock.unlock();
     }
+  }
+
+  /** Each update in a savepoint of its own: a failing one is rolled back alone. */
+  private void applyOneByOne(Statements sql, List<PendingUpdate> batch) throws SQLException {
+    for (PendingUpdate update : batch) {
+      sql.savepoint.execute();
+      try {
+        update.stored = apply(sql, update);
+        sql.release.execute();
+      } catch (RuntimeException | Error | SQLException e) {
+        if (dialect.databaseCondition().apply(e).isPresent())
+          throw e; // the database's, not the update's: the batch fails
+        sql.rollbackToSavepoint.execute();
+        sql.release.execute();
+        update.failure = failureOfTheUpdate(e);
+      }
+    }
+  }
+
+  /**
+   * The batch in a few round trips instead of five an update (PostgreSQL, where each is a trip to
+   * the server): every row of the batch read and locked by one statement, in the order of the
+   * codes; each change applied in memory, in the batch's order, on the state the updates before it
+   * left; the changed rows, then their history records, written as two JDBC batches. A change that
+   * throws, an unknown code or a wrong next version fails that update alone: nothing of it was
+   * sent. A statement that fails (one update's text refused, a deadlock) aborts the transaction:
+   * then it is rolled back and begun again, and the batch runs {@link #applyOneByOne} — its changes
+   * run a second time, on the rows as they are then.
+   *
+   * @return false when the batch must run one by one (in the transaction begun again)
+   */
+  private boolean applyAtOnce(Statements sql, String selectBatch, List<PendingUpdate> batch)
+      throws SQLException {
+    try {
+      Map<OpportunityCode, Opportunity> rows = new HashMap<>();
+      try (PreparedStatement select = sql.connection().prepareStatement(selectBatch)) {
+        Object[] codes = batch.stream().map(update -> update.code.value()).distinct().toArray();
+        select.setArray(1, sql.connection().createArrayOf("text", codes));
+        try (ResultSet row = select.executeQuery()) {
+          while (row.next()) {
+            Opportunity opportunity = OpportunityRow.read(row).toDomain();
+            rows.put(opportunity.code(), opportunity);
+          }
+        }
+      }
+      for (PendingUpdate update : batch) {
+        try {
+          Opportunity current = rows.get(update.code);
+          if (current == null) throw new OpportunityNotFoundException(update.code.value());
+          Opportunity next =
+              Objects.requireNonNull(update.change.apply(current), "the change returned null");
+          update.stored = next;
+          if (next.equals(current)) continue;
+          OpportunityRow.requireNextVersion(current, next);
+          OpportunityRow.from(next).bindUpdate(sql.update);
+          sql.update.addBatch();
+          HistoryRows.bind(
+              sql.history, HistoryEntry.of(current, next, update.origin), next.id().value());
+          sql.history.addBatch();
+          rows.put(update.code, next);
+          update.wrote = true;
+        } catch (RuntimeException | Error e) {
+          update.stored = null;
+          update.failure = e;
+        }
+      }
+      requireOneRowEach(sql.update.executeBatch(), "a locked row changed meanwhile");
+      requireOneRowEach(sql.history.executeBatch(), "a history record was not written");
+      return true;
+    } catch (SQLException e) {
+      if (dialect.databaseCondition().apply(e).isPresent()) throw e;
+      log.debug("a batch of {} updates runs again one by one: {}", batch.size(), e.toString());
+      sql.update.clearBatch();
+      sql.history.clearBatch();
+      sql.rollback.execute();
+      for (PendingUpdate update : batch) {
+        update.stored = null;
+        update.wrote = false;
+        update.failure = null;
+      }
+      sql.begin.execute();
+      return false;
+    }
+  }
+
+  private static void requireOneRowEach(int[] counts, String otherwise) throws SQLException {
+    for (int count : counts)
+      if (count != 1 && count != Statement.SUCCESS_NO_INFO) throw new SQLException(otherwise);
   }
 
   /**

@@ -46,16 +46,22 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresOpportunityStore.class);
 
   /**
-   * The group commit on PostgreSQL: a plain {@code BEGIN} (rows are locked one by one as they are
-   * read {@code FOR UPDATE}); a connection from the pool for each batch; at most 64 updates a
-   * batch, as PostgreSQL keeps the ids of 64 subtransactions (savepoints that wrote) a transaction
-   * in shared memory and makes every other session's snapshot slower beyond; a database that cannot
-   * be reached or is full fails the batch.
+   * The group commit on PostgreSQL: a plain {@code BEGIN}; the batch's rows read and locked {@code
+   * FOR UPDATE} by one statement, in the order of the codes (one by one when the batch runs again
+   * in savepoints); a connection from the pool for each batch; at most 64 updates a batch, as
+   * PostgreSQL keeps the ids of 64 subtransactions (savepoints that wrote) a transaction in shared
+   * memory and makes every other session's snapshot slower beyond; a database that cannot be
+   * reached or is full fails the batch.
    */
   static final GroupCommitWriter.Dialect DIALECT =
       new GroupCommitWriter.Dialect(
           "BEGIN",
           OpportunityDao.SELECT_BY_CODE + " FOR UPDATE",
+          Optional.of(
+              "SELECT id, "
+                  + OpportunityDao.COLUMNS
+                  + " FROM opportunity WHERE opportunity_code = ANY (?)"
+                  + " ORDER BY opportunity_code COLLATE \"C\" FOR UPDATE"),
           64,
           false,
           PostgresOpportunityStore::databaseCondition);
@@ -250,11 +256,17 @@ public final class PostgresOpportunityStore implements OpportunityStore {
    */
   static Optional<String> databaseCondition(Throwable failure) {
     Throwable cause = failure;
-    for (int depth = 0; cause != null && depth < 16; depth++, cause = cause.getCause()) {
+    for (int depth = 0; cause != null && depth < 16; depth++) {
       if (cause instanceof SQLException sql) {
         if (unreachable(sql)) return Optional.of("the database cannot be reached");
         if ("53100".equals(sql.getSQLState())) return Optional.of("database or disk is full");
+        // a batch's failure holds the statement's in its chain of next exceptions
+        if (sql.getCause() == null && sql.getNextException() != null) {
+          cause = sql.getNextException();
+          continue;
+        }
       }
+      cause = cause.getCause();
     }
     return Optional.empty();
   }
