@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * Group commit: one thread applies the updates of every waiting caller in one transaction and one
  * synced commit ({@code BEGIN IMMEDIATE} on SQLite, {@code BEGIN} on PostgreSQL: see {@link
  * Dialect}), so concurrent updates share an fsync (a WAL flush) instead of queueing for one each.
- * Each update still runs on its own: in a savepoint, on the state the updates before it left, and a
- * failing one is rolled back to its savepoint alone, its neighbours unharmed. Each change is
- * written with its history record, in its savepoint. A caller returns only after the commit that
- * holds its update is synced.
+ * Each update still runs on its own: on the state the updates before it left, and a failing one is
+ * rolled back alone (to its savepoint; on PostgreSQL see below), its neighbours unharmed. Each
+ * change is written with its history record. A caller returns only after the commit that holds its
+ * update is synced.
  *
  * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code maxWait}
  * is withdrawn and refused with {@link StoreBusyException}, so it is never applied after its caller
