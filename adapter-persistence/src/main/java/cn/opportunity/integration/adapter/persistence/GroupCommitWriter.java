@@ -12,9 +12,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,26 +34,42 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: one thread applies the updates of every waiting caller in one {@code BEGIN
- * IMMEDIATE} transaction and one synced commit, so concurrent updates share an fsync instead of
- * queueing for one each. Each update still runs on its own: in a savepoint, on the state the
- * updates before it left, and a failing one is rolled back to its savepoint alone, its neighbours
- * unharmed. Each change is written with its history record, in its savepoint. A caller returns only
- * after the commit that holds its update is synced.
+ * Group commit: one thread applies the updates of every waiting caller in one transaction and one
+ * synced commit ({@code BEGIN IMMEDIATE} on SQLite, {@code BEGIN} on PostgreSQL: see {@link
+ * Dialect}), so concurrent updates share an fsync (a WAL flush) instead of queueing for one each.
+ * Each update still runs on its own: on the state the updates before it left, and a failing one is
+ * rolled back alone (to its savepoint; on PostgreSQL see below), its neighbours unharmed. Each
+ * change is written with its history record. A caller returns only after the commit that holds its
+ * update is synced.
  *
  * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code maxWait}
  * is withdrawn and refused with {@link StoreBusyException}, so it is never applied after its caller
  * was told no.
  *
- * <p>A file that cannot be written (full, read-only, failing: see {@link WriteHealth}) fails the
- * whole batch, each update with {@link StoreUnavailableException}: SQLite may have rolled the whole
- * transaction back already, so none of it may be acknowledged.
+ * <p>A file that cannot be written (full, read-only, failing: see {@link WriteHealth}), or on
+ * PostgreSQL a database that cannot be reached (a lost connection, no connection from the pool, the
+ * server shutting down or out of space), fails the whole batch, each update with {@link
+ * StoreUnavailableException}: the database may have rolled the whole transaction back already, so
+ * none of it may be acknowledged. Which failures are the database's is the {@link Dialect}'s call.
+ *
+ * <p>On PostgreSQL, where every statement is a trip to the server, a batch first runs at once
+ * ({@link #applyAtOnce}): its rows read and locked by one statement, the changes applied in memory,
+ * the writes sent as two JDBC batches; an update that fails in memory fails alone with nothing of
+ * it sent, and only a failing statement makes the batch run again update by update in savepoints.
+ *
+ * <p>Each batch reads and locks its rows in the order of their codes (the updates of one code in
+ * the order they came): PostgreSQL's instances each have a writer, and writers that lock rows in
+ * one order never wait for each other in a cycle. A batch that deadlocks all the same (an import
+ * locks in its own order) runs again one by one; an update that is a deadlock's victim there is
+ * rolled back to its savepoint alone and refused with {@link StoreBusyException}: the database
+ * aborts only the statement's subtransaction.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -60,7 +80,51 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Updates in one transaction at most: bounds the time a commit keeps its callers waiting. */
   static final int MAX_BATCH = 256;
 
+  /**
+   * Orders each batch: by code (code points, as PostgreSQL's {@code COLLATE "C"}), then as they
+   * came (the sort is stable).
+   */
+  private static final Comparator<PendingUpdate> LOCK_ORDER =
+      Comparator.comparing(update -> update.code);
+
+  /**
+   * What differs between the databases the writer writes to.
+   *
+   * @param begin the statement that opens a batch's transaction
+   * @param select reads the row to change by its code, locking it where the database locks rows
+   * @param selectBatch reads and locks every row of a batch in one statement, in the order of the
+   *     codes (an array parameter); empty: the batch runs update by update (see {@link
+   *     #applyAtOnce})
+   * @param maxBatch updates in one transaction at most
+   * @param keepsConnection whether the writer keeps its connection from batch to batch (SQLite's, a
+   *     connection of its own) or gives it back after each (PostgreSQL's, from the pool)
+   * @param databaseCondition the database's condition behind a failure (the batch fails), or empty
+   *     for a failure of the update alone
+   */
+  record Dialect(
+      String begin,
+      String select,
+      Optional<String> selectBatch,
+      int maxBatch,
+      boolean keepsConnection,
+      Function<Throwable, Optional<String>> databaseCondition) {
+
+    /**
+     * SQLite: {@code BEGIN IMMEDIATE} takes the file's one write lock at once; a plain read, since
+     * nothing else writes meanwhile; a condition of the file fails the batch.
+     */
+    static final Dialect SQLITE =
+        new Dialect(
+            "BEGIN IMMEDIATE",
+            OpportunityDao.SELECT_BY_CODE,
+            Optional.empty(),
+            MAX_BATCH,
+            true,
+            WriteHealth::fileCondition);
+  }
+
   private final ConnectionFactory connections;
+  private final Dialect dialect;
   private final ReentrantLock writeLock;
   private final Duration maxWait;
   private final WriteHealth health;
@@ -93,7 +157,18 @@ final class GroupCommitWriter implements AutoCloseable {
       ReentrantLock writeLock,
       Duration maxWait,
       WriteHealth health) {
+    this(connections, writeLock, maxWait, health, Dialect.SQLITE);
+  }
+
+  /** The same on the database {@code dialect} describes. */
+  GroupCommitWriter(
+      ConnectionFactory connections,
+      ReentrantLock writeLock,
+      Duration maxWait,
+      WriteHealth health,
+      Dialect dialect) {
     this.connections = connections;
+    this.dialect = dialect;
     this.writeLock = writeLock;
     this.maxWait = maxWait;
     this.health = health;
@@ -144,7 +219,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void run() {
-    List<PendingUpdate> batch = new ArrayList<>(MAX_BATCH);
+    List<PendingUpdate> batch = new ArrayList<>(dialect.maxBatch());
     while (true) {
       PendingUpdate first;
       try {
@@ -157,8 +232,9 @@ final class GroupCommitWriter implements AutoCloseable {
         continue;
       }
       batch.add(first);
-      queue.drainTo(batch, MAX_BATCH - 1);
+      queue.drainTo(batch, dialect.maxBatch() - 1);
       batch.removeIf(update -> !update.start()); // withdrawn by callers that waited too long
+      batch.sort(LOCK_ORDER);
       if (!batch.isEmpty()) commit(batch);
       batch.clear();
       if (Thread.interrupted()) break;
@@ -166,28 +242,18 @@ final class GroupCommitWriter implements AutoCloseable {
     closeStatements();
   }
 
-  /** One transaction for the batch: each update in its own savepoint; one synced commit for all. */
+  /**
+   * One transaction for the batch: at once where the dialect can, else (or after a failed
+   * statement) each update in its own savepoint; one synced commit for all.
+   */
   private void commit(List<PendingUpdate> batch) {
     writeLock.lock();
     try {
       Statements sql = statements();
       sql.begin.execute();
-      boolean wrote = false;
-      for (PendingUpdate update : batch) {
-        sql.savepoint.execute();
-        try {
-          update.stored = apply(sql, update);
-          sql.release.execute();
-          wrote |= update.wrote;
-        } catch (RuntimeException | Error | SQLException e) {
-          if (WriteHealth.fileCondition(e).isPresent())
-            throw e; // the file's, not the update's: the batch fails
-          sql.rollbackToSavepoint.execute();
-          sql.release.execute();
-          update.failure =
-              e instanceof SQLException ? new IllegalStateException(e.getMessage(), e) : e;
-        }
-      }
+      if (dialect.selectBatch().isEmpty() || !applyAtOnce(sql, dialect.selectBatch().get(), batch))
+        applyOneByOne(sql, batch);
+      boolean wrote = batch.stream().anyMatch(update -> update.wrote);
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
       sql.commit.execute();
       commits.incrementAndGet();
@@ -203,8 +269,111 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       answer(batch);
     } finally {
+      if (!dialect.keepsConnection()) closeStatements(); // back to the pool
       writeLock.unlock();
     }
+  }
+
+  /** Each update in a savepoint of its own: a failing one is rolled back alone. */
+  private void applyOneByOne(Statements sql, List<PendingUpdate> batch) throws SQLException {
+    for (PendingUpdate update : batch) {
+      sql.savepoint.execute();
+      try {
+        update.stored = apply(sql, update);
+        sql.release.execute();
+      } catch (RuntimeException | Error | SQLException e) {
+        if (dialect.databaseCondition().apply(e).isPresent())
+          throw e; // the database's, not the update's: the batch fails
+        sql.rollbackToSavepoint.execute();
+        sql.release.execute();
+        update.failure = failureOfTheUpdate(e);
+      }
+    }
+  }
+
+  /**
+   * The batch in a few round trips instead of five an update (PostgreSQL, where each is a trip to
+   * the server): every row of the batch read and locked by one statement, in the order of the
+   * codes; each change applied in memory, in the batch's order, on the state the updates before it
+   * left; the changed rows, then their history records, written as two JDBC batches. A change that
+   * throws, an unknown code or a wrong next version fails that update alone: nothing of it was
+   * sent. A statement that fails (one update's text refused, a deadlock) aborts the transaction:
+   * then it is rolled back and begun again, and the batch runs {@link #applyOneByOne} — its changes
+   * run a second time, on the rows as they are then.
+   *
+   * @return false when the batch must run one by one (in the transaction begun again)
+   */
+  private boolean applyAtOnce(Statements sql, String selectBatch, List<PendingUpdate> batch)
+      throws SQLException {
+    try {
+      Map<OpportunityCode, Opportunity> rows = new HashMap<>();
+      try (PreparedStatement select = sql.connection().prepareStatement(selectBatch)) {
+        Object[] codes = batch.stream().map(update -> update.code.value()).distinct().toArray();
+        select.setArray(1, sql.connection().createArrayOf("text", codes));
+        try (ResultSet row = select.executeQuery()) {
+          while (row.next()) {
+            Opportunity opportunity = OpportunityRow.read(row).toDomain();
+            rows.put(opportunity.code(), opportunity);
+          }
+        }
+      }
+      for (PendingUpdate update : batch) {
+        try {
+          Opportunity current = rows.get(update.code);
+          if (current == null) throw new OpportunityNotFoundException(update.code.value());
+          Opportunity next =
+              Objects.requireNonNull(update.change.apply(current), "the change returned null");
+          update.stored = next;
+          if (next.equals(current)) continue;
+          OpportunityRow.requireNextVersion(current, next);
+          OpportunityRow.from(next).bindUpdate(sql.update);
+          sql.update.addBatch();
+          HistoryRows.bind(
+              sql.history, HistoryEntry.of(current, next, update.origin), next.id().value());
+          sql.history.addBatch();
+          rows.put(update.code, next);
+          update.wrote = true;
+        } catch (RuntimeException | Error e) {
+          update.stored = null;
+          update.failure = e;
+        }
+      }
+      requireOneRowEach(sql.update.executeBatch(), "a locked row changed meanwhile");
+      requireOneRowEach(sql.history.executeBatch(), "a history record was not written");
+      return true;
+    } catch (SQLException e) {
+      if (dialect.databaseCondition().apply(e).isPresent()) throw e;
+      log.debug("a batch of {} updates runs again one by one: {}", batch.size(), e.toString());
+      sql.update.clearBatch();
+      sql.history.clearBatch();
+      sql.rollback.execute();
+      for (PendingUpdate update : batch) {
+        update.stored = null;
+        update.wrote = false;
+        update.failure = null;
+      }
+      sql.begin.execute();
+      return false;
+    }
+  }
+
+  private static void requireOneRowEach(int[] counts, String otherwise) throws SQLException {
+    for (int count : counts)
+      if (count != 1 && count != Statement.SUCCESS_NO_INFO) throw new SQLException(otherwise);
+  }
+
+  /**
+   * What an update that failed alone is refused with: a deadlock's victim (SQLSTATE {@code 40P01})
+   * or a serialization failure ({@code 40001}) as {@link StoreBusyException}, to be tried again;
+   * another database error as {@link IllegalStateException}; its own exception as it is.
+   */
+  private static Throwable failureOfTheUpdate(Throwable e) {
+    if (!(e instanceof SQLException sql)) return e;
+    if ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState())) {
+      log.warn("an update lost a lock conflict and is refused as busy: {}", e.toString());
+      return new StoreBusyException("the update lost a lock conflict: " + e.getMessage());
+    }
+    return new IllegalStateException(e.getMessage(), e);
   }
 
   /**
@@ -213,7 +382,7 @@ final class GroupCommitWriter implements AutoCloseable {
    * streak by {@link WriteHealth}; otherwise the failure itself, logged here.
    */
   private Throwable failureOfTheBatch(Throwable e, List<PendingUpdate> batch) {
-    Optional<String> condition = WriteHealth.fileCondition(e);
+    Optional<String> condition = dialect.databaseCondition().apply(e);
     if (condition.isPresent()) {
       int refused = (int) batch.stream().filter(update -> update.failure == null).count();
       return health.failed(condition.get(), e, refused);
@@ -261,8 +430,9 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /**
-   * The writer's connection (autocommit; transactions by explicit {@code BEGIN IMMEDIATE}) and its
-   * statements, prepared once: plain JDBC on the hot path, see {@link OpportunityRow#read}.
+   * The writer's connection (autocommit; transactions by an explicit {@code BEGIN}) and its
+   * statements, prepared once a connection: plain JDBC on the hot path, see {@link
+   * OpportunityRow#read}.
    */
   private record Statements(
       Connection connection,
@@ -276,18 +446,18 @@ final class GroupCommitWriter implements AutoCloseable {
       PreparedStatement update,
       PreparedStatement history) {
 
-    static Statements open(ConnectionFactory connections) throws SQLException {
+    static Statements open(ConnectionFactory connections, Dialect dialect) throws SQLException {
       Connection c = connections.openConnection();
       try {
         return new Statements(
             c,
-            c.prepareStatement("BEGIN IMMEDIATE"),
+            c.prepareStatement(dialect.begin()),
             c.prepareStatement("COMMIT"),
             c.prepareStatement("ROLLBACK"),
             c.prepareStatement("SAVEPOINT one_update"),
             c.prepareStatement("RELEASE one_update"),
             c.prepareStatement("ROLLBACK TO one_update"),
-            c.prepareStatement(OpportunityDao.SELECT_BY_CODE),
+            c.prepareStatement(dialect.select()),
             c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION),
             c.prepareStatement(HistoryRows.INSERT_BY_ID));
       } catch (SQLException | RuntimeException e) {
@@ -298,7 +468,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private Statements statements() throws SQLException {
-    if (statements == null) statements = Statements.open(connections);
+    if (statements == null) statements = Statements.open(connections, dialect);
     return statements;
   }
 

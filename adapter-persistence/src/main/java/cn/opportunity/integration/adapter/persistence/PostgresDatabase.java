@@ -29,8 +29,15 @@ public final class PostgresDatabase implements StoreDatabase {
    */
   static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
+  /** How long an update may wait for the writer before it is refused as busy (as on SQLite). */
+  static final Duration UPDATE_MAX_WAIT = Duration.ofSeconds(5);
+
+  /** How long {@link #close} lets the writer finish the updates already taken (as on SQLite). */
+  static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
+
   private final HikariDataSource pool;
   private final String jdbcUrl;
+  private final GroupCommitWriter writer;
   private final PostgresOpportunityStore opportunityStore;
   private final JdbiDictionarySnapshotStore dictionarySnapshotStore;
   private final PostgresReloadLease reloadLease;
@@ -38,7 +45,15 @@ public final class PostgresDatabase implements StoreDatabase {
   private PostgresDatabase(HikariDataSource pool, String jdbcUrl) {
     this.pool = pool;
     this.jdbcUrl = jdbcUrl;
-    this.opportunityStore = new PostgresOpportunityStore(pool::getConnection);
+    // the writer's lock is its own: PostgreSQL's row locks order the writes, not this process
+    this.writer =
+        new GroupCommitWriter(
+            pool::getConnection,
+            new ReentrantLock(),
+            UPDATE_MAX_WAIT,
+            new WriteHealth(),
+            PostgresOpportunityStore.DIALECT);
+    this.opportunityStore = new PostgresOpportunityStore(pool::getConnection, writer);
     // The snapshot's SQL is portable; Jdbi on the pool. The lock orders this process's saves and
     // loads; a load reads in one REPEATABLE READ transaction, so that another instance's save
     // never lands between its reads.
@@ -124,6 +139,11 @@ public final class PostgresDatabase implements StoreDatabase {
     return opportunityStore;
   }
 
+  /** The opportunity store's group commit (tests count its commits). */
+  GroupCommitWriter writer() {
+    return writer;
+  }
+
   /** The last good dictionary of each remote source; the same instance on every call. */
   @Override
   public JdbiDictionarySnapshotStore dictionarySnapshotStore() {
@@ -141,9 +161,15 @@ public final class PostgresDatabase implements StoreDatabase {
     return jdbcUrl;
   }
 
-  /** Ends the pool: open transactions are rolled back. */
+  /**
+   * Refuses new updates, lets the writer finish those it has taken (for up to {@link #CLOSE_BOUND};
+   * one still running then is not committed), then ends the pool: open transactions are rolled
+   * back.
+   */
   @Override
   public void close() {
+    if (!writer.close(CLOSE_BOUND))
+      log.warn("the writer is stuck in a transaction; it will not commit");
     pool.close();
   }
 }

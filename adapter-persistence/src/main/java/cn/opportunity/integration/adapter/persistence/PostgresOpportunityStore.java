@@ -1,12 +1,10 @@
 package cn.opportunity.integration.adapter.persistence;
 
 import cn.opportunity.integration.domain.ChangeOrigin;
-import cn.opportunity.integration.domain.HistoryEntry;
 import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
-import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreUnavailableException;
@@ -21,8 +19,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.ConnectionFactory;
@@ -31,11 +29,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opportunities in PostgreSQL (CONTRACT §6), shared by every instance that points at the database.
- * Each update is a transaction of its own on a pooled connection: the row is read {@code SELECT …
- * FOR UPDATE} (so the updates of one opportunity, from any instance, run one after the other), the
- * change runs on it inside the transaction, and the next version is written, version-checked, with
- * its history record before the commit. Imports go through {@link ImportTransaction}, whose writes
- * are version-checked and need no lock. Plain JDBC and the same SQL and row mapping as the SQLite
+ * Updates go through the same group commit as SQLite's ({@link GroupCommitWriter}, with {@link
+ * #DIALECT}): the updates waiting at the same time share one transaction on a pooled connection and
+ * one WAL flush, each in a savepoint of its own; its row is read {@code SELECT … FOR UPDATE} (so
+ * the updates of one opportunity, from any instance, run one after the other), the change runs on
+ * it inside the transaction, and the next version is written, version-checked, with its history
+ * record before the commit. Imports go through {@link ImportTransaction}, whose writes are
+ * version-checked and need no lock. Plain JDBC and the same SQL and row mapping as the SQLite
  * store: the columns and their values are the same in both dialects.
  *
  * <p>A database that cannot be reached (no connection within {@link
@@ -45,12 +45,33 @@ import org.slf4j.LoggerFactory;
 public final class PostgresOpportunityStore implements OpportunityStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresOpportunityStore.class);
 
-  private static final String SELECT_FOR_UPDATE = OpportunityDao.SELECT_BY_CODE + " FOR UPDATE";
+  /**
+   * The group commit on PostgreSQL: a plain {@code BEGIN}; the batch's rows read and locked {@code
+   * FOR UPDATE} by one statement, in the order of the codes (one by one when the batch runs again
+   * in savepoints); a connection from the pool for each batch; at most 64 updates a batch, as
+   * PostgreSQL keeps the ids of 64 subtransactions (savepoints that wrote) a transaction in shared
+   * memory and makes every other session's snapshot slower beyond; a database that cannot be
+   * reached or is full fails the batch.
+   */
+  static final GroupCommitWriter.Dialect DIALECT =
+      new GroupCommitWriter.Dialect(
+          "BEGIN",
+          OpportunityDao.SELECT_BY_CODE + " FOR UPDATE",
+          Optional.of(
+              "SELECT id, "
+                  + OpportunityDao.COLUMNS
+                  + " FROM opportunity WHERE opportunity_code = ANY (?)"
+                  + " ORDER BY opportunity_code COLLATE \"C\" FOR UPDATE"),
+          64,
+          false,
+          PostgresOpportunityStore::databaseCondition);
 
   private final ConnectionFactory connections;
+  private final GroupCommitWriter writer;
 
-  PostgresOpportunityStore(ConnectionFactory connections) {
+  PostgresOpportunityStore(ConnectionFactory connections, GroupCommitWriter writer) {
     this.connections = connections;
+    this.writer = writer;
   }
 
   @Override
@@ -116,8 +137,9 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   /**
    * {@inheritDoc}
    *
-   * <p>One transaction: {@code SELECT … FOR UPDATE}, the change, the version-checked {@code UPDATE}
-   * and the history record, then the commit; anything thrown rolls it back.
+   * <p>Runs in this instance's group commit (see {@link GroupCommitWriter}): it shares its
+   * transaction and its WAL flush with the updates of other callers waiting at the same time, in a
+   * savepoint of its own.
    *
    * @throws IllegalStateException when {@code change} returns something else than the opportunity
    *     itself or its next version (a bug of the change, not a concurrent writer)
@@ -125,50 +147,17 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   @Override
   public Opportunity update(
       OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
-    try (Connection connection = connections.openConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        Opportunity stored = updateInTransaction(connection, code, origin, change);
-        connection.commit();
-        return stored;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw failure("updating opportunity " + code, e);
-    }
+    return writer.update(code, origin, change);
   }
 
-  private static Opportunity updateInTransaction(
-      Connection connection,
-      OpportunityCode code,
-      ChangeOrigin origin,
-      UnaryOperator<Opportunity> change)
-      throws SQLException {
-    Opportunity current;
-    try (PreparedStatement select = connection.prepareStatement(SELECT_FOR_UPDATE)) {
-      select.setString(1, code.value());
-      try (ResultSet row = select.executeQuery()) {
-        if (!row.next()) throw new OpportunityNotFoundException(code.value());
-        current = OpportunityRow.read(row).toDomain();
-      }
-    }
-    Opportunity next = Objects.requireNonNull(change.apply(current), "the change returned null");
-    if (next.equals(current)) return current;
-    OpportunityRow.requireNextVersion(current, next);
-    try (PreparedStatement update =
-        connection.prepareStatement(OpportunityDao.UPDATE_BY_POSITION)) {
-      OpportunityRow.from(next).bindUpdate(update);
-      if (update.executeUpdate() != 1)
-        throw new StaleVersionException("opportunity " + code + " changed meanwhile");
-    }
-    try (PreparedStatement history = connection.prepareStatement(HistoryRows.INSERT_BY_ID)) {
-      HistoryRows.bind(history, HistoryEntry.of(current, next, origin), next.id().value());
-      if (history.executeUpdate() != 1)
-        throw new IllegalStateException("the history record of " + code + " was not written");
-    }
-    return next;
+  /**
+   * In the next group commit; completed by the writer's answering thread once the commit is
+   * flushed.
+   */
+  @Override
+  public CompletionStage<Opportunity> updateLater(
+      OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+    return writer.submit(code, origin, change);
   }
 
   /** {@inheritDoc} Two indexed reads on one connection, as the SQLite store's. */
@@ -261,6 +250,28 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   }
 
   /**
+   * The condition of the database behind {@code failure} (or any of its causes), for the group
+   * commit: {@code the database cannot be reached} ({@link #unreachable}) or {@code database or
+   * disk is full} (SQLSTATE 53100); empty for a failure of one update.
+   */
+  static Optional<String> databaseCondition(Throwable failure) {
+    Throwable cause = failure;
+    for (int depth = 0; cause != null && depth < 16; depth++) {
+      if (cause instanceof SQLException sql) {
+        if (unreachable(sql)) return Optional.of("the database cannot be reached");
+        if ("53100".equals(sql.getSQLState())) return Optional.of("database or disk is full");
+        // a batch's failure holds the statement's in its chain of next exceptions
+        if (sql.getCause() == null && sql.getNextException() != null) {
+          cause = sql.getNextException();
+          continue;
+        }
+      }
+      cause = cause.getCause();
+    }
+    return Optional.empty();
+  }
+
+  /**
    * No connection (the pool's timeout, SQLSTATE class 08), or the server going away (57P01–57P03,
    * shutdown and starting up).
    */
@@ -268,13 +279,5 @@ public final class PostgresOpportunityStore implements OpportunityStore {
     if (e instanceof SQLTransientConnectionException) return true;
     String state = e.getSQLState();
     return state != null && (state.startsWith("08") || state.startsWith("57P"));
-  }
-
-  private static void rollbackQuietly(Connection connection, Throwable cause) {
-    try {
-      connection.rollback();
-    } catch (SQLException | RuntimeException e) { // a closed connection rolls back all the same
-      log.debug("rollback after {}: {}", cause.toString(), e.toString());
-    }
   }
 }

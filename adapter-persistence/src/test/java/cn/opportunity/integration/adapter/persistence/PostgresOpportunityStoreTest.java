@@ -11,7 +11,7 @@ class PostgresOpportunityStoreTest extends OpportunityStoreContract {
 
   @Override
   protected OpportunityStore newStore() {
-    PostgresServer.Database db = PostgresServer.shared().newDatabase();
+    PostgresServer.Database db = PostgresServer.shared().newMigratedDatabase();
     database = PostgresDatabase.open(db.url(), db.user(), db.password(), 10);
     return database.opportunityStore();
   }
