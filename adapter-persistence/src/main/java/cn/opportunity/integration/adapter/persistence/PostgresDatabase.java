@@ -128,6 +128,14 @@ public final class PostgresDatabase implements StoreDatabase {
     return jdbcUrl;
   }
 
+  /**
+   * HikariCP's pool metrics ({@code hikaricp_connections_*}, label {@code pool="opp-postgres"}).
+   */
+  @Override
+  public void meterPool(Object meterRegistry) {
+    pool.setMetricRegistry(meterRegistry);
+  }
+
   /** Ends the pool: open transactions are rolled back. */
   @Override
   public void close() {
