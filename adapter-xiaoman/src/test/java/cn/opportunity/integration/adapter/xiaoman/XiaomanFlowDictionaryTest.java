@@ -87,6 +87,10 @@ class XiaomanFlowDictionaryTest {
     assertTrue(dictionary.reload());
     assertEquals(Optional.empty(), dictionary.lastError());
     assertEquals(2, saved.saves.get());
+    assertEquals(2, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.SUCCESS));
+    assertEquals(1, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.UNAVAILABLE));
+    assertEquals(1, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.REJECTED));
+    assertEquals(0, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.AUTHENTICATION));
   }
 
   @Test
