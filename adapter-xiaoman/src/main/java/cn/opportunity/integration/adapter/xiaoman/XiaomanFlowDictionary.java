@@ -78,6 +78,11 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     }
   }
 
+  /** The exchanges with Xiaoman that ended so, since the start ({@link XiaomanClient#calls}). */
+  public long calls(XiaomanClient.CallOutcome outcome) {
+    return client.calls(outcome);
+  }
+
   /** Reloads that ended so, since the start. */
   public long reloads(ReloadOutcome outcome) {
     return reloadCounts[outcome.ordinal()].sum();
