@@ -17,10 +17,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,9 @@ final class Metrics implements HttpMetrics, AutoCloseable {
 
   /** The registry with the JVM's and the process's metrics bound. */
   Metrics() {
+    // process_cpu_time_ns_total: nanoseconds, against Prometheus's base units; process_cpu_usage
+    // and process_uptime_seconds say the same in base units
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -124,12 +129,12 @@ final class Metrics implements HttpMetrics, AutoCloseable {
     for (XiaomanFlowDictionary.ReloadOutcome outcome : XiaomanFlowDictionary.ReloadOutcome.values())
       FunctionCounter.builder("opp.dictionary.reloads", xiaoman, x -> x.reloads(outcome))
           .description("Reloads of the stage dictionary from Xiaoman by outcome")
-          .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
           .register(registry);
     for (XiaomanClient.CallOutcome outcome : XiaomanClient.CallOutcome.values())
       FunctionCounter.builder("opp.xiaoman.calls", xiaoman, x -> x.calls(outcome))
           .description("HTTP exchanges with Xiaoman by outcome, each retry counted")
-          .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
           .register(registry);
   }
 

@@ -260,6 +260,10 @@ class MetricsTest {
     assertTrue(text.contains("opp_dictionary_reloads_total{outcome=\"success\"} 1"), text);
     assertTrue(text.contains("opp_group_commit_batch_size_count 1"), text);
     assertTrue(text.contains("# TYPE http_server_requests_seconds histogram"), text);
+    for (String name : names)
+      assertFalse(
+          name.matches(".*_(ns|ms|milliseconds|nanoseconds)(_.*)?"),
+          name + " is not in base units");
   }
 
   /**
