@@ -91,6 +91,9 @@ class XiaomanFlowDictionaryTest {
     assertEquals(1, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.UNAVAILABLE));
     assertEquals(1, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.REJECTED));
     assertEquals(0, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.AUTHENTICATION));
+    xiaoman.nextDataStatuses.addAll(List.of(401, 401)); // a new token refused too
+    assertFalse(dictionary.reload());
+    assertEquals(1, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.AUTHENTICATION));
     assertEquals(3, dictionary.calls(XiaomanClient.CallOutcome.SERVER_ERROR), "each attempt");
   }
 
