@@ -57,9 +57,9 @@ public final class Main {
 
           Runs the server: PUT /api/opportunities/integration/update, GET /api/opportunities/integration/{code},
           GET /health, /health/live, /health/ready, /metrics (Prometheus; off with OPP_METRICS=false).
-          Needs OPP_INTERNAL_SECRETS (comma-separated, each at least 32 characters). Stops gracefully on SIGTERM: /health/ready answers 503 at once, requests
-          are served on for OPP_STOP_DRAIN (default PT0S), then those in flight are finished and the
-          store is closed.
+          Needs OPP_INTERNAL_SECRETS (comma-separated, each at least 32 characters). Stops gracefully on
+          SIGTERM: /health/ready answers 503 at once, requests are served on for OPP_STOP_DRAIN (default
+          PT0S), then those in flight are finished and the store is closed.
           """,
           "demo",
               """
