@@ -37,7 +37,8 @@ public record AppConfig(
     Optional<Duration> historyRetention,
     TrustedProxies trustedProxies,
     Duration stopDrain,
-    DbLogin dbLogin) {
+    DbLogin dbLogin,
+    boolean metrics) {
 
   public static final int MIN_SECRET_LENGTH = 32;
   public static final String DEFAULT_DB_URL = "jdbc:sqlite:data/opportunities.db";
@@ -217,6 +218,7 @@ public record AppConfig(
             .map(raw -> reader.duration("OPP_HISTORY_RETENTION", Duration.ZERO));
     TrustedProxies trustedProxies = reader.trustedProxies("OPP_TRUSTED_PROXIES");
     Duration stopDrain = reader.drain("OPP_STOP_DRAIN");
+    boolean metrics = reader.flag("OPP_METRICS", true);
     reader.failIfAnyProblem();
     return new AppConfig(
         host,
@@ -230,7 +232,8 @@ public record AppConfig(
         retention,
         trustedProxies,
         stopDrain,
-        dbLogin);
+        dbLogin,
+        metrics);
   }
 
   /**
@@ -329,7 +332,8 @@ public record AppConfig(
         historyRetention,
         trustedProxies,
         stopDrain,
-        dbLogin);
+        dbLogin,
+        metrics);
   }
 
   /**
@@ -349,7 +353,8 @@ public record AppConfig(
         historyRetention,
         trustedProxies,
         stopDrain,
-        DbLogin.NONE);
+        DbLogin.NONE,
+        metrics);
   }
 
   @Override
@@ -377,6 +382,8 @@ public record AppConfig(
         + trustedProxies
         + ", stopDrain="
         + stopDrain
+        + ", metrics="
+        + metrics
         + ", "
         + xiaoman
         + "]";
@@ -481,6 +488,21 @@ public record AppConfig(
                 + "; give comma-separated addresses or CIDR ranges such as 10.0.0.7,"
                 + " 10.0.0.0/8, 2001:db8::/32");
         return TrustedProxies.NONE;
+      }
+    }
+
+    /** {@code true} or {@code false} (any case); {@code fallback} when unset. */
+    boolean flag(String name, boolean fallback) {
+      Optional<String> raw = optional(name);
+      if (raw.isEmpty()) return fallback;
+      switch (raw.get().toLowerCase(Locale.ROOT)) {
+        case "true":
+          return true;
+        case "false":
+          return false;
+        default:
+          problem(name + " must be true or false, not '" + raw.get() + "'");
+          return fallback;
       }
     }
 

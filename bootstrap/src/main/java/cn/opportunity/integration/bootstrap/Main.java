@@ -46,7 +46,7 @@ public final class Main {
       Configuration (environment variables): OPP_HTTP_HOST, OPP_HTTP_PORT, OPP_DB_URL
       (jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB with OPP_DB_USER, OPP_DB_PASSWORD,
       OPP_DB_POOL_SIZE), OPP_INTERNAL_SECRETS, OPP_TIMEZONE, OPP_DICTIONARY, OPP_STAGES_FILE,
-      OPP_TRUSTED_PROXIES, OPP_STOP_DRAIN, XIAOMAN_*. See the README.
+      OPP_TRUSTED_PROXIES, OPP_STOP_DRAIN, OPP_METRICS, XIAOMAN_*. See the README.
       """;
 
   private static final Map<String, String> COMMAND_HELP =
@@ -56,10 +56,10 @@ public final class Main {
           Usage: java -jar opportunity-integration.jar serve [--config FILE]
 
           Runs the server: PUT /api/opportunities/integration/update, GET /api/opportunities/integration/{code},
-          GET /health, /health/live, /health/ready. Needs OPP_INTERNAL_SECRETS (comma-separated, each at
-          least 32 characters). Stops gracefully on SIGTERM: /health/ready answers 503 at once, requests
-          are served on for OPP_STOP_DRAIN (default PT0S), then those in flight are finished and the
-          store is closed.
+          GET /health, /health/live, /health/ready, /metrics (Prometheus; off with OPP_METRICS=false).
+          Needs OPP_INTERNAL_SECRETS (comma-separated, each at least 32 characters). Stops gracefully on
+          SIGTERM: /health/ready answers 503 at once, requests are served on for OPP_STOP_DRAIN (default
+          PT0S), then those in flight are finished and the store is closed.
           """,
           "demo",
               """

@@ -2,6 +2,7 @@ package cn.opportunity.integration.bootstrap;
 
 import cn.opportunity.integration.adapter.http.HttpApi;
 import cn.opportunity.integration.adapter.http.HttpApiConfig;
+import cn.opportunity.integration.adapter.http.HttpMetrics;
 import cn.opportunity.integration.adapter.http.Readiness;
 import cn.opportunity.integration.adapter.persistence.StoreDatabase;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanClient;
@@ -18,6 +19,7 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,7 @@ final class Wiring implements AutoCloseable {
   private final UpdatePolicy policy;
   private final UnaryOperator<OpportunityStore> storeDecorator;
   private final Readiness readiness = Readiness.starting();
+  private final Optional<Metrics> metrics; // OPP_METRICS: on by default
   private StoreDatabase database;
   private ScheduledExecutorService retention;
 
@@ -61,6 +64,7 @@ final class Wiring implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.storeDecorator = storeDecorator;
+    this.metrics = config.metrics() ? Optional.of(new Metrics()) : Optional.empty();
     this.policy = new UpdatePolicy(config.timezone());
     this.dictionary =
         config.dictionary() == AppConfig.DictionarySource.XIAOMAN
@@ -132,8 +136,16 @@ final class Wiring implements AutoCloseable {
     return new ExportOpportunities(store());
   }
 
-  /** The HTTP server on this graph, configured and not started yet. */
+  /**
+   * The HTTP server on this graph, configured and not started yet; with {@code OPP_METRICS}, its
+   * {@code GET /metrics} shows the store and the dictionary too.
+   */
   Javalin httpServer() {
+    metrics.ifPresent(
+        m -> {
+          m.bindStore(database());
+          m.bindDictionary(dictionary, clock);
+        });
     return HttpApi.create(
         new HttpApiConfig(
             config.callers(),
@@ -141,7 +153,8 @@ final class Wiring implements AutoCloseable {
             Clock.systemUTC(),
             config.trustedProxies()),
         HttpApi.UseCases.over(store(), dictionary, policy, clock),
-        readiness);
+        readiness,
+        metrics.map(HttpMetrics.class::cast));
   }
 
   /** What {@code GET /health/ready} follows: the server marks its start and its stop here. */
@@ -187,5 +200,6 @@ final class Wiring implements AutoCloseable {
     if (dictionary instanceof XiaomanFlowDictionary xiaoman) xiaoman.close();
     if (database != null) database.close();
     database = null;
+    metrics.ifPresent(Metrics::close);
   }
 }

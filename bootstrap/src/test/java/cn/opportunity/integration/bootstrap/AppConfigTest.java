@@ -413,6 +413,30 @@ class AppConfigTest {
   }
 
   @Test
+  void servesMetricsByDefaultAndTakesTrueOrFalseForOppMetrics() {
+    assertTrue(AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET), Optional.empty()).metrics());
+    for (String off : List.of("false", "FALSE", " False "))
+      assertFalse(
+          AppConfig.load(
+                  Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_METRICS", off), Optional.empty())
+              .metrics());
+    assertTrue(
+        AppConfig.load(
+                Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_METRICS", "true"), Optional.empty())
+            .metrics());
+    for (String bad : List.of("0", "no", "off", "yes")) {
+      AppConfig.InvalidConfigException e =
+          assertThrows(
+              AppConfig.InvalidConfigException.class,
+              () ->
+                  AppConfig.load(
+                      Map.of("OPP_INTERNAL_SECRETS", SECRET, "OPP_METRICS", bad),
+                      Optional.empty()));
+      assertEquals(List.of("OPP_METRICS must be true or false, not '" + bad + "'"), e.problems());
+    }
+  }
+
+  @Test
   void trustsNoProxyByDefaultAndRefusesAnEntryThatIsNoAddressOrRange() {
     assertTrue(
         AppConfig.load(Map.of("OPP_INTERNAL_SECRETS", SECRET), Optional.empty())

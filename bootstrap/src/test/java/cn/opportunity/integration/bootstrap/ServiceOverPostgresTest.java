@@ -60,6 +60,19 @@ class ServiceOverPostgresTest {
   }
 
   @Test
+  void showsItsConnectionPoolInItsMetrics() {
+    HttpResponse<String> metrics = one.send(HttpRequest.newBuilder(one.uri("/metrics")));
+    assertEquals(200, metrics.statusCode(), metrics.body());
+    for (String family :
+        List.of(
+            "hikaricp_connections_active{pool=\"opp-postgres\"}",
+            "hikaricp_connections_pending{pool=\"opp-postgres\"}",
+            "hikaricp_connections_max{pool=\"opp-postgres\"}",
+            "hikaricp_connections_acquire_seconds_count{pool=\"opp-postgres\"}"))
+      assertTrue(metrics.body().contains(family), family + " missing:\n" + metrics.body());
+  }
+
+  @Test
   void servesWhatTheOtherInstanceWroteWithItsHistory() {
     HttpResponse<String> answer =
         one.put("{\"opportunityCode\":\"" + CODE + "\",\"stage\":\"won\",\"status\":\"won\"}");

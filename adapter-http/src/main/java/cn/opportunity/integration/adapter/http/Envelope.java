@@ -24,6 +24,7 @@ record Envelope(String code, String msg, Object data) {
   }
 
   static void refused(Context ctx, Refusal refusal) {
+    ctx.attribute(HttpApi.OUTCOME, refusal.outcome()); // for the request metrics
     write(ctx, refusal.status(), refusal.envelope());
   }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
@@ -39,6 +40,9 @@ public final class HttpApi {
   static final String REQUEST_ID = "X-Request-Id";
   static final String SECRET = "X-Internal-Secret";
   static final String STAGES = "/api/opportunities/stages";
+
+  /** The request attribute holding how a refused request ended ({@link Outcome}), for metrics. */
+  static final String OUTCOME = "cn.opportunity.integration.outcome";
 
   /** The request attribute holding the caller's name, once its secret was checked. */
   static final String CALLER = "cn.opportunity.integration.caller";
@@ -87,6 +91,16 @@ public final class HttpApi {
    * readiness}, which the caller moves on as the service starts and stops.
    */
   public static Javalin create(HttpApiConfig config, UseCases useCases, Readiness readiness) {
+    return create(config, useCases, readiness, Optional.empty());
+  }
+
+  /**
+   * Like {@link #create(HttpApiConfig, UseCases, Readiness)}; with {@code metrics}, every answered
+   * request is told to them and {@code GET /metrics} serves their text (CONTRACT §6). Without,
+   * there is no {@code /metrics} route.
+   */
+  public static Javalin create(
+      HttpApiConfig config, UseCases useCases, Readiness readiness, Optional<HttpMetrics> metrics) {
     SecretCheck secret = new SecretCheck(config);
     TrustedProxies proxies = config.trustedProxies();
     IntegrationEndpoints integration = new IntegrationEndpoints(useCases.update(), useCases.get());
@@ -128,6 +142,13 @@ public final class HttpApi {
           app.routes.get(HealthEndpoint.LIVE, healthEndpoint::live); // §6, no secret
           app.routes.get(HealthEndpoint.READY, healthEndpoint::ready);
           app.routes.get(OpenApiEndpoint.PATH, new OpenApiEndpoint()::get); // §5.8, no secret
+          metrics.ifPresent( // §6, no secret; off: no route, and nothing done per request
+              m -> {
+                app.routes.get(MetricsEndpoint.PATH, new MetricsEndpoint(m)::get);
+                app.requestLogger.http(
+                    (ctx, millis) ->
+                        MetricsEndpoint.answered(m, ctx, millis, app.unsafe.internalRouter));
+              });
 
           // The error table (Refusal): every failure leaves as the envelope with its status.
           app.routes.exception(RequestRefused.class, HttpApi::answerThenDropBody);
@@ -186,6 +207,7 @@ public final class HttpApi {
     response.setStatus(refusal.status);
     response.setContentType(Envelope.JSON_UTF8);
     response.setHeader("Connection", "close");
+    ctx.attribute(OUTCOME, Outcome.ofStatus(refusal.status)); // for the request metrics
     response.setContentLength(answer.length);
     try {
       response.getOutputStream().write(answer);

@@ -45,6 +45,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,7 @@ class HttpApiTest {
   final InMemoryOpportunityStore store = new InMemoryOpportunityStore();
   final MutableClock limiterClock = new MutableClock(Instant.parse("2026-04-30T02:00:00Z"));
   FakeFlowDictionary dictionary = FakeFlowDictionary.loaded(CLOCK.instant());
+  final RecordingMetrics metrics = new RecordingMetrics();
   Javalin app;
 
   void start(OpportunityStore storeToUse) {
@@ -85,7 +87,9 @@ class HttpApiTest {
                     new HttpApiConfig.Caller("oms", ROTATED)),
                 HttpApiConfig.DEFAULT_AUTH_FAILURES_PER_MINUTE,
                 limiterClock),
-            HttpApi.UseCases.over(storeToUse, dictionary, policy, CLOCK));
+            HttpApi.UseCases.over(storeToUse, dictionary, policy, CLOCK),
+            Readiness.serving(),
+            Optional.of(metrics));
     app.start("127.0.0.1", 0);
   }
 

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.slf4j.Logger;
@@ -143,6 +144,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean closing;
   private volatile boolean abandoned; // closed while a transaction ran on: it must not commit
   private final AtomicLong commits = new AtomicLong();
+  private volatile IntConsumer committed = updates -> {}; // the metrics' hook: see onCommit
   private Statements statements; // the writer thread's own connection, opened on first use
 
   /**
@@ -213,6 +215,14 @@ final class GroupCommitWriter implements AutoCloseable {
     return commits.get();
   }
 
+  /**
+   * Tells {@code listener}, on the writer's thread, the number of updates of each transaction
+   * committed from now on (the metrics' group-commit batch size): it must be quick and never throw.
+   */
+  void onCommit(IntConsumer listener) {
+    committed = listener;
+  }
+
   /** Updates waiting for the writer now. */
   int waiting() {
     return queue.size();
@@ -257,6 +267,7 @@ final class GroupCommitWriter implements AutoCloseable {
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
       sql.commit.execute();
       commits.incrementAndGet();
+      committed.accept(batch.size());
       if (wrote) health.succeeded(); // a batch that changed nothing proves nothing of the file
       answer(batch);
     } catch (RuntimeException

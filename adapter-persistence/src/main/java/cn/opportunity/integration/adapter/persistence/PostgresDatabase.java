@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
@@ -159,6 +160,24 @@ public final class PostgresDatabase implements StoreDatabase {
   @Override
   public String jdbcUrl() {
     return jdbcUrl;
+  }
+
+  @Override
+  public void onGroupCommit(IntConsumer listener) {
+    writer.onCommit(listener);
+  }
+
+  @Override
+  public int updatesWaiting() {
+    return writer.waiting();
+  }
+
+  /**
+   * HikariCP's pool metrics ({@code hikaricp_connections_*}, label {@code pool="opp-postgres"}).
+   */
+  @Override
+  public void meterPool(Object meterRegistry) {
+    pool.setMetricRegistry(meterRegistry);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.reflect.ReflectionMappers;
@@ -235,6 +236,16 @@ public final class SqliteDatabase implements StoreDatabase {
   @Override
   public String jdbcUrl() {
     return jdbcUrl;
+  }
+
+  @Override
+  public void onGroupCommit(IntConsumer listener) {
+    writer.onCommit(listener);
+  }
+
+  @Override
+  public int updatesWaiting() {
+    return writer.waiting();
   }
 
   /**

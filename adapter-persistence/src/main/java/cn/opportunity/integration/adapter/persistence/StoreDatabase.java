@@ -3,6 +3,7 @@ package cn.opportunity.integration.adapter.persistence;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshotStore;
 import cn.opportunity.integration.domain.dictionary.ReloadLease;
+import java.util.function.IntConsumer;
 
 /**
  * A database that keeps the service's stores: SQLite ({@link SqliteDatabase}, the embedded default)
@@ -22,6 +23,26 @@ public interface StoreDatabase extends AutoCloseable {
   ReloadLease reloadLease();
 
   String jdbcUrl();
+
+  /**
+   * For the metrics (CONTRACT §6): tells {@code listener}, from now on, the number of updates that
+   * shared each group commit; it runs on the writer's thread, so it must be quick and never throw.
+   * Nothing for a store without group commit.
+   */
+  default void onGroupCommit(IntConsumer listener) {}
+
+  /** For the metrics: updates waiting for the group-commit writer now (0 without one). */
+  default int updatesWaiting() {
+    return 0;
+  }
+
+  /**
+   * For the metrics: lets the connection pool report to {@code meterRegistry}, a Micrometer {@code
+   * MeterRegistry} (HikariCP's own pool metrics, {@code hikaricp_connections_*}); nothing for a
+   * store without a pool. Typed {@code Object} so that this module needs no metrics library: the
+   * pool checks the type.
+   */
+  default void meterPool(Object meterRegistry) {}
 
   @Override
   void close();

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -144,6 +145,8 @@ class GroupCommitWriterTest {
   @Test
   void sharesOneCommitAmongWaitingUpdatesAndFailsOnlyTheFailingOnes() throws Exception {
     GroupCommitWriter writer = writer(Duration.ofSeconds(30));
+    List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    writer.onCommit(batchSizes::add);
     CompletableFuture<Opportunity> first = holdTheWriter(writer, "先");
     RuntimeException refused = new OpportunityNotFoundException("G-1");
     List<CompletableFuture<Opportunity>> good = new ArrayList<>();
@@ -175,6 +178,7 @@ class GroupCommitWriterTest {
         commitsBefore + 2,
         writer.commits(),
         "the first update alone, then the nine waiting in one commit");
+    assertEquals(List.of(1, 9), batchSizes, "what the metrics are told of each commit");
     Opportunity g2 =
         database.opportunityStore().findByCode(new OpportunityCode("G-2")).orElseThrow();
     assertEquals(

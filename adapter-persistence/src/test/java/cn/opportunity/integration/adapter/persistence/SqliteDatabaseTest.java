@@ -60,6 +60,23 @@ class SqliteDatabaseTest {
   }
 
   @Test
+  void tellsTheMetricsTheSizeOfEachGroupCommitAndHowManyUpdatesWait() {
+    SqliteDatabase database = databases.open("metrics.db");
+    database.opportunityStore().importAll(List.of(anOpportunity().code("M-1").build()), List.of());
+    List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    database.onGroupCommit(batchSizes::add);
+    OpportunityPatch patch =
+        OpportunityPatch.builder(new OpportunityCode("M-1"))
+            .set(OpportunityField.SOURCE, "指标")
+            .build();
+    database
+        .opportunityStore()
+        .update(new OpportunityCode("M-1"), ORIGIN, current -> current.apply(patch, Instant.now()));
+    assertEquals(List.of(1), batchSizes);
+    assertEquals(0, database.updatesWaiting());
+  }
+
+  @Test
   void configuresEveryConnectionForDurability() {
     Jdbi jdbi = databases.open("pragmas.db").jdbi(); // the stores' Jdbi
     Map<String, Object> expected =

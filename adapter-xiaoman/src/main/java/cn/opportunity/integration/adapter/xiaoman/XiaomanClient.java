@@ -44,6 +44,36 @@ public final class XiaomanClient {
   private final XiaomanHttp http;
   private final Clock clock;
 
+  /**
+   * How one HTTP exchange with Xiaoman ended, each attempt counted (retries too): the {@code
+   * outcome} label of the Xiaoman call metrics (CONTRACT §6).
+   */
+  public enum CallOutcome {
+    /** 2xx: an answer (whose content may still be an error of Xiaoman's). */
+    SUCCESS,
+    /** 3xx or 4xx other than 429: refused (a refused token, a redirect …). */
+    REFUSED,
+    /** 429. */
+    THROTTLED,
+    /** 5xx. */
+    SERVER_ERROR,
+    /** No answer within the timeout. */
+    TIMEOUT,
+    /** No connection, or it broke. */
+    UNREACHABLE;
+
+    static CallOutcome ofStatus(int status) {
+      if (status == 429) return THROTTLED;
+      if (status >= 500) return SERVER_ERROR;
+      return status >= 200 && status < 300 ? SUCCESS : REFUSED;
+    }
+  }
+
+  /** Exchanges with Xiaoman (each attempt, retries included) that ended so, since the start. */
+  public long calls(CallOutcome outcome) {
+    return http.calls(outcome);
+  }
+
   public XiaomanClient(XiaomanConfig config, Clock clock) {
     this(
         config,

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   private volatile Optional<DictionarySnapshot> current = Optional.empty();
   private volatile Optional<String> lastError = Optional.empty();
   private volatile Duration interval = Duration.ofMinutes(10);
+  private final LongAdder[] reloadCounts = new LongAdder[ReloadOutcome.values().length];
   private boolean failing;
   private List<String> lastSkipped; // null until the first good reload of this process
 
@@ -78,6 +80,39 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     this.lease = lease;
     this.clock = clock;
     this.flowIds = List.copyOf(flowIds);
+    for (int i = 0; i < reloadCounts.length; i++) reloadCounts[i] = new LongAdder();
+  }
+
+  /** How a reload ended: the {@code outcome} label of the reload metrics (CONTRACT §6). */
+  public enum ReloadOutcome {
+    SUCCESS,
+    /** Xiaoman refused the credentials. */
+    AUTHENTICATION,
+    /** Xiaoman could not be reached, timed out or answered 5xx/429. */
+    UNAVAILABLE,
+    /** Xiaoman answered something unusable. */
+    REJECTED,
+    /** Anything else (a bug). */
+    ERROR;
+
+    static ReloadOutcome of(RuntimeException failure) {
+      if (!(failure instanceof XiaomanException e)) return ERROR;
+      return switch (e.kind()) {
+        case AUTHENTICATION -> AUTHENTICATION;
+        case UNAVAILABLE -> UNAVAILABLE;
+        case REJECTED -> REJECTED;
+      };
+    }
+  }
+
+  /** The exchanges with Xiaoman that ended so, since the start ({@link XiaomanClient#calls}). */
+  public long calls(XiaomanClient.CallOutcome outcome) {
+    return client.calls(outcome);
+  }
+
+  /** Reloads that ended so, since the start. */
+  public long reloads(ReloadOutcome outcome) {
+    return reloadCounts[outcome.ordinal()].sum();
   }
 
   /**
@@ -184,6 +219,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     try {
       fresh = client.fetchDictionary(flowIds);
     } catch (RuntimeException e) {
+      reloadCounts[ReloadOutcome.of(e).ordinal()].increment();
       lastError =
           Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
       if (!failing)
@@ -194,6 +230,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
       failing = true;
       return false;
     }
+    reloadCounts[ReloadOutcome.SUCCESS.ordinal()].increment();
     current = Optional.of(fresh);
     lastError = Optional.empty();
     if (failing) log.info("stage dictionary: Xiaoman answers again");

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 
 /**
@@ -49,11 +50,22 @@ final class XiaomanHttp {
   private final HttpClient client;
   private final Sleeper sleeper;
   private final RandomGenerator random;
+  private final LongAdder[] calls = new LongAdder[XiaomanClient.CallOutcome.values().length];
 
   XiaomanHttp(HttpClient client, Sleeper sleeper, RandomGenerator random) {
     this.client = client;
     this.sleeper = sleeper;
     this.random = random;
+    for (int i = 0; i < calls.length; i++) calls[i] = new LongAdder();
+  }
+
+  /** Exchanges (each attempt, retries included) that ended so, since the start. */
+  long calls(XiaomanClient.CallOutcome outcome) {
+    return calls[outcome.ordinal()].sum();
+  }
+
+  private void count(XiaomanClient.CallOutcome outcome) {
+    calls[outcome.ordinal()].increment();
   }
 
   /**
@@ -77,15 +89,18 @@ final class XiaomanHttp {
         HttpResponse<InputStream> response =
             client.send(attemptRequest, HttpResponse.BodyHandlers.ofInputStream());
         int status = response.statusCode();
+        count(XiaomanClient.CallOutcome.ofStatus(status));
         if (status != 429 && status < 500) return new Reply(status, body(response, what));
         response.body().close();
         failure = what + ": HTTP " + status;
         Optional<Duration> asked = retryAfter(response);
         wait = asked.isPresent() ? asked.get() : backoff(attempt);
       } catch (HttpTimeoutException e) {
+        count(XiaomanClient.CallOutcome.TIMEOUT);
         failure = what + ": no answer within the timeout";
         wait = backoff(attempt);
       } catch (IOException e) {
+        count(XiaomanClient.CallOutcome.UNREACHABLE);
         failure = what + ": cannot reach Xiaoman (" + e.getClass().getSimpleName() + ")";
         wait = backoff(attempt);
       } catch (InterruptedException e) {

@@ -449,6 +449,20 @@ class XiaomanClientTest {
   }
 
   @Test
+  void countsEachExchangeByItsOutcomeRetriesIncluded() {
+    XiaomanClient client = client();
+    xiaoman.nextDataStatuses.addAll(List.of(503, 429, 401));
+    client.fetchDictionary(PUBLISHED_FLOW);
+    int exchanges = xiaoman.dataRequests.get() + xiaoman.tokenRequests.get();
+    assertEquals(1, client.calls(XiaomanClient.CallOutcome.SERVER_ERROR));
+    assertEquals(1, client.calls(XiaomanClient.CallOutcome.THROTTLED));
+    assertEquals(1, client.calls(XiaomanClient.CallOutcome.REFUSED), "the refused token");
+    assertEquals(exchanges - 3, client.calls(XiaomanClient.CallOutcome.SUCCESS));
+    assertEquals(0, client.calls(XiaomanClient.CallOutcome.TIMEOUT));
+    assertEquals(0, client.calls(XiaomanClient.CallOutcome.UNREACHABLE));
+  }
+
+  @Test
   void neverRetriesA400A403OrA404() {
     for (int status : new int[] {400, 403, 404}) {
       int before = xiaoman.dataRequests.get();

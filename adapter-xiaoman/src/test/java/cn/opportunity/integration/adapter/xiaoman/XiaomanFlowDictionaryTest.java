@@ -178,6 +178,14 @@ class XiaomanFlowDictionaryTest {
     assertTrue(dictionary.reload());
     assertEquals(Optional.empty(), dictionary.lastError());
     assertEquals(2, saved.saves.get());
+    assertEquals(2, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.SUCCESS));
+    assertEquals(1, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.UNAVAILABLE));
+    assertEquals(1, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.REJECTED));
+    assertEquals(0, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.AUTHENTICATION));
+    xiaoman.nextDataStatuses.addAll(List.of(401, 401)); // a new token refused too
+    assertFalse(dictionary.reload());
+    assertEquals(1, dictionary.reloads(XiaomanFlowDictionary.ReloadOutcome.AUTHENTICATION));
+    assertEquals(3, dictionary.calls(XiaomanClient.CallOutcome.SERVER_ERROR), "each attempt");
   }
 
   @Test
