@@ -13,6 +13,7 @@ import cn.opportunity.integration.adapter.xiaoman.XiaomanClient;
 import cn.opportunity.integration.adapter.xiaoman.XiaomanFlowDictionary;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.dictionary.DictionarySnapshotStore;
+import cn.opportunity.integration.domain.dictionary.ReloadLease;
 import cn.opportunity.integration.domain.testing.HostileBodies;
 import cn.opportunity.integration.domain.testing.TestSecrets;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -313,6 +314,11 @@ class MetricsTest {
             @Override
             public DictionarySnapshotStore dictionarySnapshotStore() {
               throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public ReloadLease reloadLease() {
+              return ReloadLease.alone();
             }
 
             @Override
