@@ -28,10 +28,12 @@ CREATE INDEX opportunity_history_milestone ON opportunity_history (opportunity_i
 
 DROP INDEX opportunity_history_version;
 
+-- An insert that names no previous record (the import's, or any by hand) gets the head; the
+-- writer's names it itself (one update fewer a change). Then the head moves to the new record.
 CREATE TRIGGER opportunity_history_chain AFTER INSERT ON opportunity_history
 BEGIN
   UPDATE opportunity_history
      SET previous = (SELECT history_head FROM opportunity WHERE id = NEW.opportunity_id)
-   WHERE id = NEW.id;
+   WHERE NEW.previous IS NULL AND id = NEW.id;
   UPDATE opportunity SET history_head = NEW.id WHERE id = NEW.opportunity_id;
 END;

@@ -101,6 +101,8 @@ final class GroupCommitWriter implements AutoCloseable {
    *     connection of its own) or gives it back after each (PostgreSQL's, from the pool)
    * @param databaseCondition the database's condition behind a failure (the batch fails), or empty
    *     for a failure of the update alone
+   * @param historyInsert inserts an update's history record: {@link HistoryRows#bind}'s parameters,
+   *     the opportunity's id last
    */
   record Dialect(
       String begin,
@@ -108,7 +110,8 @@ final class GroupCommitWriter implements AutoCloseable {
       Optional<String> selectBatch,
       int maxBatch,
       boolean keepsConnection,
-      Function<Throwable, Optional<String>> databaseCondition) {
+      Function<Throwable, Optional<String>> databaseCondition,
+      String historyInsert) {
 
     /**
      * SQLite: {@code BEGIN IMMEDIATE} takes the file's one write lock at once; a plain read, since
@@ -121,7 +124,8 @@ final class GroupCommitWriter implements AutoCloseable {
             Optional.empty(),
             MAX_BATCH,
             true,
-            WriteHealth::fileCondition);
+            WriteHealth::fileCondition,
+            HistoryRows.INSERT_CHAINED);
   }
 
   private final ConnectionFactory connections;
@@ -470,7 +474,7 @@ final class GroupCommitWriter implements AutoCloseable {
             c.prepareStatement("ROLLBACK TO one_update"),
             c.prepareStatement(dialect.select()),
             c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION),
-            c.prepareStatement(HistoryRows.INSERT_BY_ID));
+            c.prepareStatement(dialect.historyInsert()));
       } catch (SQLException | RuntimeException e) {
         c.close();
         throw e;

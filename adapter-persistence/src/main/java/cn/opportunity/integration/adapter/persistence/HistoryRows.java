@@ -53,6 +53,16 @@ final class HistoryRows {
       INSERT INTO opportunity_history (version, at, caller, request_id, source, changes, opportunity_id)
       VALUES (?, ?, ?, ?, ?, ?, ?)""";
 
+  /**
+   * SQLite's {@link #INSERT_BY_ID}: the record names the one before it ({@code previous}, the
+   * opportunity's {@code history_head}) itself, read from the row the change just wrote, so that
+   * migration V6's trigger has only the head to move.
+   */
+  static final String INSERT_CHAINED =
+      """
+      INSERT INTO opportunity_history (version, at, caller, request_id, source, changes, opportunity_id, previous)
+      SELECT ?, ?, ?, ?, ?, ?, id, history_head FROM opportunity WHERE id = ?""";
+
   /** The newest records of one opportunity below a version: id, version bound, limit. */
   static final String SELECT_PAGE =
       """

@@ -64,7 +64,8 @@ public final class PostgresOpportunityStore implements OpportunityStore {
                   + " ORDER BY opportunity_code COLLATE \"C\" FOR UPDATE"),
           64,
           false,
-          PostgresOpportunityStore::databaseCondition);
+          PostgresOpportunityStore::databaseCondition,
+          HistoryRows.INSERT_BY_ID);
 
   private final ConnectionFactory connections;
   private final GroupCommitWriter writer;
