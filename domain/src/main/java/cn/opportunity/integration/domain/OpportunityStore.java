@@ -140,8 +140,8 @@ public interface OpportunityStore {
 
   /**
    * The history of the opportunity with {@code code}, newest first: at most {@code limit} records
-   * of versions below {@code beforeVersion}; empty when no opportunity has the code. Reading the
-   * newest page costs an indexed range read, however long the history.
+   * of versions below {@code beforeVersion}; empty when no opportunity has the code. Reading a page
+   * costs indexed reads bounded by {@code limit}, however long the history.
    *
    * @param beforeVersion only versions below it ({@link Long#MAX_VALUE}: from the newest)
    * @param limit at least 1

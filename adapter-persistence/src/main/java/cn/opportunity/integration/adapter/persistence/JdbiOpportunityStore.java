@@ -135,8 +135,8 @@ public final class JdbiOpportunityStore implements OpportunityStore {
   }
 
   /**
-   * {@inheritDoc} Two indexed reads on a connection of its own: the opportunity's id by its code,
-   * then its records by the key (id, version), from {@code beforeVersion} down.
+   * {@inheritDoc} On a connection of its own, down migration V6's chain: the opportunity by its
+   * code, then each record by its id (see {@link HistoryRows#pageOfChain}).
    */
   @Override
   public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {

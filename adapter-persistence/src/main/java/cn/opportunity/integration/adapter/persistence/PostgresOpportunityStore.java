@@ -161,7 +161,10 @@ public final class PostgresOpportunityStore implements OpportunityStore {
     return writer.submit(code, origin, change);
   }
 
-  /** {@inheritDoc} Two indexed reads on one connection, as the SQLite store's. */
+  /**
+   * {@inheritDoc} Two indexed reads on one connection: the opportunity's id by its code, then its
+   * records by the unique index (id, version), from {@code beforeVersion} down.
+   */
   @Override
   public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
     try (Connection connection = connections.openConnection()) {
