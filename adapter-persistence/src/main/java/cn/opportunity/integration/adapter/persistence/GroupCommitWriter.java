@@ -101,6 +101,8 @@ final class GroupCommitWriter implements AutoCloseable {
    *     connection of its own) or gives it back after each (PostgreSQL's, from the pool)
    * @param databaseCondition the database's condition behind a failure (the batch fails), or empty
    *     for a failure of the update alone
+   * @param update writes the changed row: {@link OpportunityRow#bindUpdate}'s parameters; it runs
+   *     right after the row's history record is inserted
    * @param historyInsert inserts an update's history record: {@link HistoryRows#bind}'s parameters,
    *     the opportunity's id last
    */
@@ -111,11 +113,14 @@ final class GroupCommitWriter implements AutoCloseable {
       int maxBatch,
       boolean keepsConnection,
       Function<Throwable, Optional<String>> databaseCondition,
+      String update,
       String historyInsert) {
 
     /**
      * SQLite: {@code BEGIN IMMEDIATE} takes the file's one write lock at once; a plain read, since
-     * nothing else writes meanwhile; a condition of the file fails the batch.
+     * nothing else writes meanwhile; a condition of the file fails the batch; the history as a
+     * chain (migrations V6, V7): the record names the opportunity's newest record as its previous,
+     * and the row's update makes the record the newest.
      */
     static final Dialect SQLITE =
         new Dialect(
@@ -125,6 +130,7 @@ final class GroupCommitWriter implements AutoCloseable {
             MAX_BATCH,
             true,
             WriteHealth::fileCondition,
+            HistoryRows.UPDATE_MOVING_HEAD,
             HistoryRows.INSERT_CHAINED);
   }
 
@@ -266,10 +272,10 @@ final class GroupCommitWriter implements AutoCloseable {
       Statements sql = statements();
       sql.begin.execute();
       if (dialect.selectBatch().isEmpty() || !applyAtOnce(sql, dialect.selectBatch().get(), batch))
-        applyOneByOne(sql, batch);
+        applyOneByOne(batch);
       boolean wrote = batch.stream().anyMatch(update -> update.wrote);
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
-      sql.commit.execute();
+      statements().commit.execute(); // prepared again if a statement failed meanwhile
       commits.incrementAndGet();
       committed.accept(batch.size());
       if (wrote) health.succeeded(); // a batch that changed nothing proves nothing of the file
@@ -278,6 +284,7 @@ final class GroupCommitWriter implements AutoCloseable {
         | Error
         | SQLException e) { // begin or commit failed: nothing of the batch is stored
       rollbackQuietly();
+      prepareAgain();
       Throwable failure = failureOfTheBatch(e, batch);
       for (PendingUpdate update : batch) {
         if (update.failure == null) update.failure = failure;
@@ -290,8 +297,9 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /** Each update in a savepoint of its own: a failing one is rolled back alone. */
-  private void applyOneByOne(Statements sql, List<PendingUpdate> batch) throws SQLException {
+  private void applyOneByOne(List<PendingUpdate> batch) throws SQLException {
     for (PendingUpdate update : batch) {
+      Statements sql = statements();
       sql.savepoint.execute();
       try {
         update.stored = apply(sql, update);
@@ -302,6 +310,7 @@ final class GroupCommitWriter implements AutoCloseable {
         sql.rollbackToSavepoint.execute();
         sql.release.execute();
         update.failure = failureOfTheUpdate(e);
+        if (e instanceof SQLException) prepareAgain();
       }
     }
   }
@@ -421,7 +430,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /**
    * Reads, changes and writes one opportunity, with its history record, inside the batch's
-   * transaction.
+   * transaction: the record first, then the row (on SQLite the row's update points the opportunity
+   * at the record just inserted, see {@link HistoryRows#UPDATE_MOVING_HEAD}).
    */
   private static Opportunity apply(Statements sql, PendingUpdate update) throws SQLException {
     Opportunity current;
@@ -434,12 +444,12 @@ final class GroupCommitWriter implements AutoCloseable {
         Objects.requireNonNull(update.change.apply(current), "the change returned null");
     if (next.equals(current)) return current;
     OpportunityRow.requireNextVersion(current, next);
-    OpportunityRow.from(next).bindUpdate(sql.update);
-    if (sql.update.executeUpdate() != 1)
-      throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
     HistoryRows.bind(sql.history, HistoryEntry.of(current, next, update.origin), next.id().value());
     if (sql.history.executeUpdate() != 1)
       throw new IllegalStateException("the history record of " + update.code + " was not written");
+    OpportunityRow.from(next).bindUpdate(sql.update);
+    if (sql.update.executeUpdate() != 1) // its savepoint takes the record back with it
+    throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
     update.wrote = true;
     return next;
   }
@@ -461,8 +471,25 @@ final class GroupCommitWriter implements AutoCloseable {
       PreparedStatement update,
       PreparedStatement history) {
 
+    List<PreparedStatement> prepared() {
+      return List.of(
+          begin,
+          commit,
+          rollback,
+          savepoint,
+          release,
+          rollbackToSavepoint,
+          select,
+          update,
+          history);
+    }
+
     static Statements open(ConnectionFactory connections, Dialect dialect) throws SQLException {
-      Connection c = connections.openConnection();
+      return prepare(connections.openConnection(), dialect);
+    }
+
+    /** The statements prepared on {@code c}; {@code c} closed if one cannot be. */
+    static Statements prepare(Connection c, Dialect dialect) throws SQLException {
       try {
         return new Statements(
             c,
@@ -473,7 +500,7 @@ final class GroupCommitWriter implements AutoCloseable {
             c.prepareStatement("RELEASE one_update"),
             c.prepareStatement("ROLLBACK TO one_update"),
             c.prepareStatement(dialect.select()),
-            c.prepareStatement(OpportunityDao.UPDATE_BY_POSITION),
+            c.prepareStatement(dialect.update()),
             c.prepareStatement(dialect.historyInsert()));
       } catch (SQLException | RuntimeException e) {
         c.close();
@@ -485,6 +512,29 @@ final class GroupCommitWriter implements AutoCloseable {
   private Statements statements() throws SQLException {
     if (statements == null) statements = Statements.open(connections, dialect);
     return statements;
+  }
+
+  /**
+   * After a statement failed: its statements prepared again on the same connection (a new one if
+   * that fails). sqlite-jdbc finalizes a statement that fails for other than busy, locked, misuse
+   * or a constraint (a full disk, an I/O error): used again, it would fail every later update.
+   */
+  private void prepareAgain() {
+    if (statements == null) return;
+    Connection connection = statements.connection();
+    for (PreparedStatement statement : statements.prepared()) {
+      try {
+        statement.close();
+      } catch (SQLException | RuntimeException ignored) {
+        // finalized already, or the connection is broken: preparing again tells which
+      }
+    }
+    try {
+      statements = Statements.prepare(connection, dialect);
+    } catch (SQLException | RuntimeException e) {
+      log.debug("preparing the writer's statements again: {}; a new connection next", e.toString());
+      statements = null;
+    }
   }
 
   /**

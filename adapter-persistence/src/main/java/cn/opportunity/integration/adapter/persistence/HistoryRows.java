@@ -55,13 +55,23 @@ final class HistoryRows {
 
   /**
    * SQLite's {@link #INSERT_BY_ID}: the record names the one before it ({@code previous}, the
-   * opportunity's {@code history_head}) itself, read from the row the change just wrote, so that
-   * migration V6's trigger has only the head to move.
+   * opportunity's {@code history_head}) itself; {@link #UPDATE_MOVING_HEAD}, run next, makes it the
+   * head. Migration V7's trigger, for inserts that name no previous record, then does nothing.
    */
   static final String INSERT_CHAINED =
       """
       INSERT INTO opportunity_history (version, at, caller, request_id, source, changes, opportunity_id, previous)
       SELECT ?, ?, ?, ?, ?, ?, id, history_head FROM opportunity WHERE id = ?""";
+
+  /**
+   * SQLite's update of a changed row, run right after {@link #INSERT_CHAINED}: {@link
+   * OpportunityDao#UPDATE_BY_POSITION}, its parameters unchanged, also pointing the row at the
+   * record just inserted (the connection's last inserted row id), so that the row is written once
+   * for both.
+   */
+  static final String UPDATE_MOVING_HEAD =
+      OpportunityDao.UPDATE_BY_POSITION.replaceFirst(
+          "\\s+WHERE ", ", history_head = last_insert_rowid() WHERE ");
 
   /** The newest records of one opportunity below a version: id, version bound, limit. */
   static final String SELECT_PAGE =

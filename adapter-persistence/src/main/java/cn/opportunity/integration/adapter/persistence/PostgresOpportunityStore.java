@@ -65,6 +65,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
           64,
           false,
           PostgresOpportunityStore::databaseCondition,
+          OpportunityDao.UPDATE_BY_POSITION,
           HistoryRows.INSERT_BY_ID);
 
   private final ConnectionFactory connections;
