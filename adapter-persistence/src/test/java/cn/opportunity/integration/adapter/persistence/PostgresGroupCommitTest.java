@@ -224,8 +224,11 @@ class PostgresGroupCommitTest extends GroupCommitContract {
 
   /**
    * Another transaction that locks rows in its own order (an import, say) can still deadlock with a
-   * batch. When the writer's batch is the victim, it runs again, update by update in savepoints,
-   * once the other transaction's locks are gone: nothing of it lost, nothing refused.
+   * batch. When the writer's batch is the victim, it runs again, update by update in savepoints:
+   * nothing of it lost, nothing refused. The rerun waits in the change of its first update (G-0)
+   * until the other transaction has the row it asked for (G-1): else the rerun could lock G-1 first
+   * and deadlock with it again, and that time its update of G-1 would be refused (see the next
+   * test).
    */
   @Test
   void runsABatchThatWasADeadlocksVictimAgainOneByOne() throws Exception {
@@ -234,29 +237,36 @@ class PostgresGroupCommitTest extends GroupCommitContract {
     CompletableFuture<Opportunity> first =
         inBackground(writer, "G-3", heldUntil(entered, release, setSource("G-3", "先")));
     entered.await();
-    CompletableFuture<Opportunity> g0 = inBackground(writer, "G-0", setSource("G-0", "零"));
+    CountDownLatch rerun = new CountDownLatch(1), goOn = new CountDownLatch(1);
+    // the first run fails at its locking read, before any change runs: this one runs in the rerun
+    CompletableFuture<Opportunity> g0 =
+        inBackground(writer, "G-0", heldUntil(rerun, goOn, setSource("G-0", "零")));
     CompletableFuture<Opportunity> g1 = inBackground(writer, "G-1", setSource("G-1", "一"));
-    await(() -> writer.waiting() == 2);
+    CompletableFuture<Opportunity> g2 = inBackground(writer, "G-2", setSource("G-2", "二"));
+    await(() -> writer.waiting() == 3);
     try (Connection other = connect();
         Statement statement = other.createStatement()) {
       other.setAutoCommit(false);
       statement.execute("SET deadlock_timeout = '20s'"); // so that the writer's check finds it
-      statement.execute("SELECT 1 FROM opportunity WHERE opportunity_code = 'G-1' FOR UPDATE");
-      release.countDown(); // the next batch: G-0 locked, then G-1 waits for this transaction
+      statement.execute("SELECT 1 FROM opportunity WHERE opportunity_code = 'G-2' FOR UPDATE");
+      release.countDown(); // the next batch: G-0 and G-1 locked, then G-2 waits for this one
       first.get(10, TimeUnit.SECONDS);
       await(() -> sessionsWaitingForALock() == 1);
-      // waits for G-0, held by the writer: a cycle, which the writer's backend finds after 1 s;
-      // its batch is rolled back, and this transaction gets G-0
-      statement.execute("SELECT 1 FROM opportunity WHERE opportunity_code = 'G-0' FOR UPDATE");
+      // waits for G-1, held by the writer: a cycle, which the writer's backend finds after 1 s;
+      // its batch is rolled back, and this transaction gets G-1
+      statement.execute("SELECT 1 FROM opportunity WHERE opportunity_code = 'G-1' FOR UPDATE");
+      goOn.countDown(); // the rerun, holding G-0, goes on to G-1: it waits for this transaction
       statement.execute(
-          "UPDATE opportunity SET description = '另一个事务' WHERE opportunity_code IN ('G-0', 'G-1')");
+          "UPDATE opportunity SET description = '另一个事务' WHERE opportunity_code IN ('G-1', 'G-2')");
       other.commit();
     }
 
     assertEquals("零", g0.get(10, TimeUnit.SECONDS).details().source());
     assertEquals("一", g1.get(10, TimeUnit.SECONDS).details().source());
+    assertEquals("二", g2.get(10, TimeUnit.SECONDS).details().source());
     assertEquals(new Version(2), stored("G-0").version());
     assertEquals(new Version(2), stored("G-1").version());
+    assertEquals(new Version(2), stored("G-2").version());
     assertEquals("另一个事务", stored("G-1").details().description(), "the other's write kept");
   }
 
