@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -66,17 +65,7 @@ class CrashIT {
   @Test
   void keepsEveryAcknowledgedUpdateThroughKillNine() throws Exception {
     Path db = dir.resolve("crash.db");
-    Map<String, String> environment =
-        Map.of(
-            "OPP_DB_URL",
-            "jdbc:sqlite:" + db,
-            "OPP_INTERNAL_SECRETS",
-            SECRET,
-            "OPP_HTTP_HOST",
-            "127.0.0.1",
-            "OPP_HTTP_PORT",
-            "0");
-    Path seed = dir.resolve("seed.jsonl");
+    Map<String, String> environment = JarProcess.environment("jdbc:sqlite:" + db);
     List<String> lines = new ArrayList<>();
     for (int client = 0; client < CLIENTS; client++) {
       lines.add(
@@ -86,10 +75,7 @@ class CrashIT {
               + client
               + "\"}");
     }
-    Files.write(seed, lines, StandardCharsets.UTF_8);
-    try (JarProcess importer = JarProcess.start(dir, environment, "import", seed.toString())) {
-      assertEquals(0, importer.awaitExit(Duration.ofSeconds(60)), importer.output());
-    }
+    JarProcess.importLines(dir, environment, lines);
 
     Random random = new Random();
     ClientLog[] logs = new ClientLog[CLIENTS];

@@ -38,16 +38,7 @@ class GracefulStopIT {
   @Test
   void stopsOnSigtermAndClosesTheStore() throws Exception {
     Path db = dir.resolve("stop.db");
-    Map<String, String> environment =
-        Map.of(
-            "OPP_DB_URL",
-            "jdbc:sqlite:" + db,
-            "OPP_INTERNAL_SECRETS",
-            TestSecrets.INTERNAL,
-            "OPP_HTTP_HOST",
-            "127.0.0.1",
-            "OPP_HTTP_PORT",
-            "0");
+    Map<String, String> environment = JarProcess.environment("jdbc:sqlite:" + db);
     String secret = environment.get("OPP_INTERNAL_SECRETS");
     try (JarProcess server = JarProcess.start(dir, environment)) {
       int port = server.awaitListening(Duration.ofSeconds(30));
@@ -88,25 +79,12 @@ class GracefulStopIT {
   void finishesThirtyTwoRequestsInFlightAtSigtermThenClosesCleanly() throws Exception {
     Path db = dir.resolve("inflight.db");
     String secret = TestSecrets.INTERNAL;
-    Map<String, String> environment =
-        Map.of(
-            "OPP_DB_URL",
-            "jdbc:sqlite:" + db,
-            "OPP_INTERNAL_SECRETS",
-            secret,
-            "OPP_HTTP_HOST",
-            "127.0.0.1",
-            "OPP_HTTP_PORT",
-            "0");
+    Map<String, String> environment = JarProcess.environment("jdbc:sqlite:" + db);
     int requests = 32;
-    Path seed = dir.resolve("seed.jsonl");
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < requests; i++)
       lines.add("{\"opportunityCode\":\"STOP-" + i + "\",\"opportunityName\":\"停机 " + i + "\"}");
-    Files.write(seed, lines, StandardCharsets.UTF_8);
-    try (JarProcess importer = JarProcess.start(dir, environment, "import", seed.toString())) {
-      assertEquals(0, importer.awaitExit(Duration.ofSeconds(60)), importer.output());
-    }
+    JarProcess.importLines(dir, environment, lines);
     try (JarProcess server = JarProcess.start(dir, environment)) {
       int port = server.awaitListening(Duration.ofSeconds(30));
       List<Socket> sockets = new ArrayList<>();

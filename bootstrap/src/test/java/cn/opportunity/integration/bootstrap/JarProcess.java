@@ -1,11 +1,13 @@
 package cn.opportunity.integration.bootstrap;
 
+import cn.opportunity.integration.domain.testing.TestSecrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,40 @@ final class JarProcess implements AutoCloseable {
     if (path == null)
       throw new IllegalStateException("run by failsafe: -Dopportunity.jarOutput is not set");
     return Path.of(path);
+  }
+
+  /**
+   * The environment of a jar on the database {@code dbUrl}: the tests' internal secret, loopback, a
+   * port of the system's choosing ({@link #awaitListening} says which).
+   */
+  static Map<String, String> environment(String dbUrl) {
+    return environment(dbUrl, Map.of());
+  }
+
+  /** {@link #environment(String)} and {@code more}. */
+  static Map<String, String> environment(String dbUrl, Map<String, String> more) {
+    Map<String, String> environment = new HashMap<>();
+    environment.put("OPP_DB_URL", dbUrl);
+    environment.put("OPP_INTERNAL_SECRETS", TestSecrets.INTERNAL);
+    environment.put("OPP_HTTP_HOST", "127.0.0.1");
+    environment.put("OPP_HTTP_PORT", "0");
+    environment.putAll(more);
+    return Map.copyOf(environment);
+  }
+
+  /**
+   * Imports {@code lines} (JSON Lines, a file in {@code workingDir}) with the jar's {@code import};
+   * fails unless it exits 0 within a minute.
+   */
+  static void importLines(Path workingDir, Map<String, String> environment, List<String> lines)
+      throws IOException, InterruptedException {
+    Path file = Files.createTempFile(workingDir, "seed-", ".jsonl");
+    Files.write(file, lines, StandardCharsets.UTF_8);
+    try (JarProcess importer = start(workingDir, environment, "import", file.toString())) {
+      int status = importer.awaitExit(Duration.ofSeconds(60));
+      if (status != 0)
+        throw new AssertionError("import exited with " + status + ":\n" + importer.output());
+    }
   }
 
   /** Starts {@code java -jar opportunity-integration.jar args} in {@code workingDir}. */

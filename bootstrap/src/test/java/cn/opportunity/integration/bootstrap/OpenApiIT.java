@@ -3,7 +3,6 @@ package cn.opportunity.integration.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import cn.opportunity.integration.adapter.http.OpenApiAnswers;
-import cn.opportunity.integration.domain.testing.TestSecrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,15 +21,7 @@ class OpenApiIT {
   @Test
   void servesTheOpenApiDocumentFromTheJar() throws Exception {
     Map<String, String> environment =
-        Map.of(
-            "OPP_DB_URL",
-            "jdbc:sqlite:" + dir.resolve("openapi.db"),
-            "OPP_INTERNAL_SECRETS",
-            TestSecrets.INTERNAL,
-            "OPP_HTTP_HOST",
-            "127.0.0.1",
-            "OPP_HTTP_PORT",
-            "0");
+        JarProcess.environment("jdbc:sqlite:" + dir.resolve("openapi.db"));
     try (JarProcess server = JarProcess.start(dir, environment)) {
       int port = server.awaitListening(Duration.ofSeconds(30));
       HttpResponse<String> response =

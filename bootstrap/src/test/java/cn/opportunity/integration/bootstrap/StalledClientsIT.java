@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,20 +42,9 @@ class StalledClientsIT {
   @Test
   void stalledAndDrippingBodiesNeitherDelayTheirRefusalsNorOtherCallers() throws Exception {
     Map<String, String> environment =
-        Map.of(
-            "OPP_DB_URL",
-            "jdbc:sqlite:" + dir.resolve("stalled.db"),
-            "OPP_INTERNAL_SECRETS",
-            SECRET,
-            "OPP_HTTP_HOST",
-            "127.0.0.1",
-            "OPP_HTTP_PORT",
-            "0");
-    Path seed = dir.resolve("seed.jsonl");
-    Files.writeString(seed, "{\"opportunityCode\":\"STALL-1\",\"opportunityName\":\"慢客户\"}\n");
-    try (JarProcess importer = JarProcess.start(dir, environment, "import", seed.toString())) {
-      assertEquals(0, importer.awaitExit(Duration.ofSeconds(60)), importer.output());
-    }
+        JarProcess.environment("jdbc:sqlite:" + dir.resolve("stalled.db"));
+    JarProcess.importLines(
+        dir, environment, List.of("{\"opportunityCode\":\"STALL-1\",\"opportunityName\":\"慢客户\"}"));
     List<Socket> held = new ArrayList<>();
     try (JarProcess server = JarProcess.start(dir, environment)) {
       int port = server.awaitListening(Duration.ofSeconds(30));

@@ -33,25 +33,9 @@ class StopDrainIT {
   void answersReadyWith503ServesAnUpdateDuringTheDrainThenExitsCleanly() throws Exception {
     Path db = dir.resolve("drain.db");
     Map<String, String> environment =
-        Map.of(
-            "OPP_DB_URL",
-            "jdbc:sqlite:" + db,
-            "OPP_INTERNAL_SECRETS",
-            SECRET,
-            "OPP_HTTP_HOST",
-            "127.0.0.1",
-            "OPP_HTTP_PORT",
-            "0",
-            "OPP_STOP_DRAIN",
-            "PT2S");
-    Path seed = dir.resolve("seed.jsonl");
-    Files.write(
-        seed,
-        List.of("{\"opportunityCode\":\"DRAIN-1\",\"opportunityName\":\"排空\"}"),
-        StandardCharsets.UTF_8);
-    try (JarProcess importer = JarProcess.start(dir, environment, "import", seed.toString())) {
-      assertEquals(0, importer.awaitExit(Duration.ofSeconds(60)), importer.output());
-    }
+        JarProcess.environment("jdbc:sqlite:" + db, Map.of("OPP_STOP_DRAIN", "PT2S"));
+    JarProcess.importLines(
+        dir, environment, List.of("{\"opportunityCode\":\"DRAIN-1\",\"opportunityName\":\"排空\"}"));
     try (JarProcess server = JarProcess.start(dir, environment)) {
       int port = server.awaitListening(Duration.ofSeconds(30));
       assertTrue(get(port, "/health/ready").startsWith("HTTP/1.1 200 "));

@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,31 +77,21 @@ class TwoInstancesIT {
   void importAndStartTwoJars() throws Exception {
     db = PostgresServer.shared().newDatabase();
     environment =
-        Map.of(
-            "OPP_DB_URL",
+        JarProcess.environment(
             db.url(),
-            "OPP_DB_USER",
-            db.user(),
-            "OPP_DB_PASSWORD",
-            db.password(),
-            "OPP_DB_POOL_SIZE",
-            "8",
-            "OPP_INTERNAL_SECRETS",
-            SECRET,
-            "OPP_HTTP_HOST",
-            "127.0.0.1",
-            "OPP_HTTP_PORT",
-            "0");
+            Map.of(
+                "OPP_DB_USER",
+                db.user(),
+                "OPP_DB_PASSWORD",
+                db.password(),
+                "OPP_DB_POOL_SIZE",
+                "8"));
     List<String> seed = new ArrayList<>();
     seed.add("{\"opportunityCode\":\"RACE-1\",\"opportunityName\":\"竞争\"}");
     for (String prefix : List.of("SHARED-", "RESTART-", "KILL-"))
       for (String code : codes(prefix))
         seed.add("{\"opportunityCode\":\"" + code + "\",\"opportunityName\":\"两个实例\"}");
-    Path lines = dir.resolve("seed.jsonl");
-    Files.write(lines, seed, StandardCharsets.UTF_8);
-    try (JarProcess importer = JarProcess.start(dir, environment, "import", lines.toString())) {
-      assertEquals(0, importer.awaitExit(Duration.ofSeconds(60)), importer.output());
-    }
+    JarProcess.importLines(dir, environment, seed);
     for (int i = 0; i < 2; i++) jars[i] = JarProcess.start(dir, environment);
     for (int i = 0; i < 2; i++) ports[i] = jars[i].awaitListening(Duration.ofSeconds(60));
   }
