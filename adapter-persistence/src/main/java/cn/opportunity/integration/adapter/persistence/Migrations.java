@@ -31,7 +31,8 @@ final class Migrations {
           "V3__dictionary_skipped.sql",
           "V4__lost_reason.sql",
           "V5__history.sql",
-          "V6__history_chain.sql");
+          "V6__history_chain.sql",
+          "V7__dictionary_settings.sql");
 
   private static final String DIRECTORY = "/db/migration/";
 
