@@ -53,17 +53,17 @@ class PostgresJarIT {
   }
 
   /**
-   * CONTRACT §6, "several instances starting at once migrate once", across processes: three jars
-   * started together on an empty database all become ready, Flyway's history holds each migration
-   * once and successful, and the migrations the three say they applied add up to the files, each
+   * CONTRACT §6, "several instances starting at once migrate once", across processes: two jars
+   * started together on an empty database both become ready, Flyway's history holds each migration
+   * once and successful, and the migrations the two say they applied add up to the files, each
    * applied by one of them.
    */
   @Test
-  void threeJarsStartingAtOnceOnAnEmptyDatabaseMigrateItOnce() throws Exception {
+  void twoJarsStartingAtOnceOnAnEmptyDatabaseMigrateItOnce() throws Exception {
     PostgresServer.Database db = PostgresServer.shared().newDatabase();
     List<JarProcess> jars = new ArrayList<>();
     try {
-      for (int i = 0; i < 3; i++) jars.add(JarProcess.start(dir, environment(db)));
+      for (int i = 0; i < 2; i++) jars.add(JarProcess.start(dir, environment(db)));
       int applied = 0;
       for (JarProcess jar : jars) {
         int port = jar.awaitListening(Duration.ofSeconds(90));
@@ -77,7 +77,7 @@ class PostgresJarIT {
         else assertTrue(jar.output().contains("schema up to date at version"), jar.output());
       }
       int files = migrationFiles();
-      assertEquals(files, applied, "the migrations applied by the three, together");
+      assertEquals(files, applied, "the migrations applied by the two, together");
       try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password());
           ResultSet row =
               connection
