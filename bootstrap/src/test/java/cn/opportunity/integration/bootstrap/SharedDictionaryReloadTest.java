@@ -1,13 +1,17 @@
 package cn.opportunity.integration.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cn.opportunity.integration.adapter.persistence.StoreDatabase;
 import cn.opportunity.integration.adapter.persistence.testing.PostgresServer;
 import cn.opportunity.integration.adapter.xiaoman.FakeXiaomanServer;
 import cn.opportunity.integration.domain.testing.TestSecrets;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +19,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +123,77 @@ class SharedDictionaryReloadTest {
         Thread.sleep(50);
       }
       assertEquals(400, stage(service, OLD_STAGE), "the old stage is gone from both");
+    }
+  }
+
+  /**
+   * Instances whose {@code XIAOMAN_FLOW_IDS} differ: neither serves the other's snapshot, each
+   * validates against the flows it was given, and each says in {@code /health} that the saved
+   * snapshot is another's, fetched with other settings.
+   */
+  @Test
+  void instancesWithOtherFlowIdsNeverServeEachOthersSnapshotAndSaySoInHealth() throws Exception {
+    String otherFlowStage = FakeXiaomanServer.FLOW_WITH_MADE_UP_STAGES + "1";
+    two.environment.put("XIAOMAN_FLOW_IDS", FakeXiaomanServer.FLOW_WITH_MADE_UP_STAGES);
+    one.start();
+    two.start();
+    for (ServiceHarness service : List.of(one, two)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!otherSettingsIn(service)) {
+        assertTrue(System.nanoTime() < deadline, "no instance says that the settings differ");
+        Thread.sleep(20);
+      }
+    }
+    Instant until = Instant.now().plus(INTERVAL.multipliedBy(6));
+    while (Instant.now().isBefore(until)) {
+      assertEquals(200, stage(one, OLD_STAGE), "the first instance's flow");
+      assertEquals(400, stage(one, otherFlowStage), "never the second's");
+      assertEquals(200, stage(two, otherFlowStage), "the second instance's flow");
+      assertEquals(400, stage(two, OLD_STAGE), "never the first's");
+    }
+  }
+
+  /** Same settings: nothing about settings in /health, ever. */
+  @Test
+  void instancesWithTheSameSettingsSayNothingAboutSettings() throws Exception {
+    one.start();
+    two.start();
+    Instant until = Instant.now().plus(INTERVAL.multipliedBy(6));
+    while (Instant.now().isBefore(until)) {
+      assertFalse(otherSettingsIn(one) || otherSettingsIn(two));
+      Thread.sleep(50);
+    }
+  }
+
+  private static boolean otherSettingsIn(ServiceHarness service) {
+    HttpResponse<String> health = service.send(HttpRequest.newBuilder(service.uri("/health")));
+    assertEquals(200, health.statusCode(), health.body());
+    JsonNode lastError = ServiceHarness.json(health.body()).path("dictionary").path("lastError");
+    return lastError.isTextual()
+        && lastError
+            .asText()
+            .contains(
+                "the saved Xiaoman snapshot was fetched by an instance with other settings"
+                    + " (XIAOMAN_FLOW_IDS differ)");
+  }
+
+  /**
+   * The {@code dictionary} command on PostgreSQL (CONTRACT §6) prints the snapshot saved there
+   * while Xiaoman is gone: an instance saved it, the command runs in a directory of its own.
+   */
+  @Test
+  void theDictionaryCommandPrintsTheSnapshotSavedInPostgres() throws Exception {
+    one.start();
+    one.close();
+    xiaoman.close();
+    xiaoman = null;
+    ServiceHarness.CommandResult result = two.command("dictionary");
+    assertEquals(Main.OK, result.status(), result.err());
+    assertTrue(result.out().startsWith("Stage dictionary (source xiaoman, loaded "), result.out());
+    assertTrue(result.out().contains("\nFlow " + FLOW + "  "), result.out());
+    assertTrue(result.out().contains("  " + OLD_STAGE + "  "), result.out());
+    try (Stream<Path> files = Files.list(dirTwo)) {
+      assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".db")).toList());
     }
   }
 

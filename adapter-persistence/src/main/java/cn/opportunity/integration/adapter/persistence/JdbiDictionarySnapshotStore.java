@@ -73,13 +73,13 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
   }
 
   private static Optional<DictionarySnapshot> read(Handle handle, String source) {
-    Optional<String> loadedAt =
+    Optional<Map<String, Object>> head =
         handle
-            .createQuery("SELECT loaded_at FROM dictionary_snapshot WHERE source = ?")
+            .createQuery("SELECT loaded_at, settings FROM dictionary_snapshot WHERE source = ?")
             .bind(0, source)
-            .mapTo(String.class)
+            .mapToMap()
             .findOne();
-    if (loadedAt.isEmpty()) return Optional.empty();
+    if (head.isEmpty()) return Optional.empty();
     List<SalesFlow> flows = new ArrayList<>();
     for (Map<String, Object> flow :
         handle
@@ -124,7 +124,12 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
             .mapTo(String.class)
             .list();
     return Optional.of(
-        new DictionarySnapshot(flows, reasons, Instant.parse(loadedAt.get()), skipped));
+        new DictionarySnapshot(
+            flows,
+            reasons,
+            Instant.parse((String) head.get().get("loaded_at")),
+            skipped,
+            (String) head.get().get("settings")));
   }
 
   /**
@@ -154,9 +159,10 @@ public final class JdbiDictionarySnapshotStore implements DictionarySnapshotStor
     handle.execute(
         "DELETE FROM dictionary_snapshot WHERE source = ?", source); // rows below cascade
     handle.execute(
-        "INSERT INTO dictionary_snapshot (source, loaded_at) VALUES (?, ?)",
+        "INSERT INTO dictionary_snapshot (source, loaded_at, settings) VALUES (?, ?, ?)",
         source,
-        OpportunityRow.INSTANT.format(snapshot.loadedAt()));
+        OpportunityRow.INSTANT.format(snapshot.loadedAt()),
+        snapshot.settings().orElse(null));
     for (int f = 0; f < snapshot.flows().size(); f++) {
       SalesFlow flow = snapshot.flows().get(f);
       handle.execute(

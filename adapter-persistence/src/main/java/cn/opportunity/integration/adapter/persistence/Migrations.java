@@ -32,7 +32,8 @@ final class Migrations {
           "V4__lost_reason.sql",
           "V5__history.sql",
           "V6__history_chain.sql",
-          "V7__history_head_by_writer.sql");
+          "V7__history_head_by_writer.sql",
+          "V8__dictionary_settings.sql");
 
   private static final String DIRECTORY = "/db/migration/";
 

@@ -115,11 +115,7 @@ public final class PostgresDatabase implements StoreDatabase {
               .failOnMissingLocations(true)
               .load()
               .migrate();
-      log.info(
-          "PostgreSQL database {}: schema at version {} ({} migrations applied now)",
-          jdbcUrl,
-          result.targetSchemaVersion,
-          result.migrationsExecuted);
+      log.info("PostgreSQL database {}: {}", jdbcUrl, describe(result));
     } catch (RuntimeException e) {
       pool.close();
       throw new IllegalStateException(
@@ -190,5 +186,23 @@ public final class PostgresDatabase implements StoreDatabase {
     if (!writer.close(CLOSE_BOUND))
       log.warn("the writer is stuck in a transaction; it will not commit");
     pool.close();
+  }
+
+  /**
+   * What a migration did, truly: Flyway names no target version when it applied nothing, so the
+   * version is then the one found.
+   */
+  static String describe(MigrateResult result) {
+    if (result.migrationsExecuted == 0)
+      return "schema up to date at version " + result.initialSchemaVersion;
+    return "schema migrated from "
+        + (result.initialSchemaVersion == null
+            ? "an empty database"
+            : "version " + result.initialSchemaVersion)
+        + " to version "
+        + result.targetSchemaVersion
+        + " ("
+        + result.migrationsExecuted
+        + " migration(s) applied now)";
   }
 }

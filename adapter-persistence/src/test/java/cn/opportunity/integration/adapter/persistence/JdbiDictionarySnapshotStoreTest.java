@@ -13,6 +13,7 @@ import cn.opportunity.integration.domain.dictionary.StageKind;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +36,8 @@ class JdbiDictionarySnapshotStoreTest {
             new LostReason("1101043686", "产品质量", true),
             new LostReason("3421479132", "物流问题", false)),
         at,
-        List.of(
-            "flow 3376272743 (test1): no stages", "stage 7 of flow 3071499626: unknown type 9"));
+        List.of("flow 3376272743 (test1): no stages", "stage 7 of flow 3071499626: unknown type 9"),
+        "XIAOMAN_BASE_URL=https://example.invalid\nXIAOMAN_FLOW_IDS=3071499626");
   }
 
   static void assertSameSnapshot(DictionarySnapshot expected, DictionarySnapshot actual) {
@@ -44,6 +45,7 @@ class JdbiDictionarySnapshotStoreTest {
     assertEquals(expected.lostReasons(), actual.lostReasons());
     assertEquals(expected.loadedAt(), actual.loadedAt());
     assertEquals(expected.skipped(), actual.skipped());
+    assertEquals(expected.settings(), actual.settings());
   }
 
   @Test
@@ -102,6 +104,7 @@ class JdbiDictionarySnapshotStoreTest {
       DictionarySnapshot old = database.dictionarySnapshotStore().load("xiaoman").orElseThrow();
       assertEquals(1, old.enabledStageCount());
       assertEquals(List.of(), old.skipped());
+      assertEquals(Optional.empty(), old.settings(), "not recorded before V8 (SQLite)");
     }
   }
 }

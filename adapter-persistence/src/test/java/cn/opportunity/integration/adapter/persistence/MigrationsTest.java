@@ -70,7 +70,7 @@ class MigrationsTest {
     Jdbi jdbi = databases.open("fresh.db").jdbi();
     List<Map<String, Object>> history = history(jdbi);
     assertEquals(
-        List.of(1, 2, 3, 4, 5, 6, 7), history.stream().map(row -> row.get("version")).toList());
+        List.of(1, 2, 3, 4, 5, 6, 7, 8), history.stream().map(row -> row.get("version")).toList());
     assertEquals(
         List.of(
             "opportunity",
@@ -79,7 +79,8 @@ class MigrationsTest {
             "lost_reason",
             "history",
             "history_chain",
-            "history_head_by_writer"),
+            "history_head_by_writer",
+            "dictionary_settings"),
         history.stream().map(row -> row.get("description")).toList());
     assertTrue(
         ((String) history.get(0).get("applied_at"))
@@ -156,7 +157,7 @@ class MigrationsTest {
         new LostReasonId("budget"),
         database.opportunityStore().findByCode(code).orElseThrow().details().lostReason());
     assertEquals(
-        List.of(1, 2, 3, 4, 5, 6, 7),
+        List.of(1, 2, 3, 4, 5, 6, 7, 8),
         history(database.jdbi()).stream().map(r -> r.get("version")).toList());
   }
 

@@ -14,6 +14,7 @@ import cn.opportunity.integration.domain.OpportunityCode;
 import cn.opportunity.integration.domain.OpportunityField;
 import cn.opportunity.integration.domain.OpportunityPatch;
 import cn.opportunity.integration.domain.StoreUnavailableException;
+import cn.opportunity.integration.domain.testing.CapturedLog;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -71,6 +72,29 @@ class PostgresDatabaseTest {
       assertEquals(migrations, row.getInt(2));
       assertEquals(1, row.getInt(3));
       assertEquals(migrations, row.getInt(4));
+    }
+  }
+
+  @Test
+  void logsTheVersionItMigratedToAndTheVersionItFoundUpToDate() throws Exception {
+    PostgresServer.Database db = PostgresServer.shared().newDatabase();
+    int migrations = migrationFiles();
+    try (CapturedLog log = CapturedLog.start()) {
+      PostgresDatabase.open(db.url(), db.user(), db.password(), 1).close();
+      assertTrue(
+          log.text()
+              .contains(
+                  "schema migrated from an empty database to version "
+                      + migrations
+                      + " ("
+                      + migrations
+                      + " migration(s) applied now)"),
+          log.text());
+    }
+    try (CapturedLog log = CapturedLog.start()) {
+      PostgresDatabase.open(db.url(), db.user(), db.password(), 1).close();
+      assertTrue(log.text().contains("schema up to date at version " + migrations), log.text());
+      assertFalse(log.text().contains("null"), log.text());
     }
   }
 

@@ -69,6 +69,10 @@ public final class XiaomanClient {
     }
   }
 
+  XiaomanConfig config() {
+    return config;
+  }
+
   /** Exchanges with Xiaoman (each attempt, retries included) that ended so, since the start. */
   public long calls(CallOutcome outcome) {
     return http.calls(outcome);

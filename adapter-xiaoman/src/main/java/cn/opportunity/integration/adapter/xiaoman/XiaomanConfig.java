@@ -2,8 +2,10 @@ package cn.opportunity.integration.adapter.xiaoman;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * How to reach the Xiaoman (OKKI) open API. {@link #toString()} never shows the client secret or
@@ -49,6 +51,25 @@ public record XiaomanConfig(
    */
   public Duration reloadBound() {
     return requestTimeout.multipliedBy(4);
+  }
+
+  /**
+   * The settings that decide what a dictionary fetch returns, by the name an operator sets them
+   * with: one {@code NAME=value} line each, in a fixed order, the flow ids sorted; never the client
+   * secret or the password. Instances whose texts differ would fetch different dictionaries.
+   *
+   * @param flowIds the flows whose stages count; empty: every usable flow
+   */
+  public String fetchSettings(List<String> flowIds) {
+    String url = baseUrl.toString();
+    return String.join(
+        "\n",
+        "XIAOMAN_BASE_URL=" + (url.endsWith("/") ? url.substring(0, url.length() - 1) : url),
+        "XIAOMAN_CLIENT_ID=" + clientId,
+        "XIAOMAN_GRANT_TYPE=" + grantType.wireName,
+        "XIAOMAN_USERNAME=" + (grantType == GrantType.PASSWORD ? username.orElse("") : ""),
+        "XIAOMAN_SCOPE=" + scope,
+        "XIAOMAN_FLOW_IDS=" + String.join(",", new TreeSet<>(flowIds)));
   }
 
   @Override

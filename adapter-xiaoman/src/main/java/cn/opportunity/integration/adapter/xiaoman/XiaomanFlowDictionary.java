@@ -6,8 +6,13 @@ import cn.opportunity.integration.domain.dictionary.FlowDictionary;
 import cn.opportunity.integration.domain.dictionary.ReloadLease;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * saves, the others take the saved snapshot when it is newer than theirs. So Xiaoman sees the calls
  * of one instance per interval, and every instance serves a new snapshot within about two
  * intervals. An instance with no dictionary at all asks Xiaoman itself, turn or not.
+ *
+ * <p>A snapshot records the settings it was fetched with ({@link XiaomanConfig#fetchSettings}). A
+ * saved snapshot fetched with other settings is never taken: this instance loads its own from
+ * Xiaoman, and while the saved one it reads each interval is another's, {@link #lastError()} says
+ * that the instances on the database are configured differently (logged once when it starts).
  */
 public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseable {
   public static final String SOURCE = "xiaoman";
@@ -40,6 +50,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   private final XiaomanClient client;
   private final DictionarySnapshotStore snapshots;
   private final List<String> flowIds;
+  private final String settings;
   private final ReloadLease lease;
   private final Clock clock;
   private final ScheduledExecutorService reloads =
@@ -51,9 +62,11 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
           });
   private volatile Optional<DictionarySnapshot> current = Optional.empty();
   private volatile Optional<String> lastError = Optional.empty();
+  private volatile Optional<String> otherSettings = Optional.empty();
   private volatile Duration interval = Duration.ofMinutes(10);
   private final LongAdder[] reloadCounts = new LongAdder[ReloadOutcome.values().length];
   private boolean failing;
+  private boolean firstRefresh = true;
   private List<String> lastSkipped; // null until the first good reload of this process
 
   /**
@@ -80,6 +93,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     this.lease = lease;
     this.clock = clock;
     this.flowIds = List.copyOf(flowIds);
+    this.settings = client.config().fetchSettings(flowIds);
     for (int i = 0; i < reloadCounts.length; i++) reloadCounts[i] = new LongAdder();
   }
 
@@ -126,9 +140,19 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   public void start(Duration startBound, Duration interval) {
     this.interval = interval;
     try {
-      current = snapshots.load(SOURCE);
+      Optional<DictionarySnapshot> saved = snapshots.load(SOURCE);
+      current = saved.filter(this::fetchedLikeMine);
       current.ifPresent(
           s -> log.info("stage dictionary: saved Xiaoman snapshot of {} in force", s.loadedAt()));
+      saved
+          .filter(s -> !fetchedLikeMine(s))
+          .ifPresent(
+              s ->
+                  log.warn(
+                      "stage dictionary: the saved Xiaoman snapshot of {} was fetched with other"
+                          + " settings ({}); not using it, loading from Xiaoman",
+                      s.loadedAt(),
+                      differences(s, true)));
     } catch (RuntimeException e) {
       log.warn("stage dictionary: the saved Xiaoman snapshot cannot be read: {}", e.getMessage());
     }
@@ -170,24 +194,93 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
           current.isEmpty() ? "reloading, as there is no dictionary" : "keeping the one in force");
       turn = false;
     }
-    if (turn || current.isEmpty()) return reload();
-    takeSaved();
-    return false;
-  }
-
-  /**
-   * Takes the saved snapshot when it is newer than the one in force. A saved snapshot older than
-   * two intervals means that the instances whose turn it was could not reload: shown as the last
-   * error, as a failed reload of this instance would be.
-   */
-  private void takeSaved() {
     Optional<DictionarySnapshot> saved;
     try {
       saved = snapshots.load(SOURCE);
     } catch (RuntimeException e) {
       log.warn("stage dictionary: the saved Xiaoman snapshot cannot be read: {}", e.getMessage());
+      return (turn || current.isEmpty()) && reload();
+    }
+    boolean another = saved.isPresent() && !fetchedLikeMine(saved.get());
+    // What the store held at start may be this instance's own from before a change of its settings
+    // (start() logged it); a snapshot another instance saves since shows in the next interval.
+    if (!firstRefresh) noteWhoseSettings(saved);
+    firstRefresh = false;
+    if (turn || current.isEmpty() || another) return reload();
+    takeSaved(saved);
+    return false;
+  }
+
+  /**
+   * Whether a snapshot was fetched with this instance's settings (or before they were recorded).
+   */
+  private boolean fetchedLikeMine(DictionarySnapshot snapshot) {
+    return snapshot.settings().map(settings::equals).orElse(true);
+  }
+
+  /**
+   * Notes whether the saved snapshot was fetched with other settings than this instance's: then
+   * another instance on the database is configured otherwise, which {@link #lastError()} shows
+   * until a saved snapshot is this instance's again.
+   */
+  private void noteWhoseSettings(Optional<DictionarySnapshot> saved) {
+    Optional<DictionarySnapshot> another = saved.filter(s -> !fetchedLikeMine(s));
+    if (another.isEmpty()) {
+      if (otherSettings.isPresent())
+        log.info("stage dictionary: the saved Xiaoman snapshot has this instance's settings again");
+      otherSettings = Optional.empty();
       return;
     }
+    if (otherSettings.isEmpty())
+      log.warn(
+          "stage dictionary: the saved Xiaoman snapshot of {} was fetched by an instance with other"
+              + " settings ({}); not taking it, this instance loads its own from Xiaoman. Every"
+              + " instance on one database needs the same XIAOMAN_* settings",
+          another.get().loadedAt(),
+          differences(another.get(), true));
+    otherSettings =
+        Optional.of(
+            "the saved Xiaoman snapshot was fetched by an instance with other settings ("
+                + differences(another.get(), false)
+                + " differ); this instance loads its own: every instance on one database needs the"
+                + " same XIAOMAN_* settings");
+  }
+
+  /**
+   * The settings in which {@code other} differs from this instance's: their names, and with {@code
+   * values} what each is there and here (no setting of {@link XiaomanConfig#fetchSettings} is a
+   * secret).
+   */
+  private String differences(DictionarySnapshot other, boolean values) {
+    Map<String, String> theirs = byName(other.settings().orElse(""));
+    Map<String, String> mine = byName(settings);
+    Set<String> names = new LinkedHashSet<>(mine.keySet());
+    names.addAll(theirs.keySet());
+    List<String> differing = new ArrayList<>();
+    for (String name : names) {
+      String there = theirs.getOrDefault(name, "");
+      String here = mine.getOrDefault(name, "");
+      if (there.equals(here)) continue;
+      differing.add(values ? name + " '" + there + "' there, '" + here + "' here" : name);
+    }
+    return String.join(values ? "; " : ", ", differing);
+  }
+
+  private static Map<String, String> byName(String settings) {
+    Map<String, String> byName = new LinkedHashMap<>();
+    for (String line : settings.split("\n")) {
+      int equals = line.indexOf('=');
+      if (equals > 0) byName.put(line.substring(0, equals), line.substring(equals + 1));
+    }
+    return byName;
+  }
+
+  /**
+   * Takes the saved snapshot (fetched with this instance's settings) when it is newer than the one
+   * in force. A saved snapshot older than two intervals means that the instances whose turn it was
+   * could not reload: shown as the last error, as a failed reload of this instance would be.
+   */
+  private void takeSaved(Optional<DictionarySnapshot> saved) {
     Optional<DictionarySnapshot> inForce = current;
     if (saved.isPresent()
         && (inForce.isEmpty() || saved.get().loadedAt().isAfter(inForce.get().loadedAt()))) {
@@ -217,7 +310,7 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
   public synchronized boolean reload() {
     DictionarySnapshot fresh;
     try {
-      fresh = client.fetchDictionary(flowIds);
+      fresh = client.fetchDictionary(flowIds).withSettings(settings);
     } catch (RuntimeException e) {
       reloadCounts[ReloadOutcome.of(e).ordinal()].increment();
       lastError =
@@ -278,9 +371,16 @@ public final class XiaomanFlowDictionary implements FlowDictionary, AutoCloseabl
     return SOURCE;
   }
 
+  /**
+   * The last failed reload's reason, and (after it, "; ") that the saved snapshot is another
+   * instance's, fetched with other settings, while it is.
+   */
   @Override
   public Optional<String> lastError() {
-    return lastError;
+    Optional<String> error = lastError;
+    Optional<String> other = otherSettings;
+    if (other.isEmpty()) return error;
+    return Optional.of(error.map(e -> e + "; ").orElse("") + other.get());
   }
 
   /** Stops the background reloads. */

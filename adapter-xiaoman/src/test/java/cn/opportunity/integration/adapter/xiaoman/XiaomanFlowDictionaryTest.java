@@ -129,6 +129,116 @@ class XiaomanFlowDictionaryTest {
     assertEquals(Optional.empty(), other.lastError(), "a newer snapshot: Xiaoman answers again");
   }
 
+  /**
+   * Instances on one store with other flow ids (CONTRACT §6: their settings must agree): neither
+   * takes the other's saved snapshot, each loads its own; each says so in its last error while the
+   * saved snapshot it reads is the other's, and logs it once; never a secret in the log.
+   */
+  @Test
+  void neverTakesASnapshotFetchedWithOtherSettingsAndSaysSo() {
+    AtomicReference<Boolean> turn = new AtomicReference<>(true);
+    ReloadLease lease = (source, term) -> turn.get();
+    List<String> otherFlow = List.of(FakeXiaomanServer.FLOW_WITH_MADE_UP_STAGES);
+    String publishedStage = "1101060278";
+    String madeUpStage = FakeXiaomanServer.FLOW_WITH_MADE_UP_STAGES + "1";
+    XiaomanFlowDictionary one =
+        dictionary(Duration.ofSeconds(5), XiaomanClientTest.PUBLISHED_FLOW, lease);
+    one.start(Duration.ofSeconds(5), HOUR);
+    assertTrue(
+        saved.load("xiaoman").orElseThrow().settings().orElseThrow().contains("XIAOMAN_FLOW_IDS="),
+        "saved with the settings it was fetched with");
+
+    turn.set(false);
+    XiaomanFlowDictionary two;
+    try (CapturedLog log = CapturedLog.start()) {
+      two = dictionary(Duration.ofSeconds(5), otherFlow, lease);
+      two.start(Duration.ofSeconds(5), HOUR);
+      assertTrue(
+          log.text()
+              .contains(
+                  "was fetched with other settings (XIAOMAN_FLOW_IDS '"
+                      + FakeXiaomanServer.FLOW_WITH_PUBLISHED_STAGES
+                      + "' there, '"
+                      + FakeXiaomanServer.FLOW_WITH_MADE_UP_STAGES
+                      + "' here); not using it, loading from Xiaoman"),
+          log.text());
+    }
+    assertTrue(two.current().orElseThrow().resolveStage(madeUpStage).isPresent(), "its own");
+    assertTrue(two.current().orElseThrow().resolveStage(publishedStage).isEmpty());
+    assertEquals(Optional.empty(), two.lastError(), "at start: maybe its own of before a change");
+
+    try (CapturedLog log = CapturedLog.start()) {
+      for (int round = 0; round < 3; round++) {
+        clock.advance(Duration.ofMinutes(1));
+        turn.set(round % 2 == 0);
+        assertTrue(one.refresh(), "the saved one is the other's: reloads, turn or not");
+        assertTrue(two.refresh());
+        for (XiaomanFlowDictionary instance : List.of(one, two))
+          assertEquals(
+              "the saved Xiaoman snapshot was fetched by an instance with other settings"
+                  + " (XIAOMAN_FLOW_IDS differ); this instance loads its own: every instance on"
+                  + " one database needs the same XIAOMAN_* settings",
+              instance.lastError().orElseThrow());
+        assertTrue(one.current().orElseThrow().resolveStage(publishedStage).isPresent());
+        assertTrue(one.current().orElseThrow().resolveStage(madeUpStage).isEmpty());
+        assertTrue(two.current().orElseThrow().resolveStage(madeUpStage).isPresent());
+        assertTrue(two.current().orElseThrow().resolveStage(publishedStage).isEmpty());
+      }
+      assertEquals(
+          2,
+          log.text().lines().filter(l -> l.contains("fetched by an instance with other")).count(),
+          "once per instance: " + log.text());
+      assertFalse(log.text().contains(TestSecrets.XIAOMAN_CLIENT_SECRET));
+
+      xiaoman.nextDataStatuses.add(500);
+      xiaoman.nextDataStatuses.add(500);
+      xiaoman.nextDataStatuses.add(500);
+      xiaoman.nextDataStatuses.add(500);
+      turn.set(false);
+      assertFalse(one.refresh());
+      assertTrue(
+          one.lastError()
+              .orElseThrow()
+              .endsWith(
+                  "; "
+                      + "the saved Xiaoman snapshot was fetched"
+                      + " by an instance with other settings (XIAOMAN_FLOW_IDS differ); this instance"
+                      + " loads its own: every instance on one database needs the same XIAOMAN_*"
+                      + " settings"),
+          one.lastError().toString());
+
+      two.close();
+      clock.advance(Duration.ofMinutes(1));
+      turn.set(true);
+      assertTrue(one.refresh()); // reads two's, saves its own
+      assertTrue(one.refresh()); // reads its own: the other is gone
+      assertEquals(Optional.empty(), one.lastError());
+      assertTrue(
+          log.text().contains("the saved Xiaoman snapshot has this instance's settings again"));
+    }
+  }
+
+  /** A snapshot saved before the settings were recorded is taken as this instance's. */
+  @Test
+  void takesASnapshotSavedWithoutSettingsAsItsOwn() {
+    XiaomanFlowDictionary first = dictionary(Duration.ofSeconds(5));
+    first.start(Duration.ofSeconds(5), HOUR);
+    DictionarySnapshot fetched = first.current().orElseThrow();
+    saved.save(
+        "xiaoman",
+        new DictionarySnapshot(
+            fetched.flows(), fetched.lostReasons(), fetched.loadedAt(), fetched.skipped()));
+    XiaomanFlowDictionary other =
+        dictionary(
+            Duration.ofSeconds(5), XiaomanClientTest.PUBLISHED_FLOW, (source, term) -> false);
+    int calls = xiaoman.dataRequests.get();
+    other.start(Duration.ofSeconds(5), HOUR);
+    assertEquals(calls, xiaoman.dataRequests.get(), "taken, not fetched");
+    assertEquals(fetched.loadedAt(), other.current().orElseThrow().loadedAt());
+    assertFalse(other.refresh());
+    assertEquals(Optional.empty(), other.lastError());
+  }
+
   /** Without any dictionary an instance asks Xiaoman itself, its turn or not. */
   @Test
   void reloadsWithoutATurnWhenItHasNoDictionaryAtAll() {

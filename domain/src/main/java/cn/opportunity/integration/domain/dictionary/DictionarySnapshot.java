@@ -1,5 +1,6 @@
 package cn.opportunity.integration.domain.dictionary;
 
+import cn.opportunity.integration.domain.Nullable;
 import cn.opportunity.integration.domain.StageCode;
 import cn.opportunity.integration.domain.Text;
 import java.time.Instant;
@@ -12,14 +13,15 @@ import java.util.Set;
 
 /**
  * The stage dictionary at one moment: the flows whose stages count, their stages, the lost reasons,
- * when it was loaded, and what its source offered that it leaves out. Lookups are from memory and
- * answer in constant time.
+ * when it was loaded, what its source offered that it leaves out, and the settings it was fetched
+ * with. Lookups are from memory and answer in constant time.
  */
 public final class DictionarySnapshot {
   private final List<SalesFlow> flows;
   private final List<LostReason> lostReasons;
   private final Instant loadedAt;
   private final List<String> skipped;
+  private final @Nullable String settings;
   private final Map<String, Stage> enabledByCode = new HashMap<>();
   private final Map<String, Stage> enabledByUniqueName = new HashMap<>();
   private final Map<String, LostReason> enabledReasonsById = new HashMap<>();
@@ -45,6 +47,22 @@ public final class DictionarySnapshot {
    */
   public DictionarySnapshot(
       List<SalesFlow> flows, List<LostReason> lostReasons, Instant loadedAt, List<String> skipped) {
+    this(flows, lostReasons, loadedAt, skipped, null);
+  }
+
+  /**
+   * @param settings the settings of the source that decided what this dictionary holds (for
+   *     Xiaoman: address, client, grant, scope, flows), one readable {@code NAME=value} line each,
+   *     never a secret; null when not recorded
+   * @throws IllegalArgumentException as {@link #DictionarySnapshot(List, List, Instant, List)}
+   */
+  public DictionarySnapshot(
+      List<SalesFlow> flows,
+      List<LostReason> lostReasons,
+      Instant loadedAt,
+      List<String> skipped,
+      @Nullable String settings) {
+    this.settings = settings;
     this.flows = List.copyOf(flows);
     this.lostReasons = List.copyOf(lostReasons);
     this.loadedAt = loadedAt;
@@ -134,6 +152,20 @@ public final class DictionarySnapshot {
    */
   public List<String> skipped() {
     return skipped;
+  }
+
+  /**
+   * The settings of the source that decided what this dictionary holds, one {@code NAME=value} line
+   * each, never a secret; empty when not recorded (a dictionary saved before they were, or a local
+   * one).
+   */
+  public Optional<String> settings() {
+    return Optional.ofNullable(settings);
+  }
+
+  /** This dictionary, recorded as fetched with {@code settings} ({@link #settings()}). */
+  public DictionarySnapshot withSettings(String settings) {
+    return new DictionarySnapshot(flows, lostReasons, loadedAt, skipped, settings);
   }
 
   /** How many stages an update may name. */

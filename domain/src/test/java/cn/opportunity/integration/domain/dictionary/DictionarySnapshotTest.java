@@ -44,6 +44,19 @@ class DictionarySnapshotTest {
           AT);
 
   @Test
+  void recordsTheSettingsItWasFetchedWithInACopy() {
+    assertEquals(Optional.empty(), TWO_FLOWS.settings());
+    DictionarySnapshot recorded = TWO_FLOWS.withSettings("XIAOMAN_FLOW_IDS=1,2");
+    assertEquals(Optional.of("XIAOMAN_FLOW_IDS=1,2"), recorded.settings());
+    assertEquals(TWO_FLOWS.flows(), recorded.flows());
+    assertEquals(TWO_FLOWS.lostReasons(), recorded.lostReasons());
+    assertEquals(TWO_FLOWS.loadedAt(), recorded.loadedAt());
+    assertEquals(TWO_FLOWS.skipped(), recorded.skipped());
+    assertEquals(TWO_FLOWS.enabledStageCount(), recorded.enabledStageCount());
+    assertTrue(recorded.resolveStage("101").isPresent());
+  }
+
+  @Test
   void refusesTwoStagesWithOneCode() {
     assertThrows(
         IllegalArgumentException.class,
