@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,8 @@ final class Wiring implements AutoCloseable {
   private final UpdatePolicy policy;
   private final UnaryOperator<OpportunityStore> storeDecorator;
   private final Readiness readiness = Readiness.starting();
-  private final Optional<Metrics> metrics; // OPP_METRICS: on by default
+  // OPP_METRICS, on by default: built in the background from the start (Metrics.buildInBackground)
+  private final Optional<CompletableFuture<Metrics>> metrics;
   private StoreDatabase database;
   private ScheduledExecutorService retention;
 
@@ -64,7 +66,7 @@ final class Wiring implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.storeDecorator = storeDecorator;
-    this.metrics = config.metrics() ? Optional.of(new Metrics()) : Optional.empty();
+    this.metrics = config.metrics() ? Optional.of(Metrics.buildInBackground()) : Optional.empty();
     this.policy = new UpdatePolicy(config.timezone());
     this.dictionary =
         config.dictionary() == AppConfig.DictionarySource.XIAOMAN
@@ -141,11 +143,17 @@ final class Wiring implements AutoCloseable {
    * {@code GET /metrics} shows the store and the dictionary too.
    */
   Javalin httpServer() {
-    metrics.ifPresent(
-        m -> {
-          m.bindStore(database());
-          m.bindDictionary(dictionary, clock);
-        });
+    StoreDatabase store = database();
+    Optional<HttpMetrics> httpMetrics =
+        metrics.map(
+            building ->
+                new Metrics.WhenBuilt(
+                    building.thenApply(
+                        m -> {
+                          m.bindStore(store);
+                          m.bindDictionary(dictionary, clock);
+                          return m;
+                        })));
     return HttpApi.create(
         new HttpApiConfig(
             config.callers(),
@@ -154,7 +162,7 @@ final class Wiring implements AutoCloseable {
             config.trustedProxies()),
         HttpApi.UseCases.over(store(), dictionary, policy, clock),
         readiness,
-        metrics.map(HttpMetrics.class::cast));
+        httpMetrics);
   }
 
   /** What {@code GET /health/ready} follows: the server marks its start and its stop here. */
@@ -200,6 +208,9 @@ final class Wiring implements AutoCloseable {
     if (dictionary instanceof XiaomanFlowDictionary xiaoman) xiaoman.close();
     if (database != null) database.close();
     database = null;
-    metrics.ifPresent(Metrics::close);
+    metrics.ifPresent( // once built (a fraction of a second after the start at most)
+        building -> {
+          if (!building.isCompletedExceptionally()) building.join().close();
+        });
   }
 }
