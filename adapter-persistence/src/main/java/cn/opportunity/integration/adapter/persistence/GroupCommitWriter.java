@@ -448,8 +448,9 @@ final class GroupCommitWriter implements AutoCloseable {
     if (sql.history.executeUpdate() != 1)
       throw new IllegalStateException("the history record of " + update.code + " was not written");
     OpportunityRow.from(next).bindUpdate(sql.update);
-    if (sql.update.executeUpdate() != 1) // its savepoint takes the record back with it
-    throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
+    // A stale row: the update's savepoint takes the record just inserted back with it.
+    if (sql.update.executeUpdate() != 1)
+      throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
     update.wrote = true;
     return next;
   }
