@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * Dialect}), so concurrent updates share an fsync (a WAL flush) instead of queueing for one each.
  * Each update still runs on its own: on the state the updates before it left, and a failing one is
  * rolled back alone (to its savepoint; on PostgreSQL see below), its neighbours unharmed. Each
- * change is written with its history record. A caller returns only after the commit that holds its
- * update is synced.
+ * change is written with its history record, in the same transaction (on SQLite the batch's records
+ * all at its end: see {@link Dialect#chainsHistory}). A caller returns only after the commit that
+ * holds its update is synced.
  *
  * <p>Bounded: at most {@link #QUEUE_CAPACITY} updates wait; one not started within {@code maxWait}
  * is withdrawn and refused with {@link StoreBusyException}, so it is never applied after its caller
@@ -101,10 +102,18 @@ final class GroupCommitWriter implements AutoCloseable {
    *     connection of its own) or gives it back after each (PostgreSQL's, from the pool)
    * @param databaseCondition the database's condition behind a failure (the batch fails), or empty
    *     for a failure of the update alone
-   * @param update writes the changed row: {@link OpportunityRow#bindUpdate}'s parameters; it runs
-   *     right after the row's history record is inserted
+   * @param update writes the changed row: {@link OpportunityRow#bindUpdate}'s parameters (on SQLite
+   *     after the row's new history record's id)
    * @param historyInsert inserts an update's history record: {@link HistoryRows#bind}'s parameters,
-   *     the opportunity's id last
+   *     the opportunity's id last (SQLite: {@link HistoryRows#bindChained}'s)
+   * @param chainsHistory whether the history is SQLite's chain (migrations V6, V7): then the writer
+   *     names each record's id (the table's last id and up, read once a batch) and the record
+   *     before it (the row's {@code history_head}, read by {@code select}); the row's update points
+   *     the row at its record; and the batch's records are inserted at its end, in one JDBC batch
+   *     before the commit. A write of the record less per update (the row's update is the only
+   *     statement that writes), and one call into the database for all records instead of one each
+   *     (docs/performance.md, "history costs little"). Otherwise each record is inserted right
+   *     before its row is written.
    */
   record Dialect(
       String begin,
@@ -114,24 +123,25 @@ final class GroupCommitWriter implements AutoCloseable {
       boolean keepsConnection,
       Function<Throwable, Optional<String>> databaseCondition,
       String update,
-      String historyInsert) {
+      String historyInsert,
+      boolean chainsHistory) {
 
     /**
      * SQLite: {@code BEGIN IMMEDIATE} takes the file's one write lock at once; a plain read, since
      * nothing else writes meanwhile; a condition of the file fails the batch; the history as a
-     * chain (migrations V6, V7): the record names the opportunity's newest record as its previous,
-     * and the row's update makes the record the newest.
+     * chain, its records inserted at the batch's end.
      */
     static final Dialect SQLITE =
         new Dialect(
             "BEGIN IMMEDIATE",
-            OpportunityDao.SELECT_BY_CODE,
+            HistoryRows.SELECT_WITH_HEAD,
             Optional.empty(),
             MAX_BATCH,
             true,
             WriteHealth::fileCondition,
-            HistoryRows.UPDATE_MOVING_HEAD,
-            HistoryRows.INSERT_CHAINED);
+            HistoryRows.UPDATE_SETTING_HEAD,
+            HistoryRows.INSERT_CHAINED,
+            true);
   }
 
   private final ConnectionFactory connections;
@@ -156,6 +166,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final AtomicLong commits = new AtomicLong();
   private volatile IntConsumer committed = updates -> {}; // the metrics' hook: see onCommit
   private Statements statements; // the writer thread's own connection, opened on first use
+  private long nextHistoryId; // SQLite: the id of the batch's next history record; 0: not read yet
 
   /**
    * @param connections the database's connections: the writer opens one, its own, at its first
@@ -271,8 +282,10 @@ final class GroupCommitWriter implements AutoCloseable {
     try {
       Statements sql = statements();
       sql.begin.execute();
+      nextHistoryId = 0;
       if (dialect.selectBatch().isEmpty() || !applyAtOnce(sql, dialect.selectBatch().get(), batch))
         applyOneByOne(batch);
+      if (dialect.chainsHistory()) insertChainedHistory(statements(), batch);
       boolean wrote = batch.stream().anyMatch(update -> update.wrote);
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
       statements().commit.execute(); // prepared again if a statement failed meanwhile
@@ -309,6 +322,7 @@ final class GroupCommitWriter implements AutoCloseable {
           throw e; // the database's, not the update's: the batch fails
         sql.rollbackToSavepoint.execute();
         sql.release.execute();
+        update.chained = null; // its row's change is undone: so is its record
         update.failure = failureOfTheUpdate(e);
         if (e instanceof SQLException) prepareAgain();
       }
@@ -430,30 +444,83 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /**
    * Reads, changes and writes one opportunity, with its history record, inside the batch's
-   * transaction: the record first, then the row (on SQLite the row's update points the opportunity
-   * at the record just inserted, see {@link HistoryRows#UPDATE_MOVING_HEAD}).
+   * transaction: the record first, then the row — or on SQLite the row pointing at the record,
+   * which the batch inserts at its end (see {@link Dialect#chainsHistory}).
    */
-  private static Opportunity apply(Statements sql, PendingUpdate update) throws SQLException {
+  private Opportunity apply(Statements sql, PendingUpdate update) throws SQLException {
     Opportunity current;
+    long head; // SQLite: the opportunity's newest record
     sql.select.setString(1, update.code.value());
     try (ResultSet row = sql.select.executeQuery()) {
       if (!row.next()) throw new OpportunityNotFoundException(update.code.value());
       current = OpportunityRow.read(row).toDomain();
+      // NULL (no record yet) reads as 0, HistoryRows.NO_PREVIOUS
+      head = dialect.chainsHistory() ? row.getLong(HistoryRows.HEAD_COLUMN) : 0;
     }
     Opportunity next =
         Objects.requireNonNull(update.change.apply(current), "the change returned null");
     if (next.equals(current)) return current;
     OpportunityRow.requireNextVersion(current, next);
-    HistoryRows.bind(sql.history, HistoryEntry.of(current, next, update.origin), next.id().value());
-    if (sql.history.executeUpdate() != 1)
-      throw new IllegalStateException("the history record of " + update.code + " was not written");
-    OpportunityRow.from(next).bindUpdate(sql.update);
-    // A stale row: the update's savepoint takes the record just inserted back with it.
+    HistoryEntry record = HistoryEntry.of(current, next, update.origin);
+    if (dialect.chainsHistory()) {
+      update.chained = new ChainedRecord(nextHistoryId(sql), head, record);
+      sql.update.setLong(1, update.chained.id());
+      OpportunityRow.from(next).bindUpdate(sql.update, 2);
+    } else {
+      HistoryRows.bind(sql.history, record, next.id().value());
+      if (sql.history.executeUpdate() != 1)
+        throw new IllegalStateException(
+            "the history record of " + update.code + " was not written");
+      OpportunityRow.from(next).bindUpdate(sql.update);
+    }
+    // A stale row: the update's savepoint takes the record just inserted back with it (SQLite:
+    // applyOneByOne drops the record waiting for the batch's end).
     if (sql.update.executeUpdate() != 1)
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
     update.wrote = true;
     return next;
   }
+
+  /**
+   * SQLite: the id of the batch's next history record, from the table's last id, read once a batch
+   * (the writer holds the one write lock: no other record is inserted meanwhile).
+   */
+  private long nextHistoryId(Statements sql) throws SQLException {
+    if (nextHistoryId == 0) {
+      try (ResultSet last = sql.lastHistoryId.executeQuery()) {
+        nextHistoryId = (last.next() ? last.getLong(1) : 0) + 1;
+      }
+    }
+    return nextHistoryId++;
+  }
+
+  /**
+   * SQLite: the history records of the batch's updates that stand, in one JDBC batch, in the order
+   * of their ids. A failure fails the batch (none of it is acknowledged).
+   */
+  private static void insertChainedHistory(Statements sql, List<PendingUpdate> batch)
+      throws SQLException {
+    int records = 0;
+    for (PendingUpdate update : batch) {
+      if (update.chained == null) continue;
+      HistoryRows.bindChained(
+          sql.history,
+          update.chained.id(),
+          update.chained.previous(),
+          update.chained.entry(),
+          update.stored.id().value());
+      sql.history.addBatch();
+      records++;
+    }
+    if (records > 0)
+      requireOneRowEach(sql.history.executeBatch(), "a history record was not written");
+  }
+
+  /**
+   * A SQLite history record waiting for the batch's end: its id, the record before it ({@link
+   * HistoryRows#NO_PREVIOUS} for none), what it records.
+   */
+  private record ChainedRecord(long id, long previous, HistoryEntry entry) {}
 
   /**
    * The writer's connection (autocommit; transactions by an explicit {@code BEGIN}) and its
@@ -470,7 +537,8 @@ final class GroupCommitWriter implements AutoCloseable {
       PreparedStatement rollbackToSavepoint,
       PreparedStatement select,
       PreparedStatement update,
-      PreparedStatement history) {
+      PreparedStatement history,
+      PreparedStatement lastHistoryId) {
 
     List<PreparedStatement> prepared() {
       return List.of(
@@ -482,7 +550,8 @@ final class GroupCommitWriter implements AutoCloseable {
           rollbackToSavepoint,
           select,
           update,
-          history);
+          history,
+          lastHistoryId);
     }
 
     static Statements open(ConnectionFactory connections, Dialect dialect) throws SQLException {
@@ -502,7 +571,8 @@ final class GroupCommitWriter implements AutoCloseable {
             c.prepareStatement("ROLLBACK TO one_update"),
             c.prepareStatement(dialect.select()),
             c.prepareStatement(dialect.update()),
-            c.prepareStatement(dialect.historyInsert()));
+            c.prepareStatement(dialect.historyInsert()),
+            c.prepareStatement(HistoryRows.SELECT_LAST_ID));
       } catch (SQLException | RuntimeException e) {
         c.close();
         throw e;
@@ -607,6 +677,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final CompletableFuture<Opportunity> done = new CompletableFuture<>();
     Opportunity stored; // set by the writer before finish()
     boolean wrote; // set by the writer when the update changed the row
+    ChainedRecord chained; // SQLite: set by the writer, the record its batch inserts at its end
     Throwable failure;
 
     PendingUpdate(OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {

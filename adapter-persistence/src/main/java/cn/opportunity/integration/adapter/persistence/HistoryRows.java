@@ -54,24 +54,52 @@ final class HistoryRows {
       VALUES (?, ?, ?, ?, ?, ?, ?)""";
 
   /**
-   * SQLite's {@link #INSERT_BY_ID}: the record names the one before it ({@code previous}, the
-   * opportunity's {@code history_head}) itself; {@link #UPDATE_MOVING_HEAD}, run next, makes it the
-   * head. Migration V7's trigger, for inserts that name no previous record, then does nothing.
+   * SQLite's insert of a record of the chain (migrations V6, V7) by the writer, which names it all:
+   * its id, the record before it ({@code previous}; {@link #NO_PREVIOUS} for an opportunity's first
+   * record), then {@link #bind}'s seven, the opportunity's id last. The writer inserts a batch's
+   * records at its end (see {@link GroupCommitWriter}); the rows already point at them ({@link
+   * #UPDATE_SETTING_HEAD}). Migration V7's trigger, for inserts that name no previous record, does
+   * nothing for them.
    */
   static final String INSERT_CHAINED =
       """
-      INSERT INTO opportunity_history (version, at, caller, request_id, source, changes, opportunity_id, previous)
-      SELECT ?, ?, ?, ?, ?, ?, id, history_head FROM opportunity WHERE id = ?""";
+      INSERT INTO opportunity_history (id, previous, version, at, caller, request_id, source, changes, opportunity_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
   /**
-   * SQLite's update of a changed row, run right after {@link #INSERT_CHAINED}: {@link
-   * OpportunityDao#UPDATE_BY_POSITION}, its parameters unchanged, also pointing the row at the
-   * record just inserted (the connection's last inserted row id), so that the row is written once
-   * for both.
+   * The {@code previous} of an opportunity's first record written by the writer: no record has id
+   * 0, the chain's reader stops there as at {@code NULL}, and unlike {@code NULL} it does not ask
+   * migration V7's trigger (the import's) to link the record to the opportunity's head — which the
+   * writer has already pointed at the record itself.
    */
-  static final String UPDATE_MOVING_HEAD =
-      OpportunityDao.UPDATE_BY_POSITION.replaceFirst(
-          "\\s+WHERE ", ", history_head = last_insert_rowid() WHERE ");
+  static final long NO_PREVIOUS = 0;
+
+  /** The id of the writer's next record when the table has no record with an id above {@code 0}. */
+  static final String SELECT_LAST_ID = "SELECT coalesce(max(id), 0) FROM opportunity_history";
+
+  /**
+   * SQLite's read of the row to change: {@link OpportunityDao#SELECT_BY_CODE}'s columns, then the
+   * opportunity's newest record ({@code history_head}, column {@link #HEAD_COLUMN}), the next
+   * record's previous.
+   */
+  static final String SELECT_WITH_HEAD =
+      "SELECT id, "
+          + OpportunityDao.COLUMNS
+          + ", history_head FROM opportunity WHERE opportunity_code = ?";
+
+  /**
+   * The position of {@code history_head} in {@link #SELECT_WITH_HEAD}: after id and the columns.
+   */
+  static final int HEAD_COLUMN = 2 + OpportunityDao.COLUMNS.split(",").length;
+
+  /**
+   * SQLite's update of a changed row: {@link OpportunityDao#UPDATE_BY_POSITION} that also points
+   * the row at its new record ({@code history_head}, the first parameter; the row's from the
+   * second, see {@link OpportunityRow#bindUpdate(PreparedStatement, int)}), so that the row is
+   * written once for both.
+   */
+  static final String UPDATE_SETTING_HEAD =
+      OpportunityDao.UPDATE_BY_POSITION.replaceFirst("\\bSET\\s+", "SET history_head = ?, ");
 
   /** The newest records of one opportunity below a version: id, version bound, limit. */
   static final String SELECT_PAGE =
@@ -112,23 +140,36 @@ final class HistoryRows {
 
   /** Binds {@link #INSERT}'s parameters for {@code entry} of the opportunity with {@code code}. */
   static void bind(PreparedStatement insert, HistoryEntry entry, String code) throws SQLException {
-    bindEntry(insert, entry);
-    insert.setString(7, code);
+    insert.setString(bindEntry(insert, entry, 1), code);
   }
 
   /** Binds {@link #INSERT_BY_ID}'s parameters for {@code entry} of the opportunity {@code id}. */
   static void bind(PreparedStatement insert, HistoryEntry entry, long id) throws SQLException {
-    bindEntry(insert, entry);
-    insert.setLong(7, id);
+    insert.setLong(bindEntry(insert, entry, 1), id);
   }
 
-  private static void bindEntry(PreparedStatement insert, HistoryEntry entry) throws SQLException {
-    insert.setLong(1, entry.version().value());
-    insert.setString(2, OpportunityRow.INSTANT.format(entry.at()));
-    insert.setString(3, entry.caller());
-    insert.setString(4, entry.requestId());
-    insert.setString(5, entry.source().code());
-    insert.setString(6, json(entry.changes()));
+  /**
+   * Binds {@link #INSERT_CHAINED}'s parameters: the record {@code id} of the opportunity {@code
+   * opportunityId}, after the record {@code previous}.
+   */
+  static void bindChained(
+      PreparedStatement insert, long id, long previous, HistoryEntry entry, long opportunityId)
+      throws SQLException {
+    insert.setLong(1, id);
+    insert.setLong(2, previous);
+    insert.setLong(bindEntry(insert, entry, 3), opportunityId);
+  }
+
+  /** Binds the entry's six columns from {@code p}; returns the next position. */
+  private static int bindEntry(PreparedStatement insert, HistoryEntry entry, int p)
+      throws SQLException {
+    insert.setLong(p++, entry.version().value());
+    insert.setString(p++, OpportunityRow.INSTANT.format(entry.at()));
+    insert.setString(p++, entry.caller());
+    insert.setString(p++, entry.requestId());
+    insert.setString(p++, entry.source().code());
+    insert.setString(p++, json(entry.changes()));
+    return p;
   }
 
   /**

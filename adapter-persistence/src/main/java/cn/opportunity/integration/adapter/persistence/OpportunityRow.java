@@ -234,7 +234,14 @@ public record OpportunityRow(
    * in {@link OpportunityDao#COLUMNS} order, then id, code and version for the {@code WHERE}.
    */
   void bindUpdate(PreparedStatement update) throws SQLException {
-    int p = bindColumnsAfterTheCode(update, 1);
+    bindUpdate(update, 1);
+  }
+
+  /**
+   * {@link #bindUpdate(PreparedStatement)} from position {@code from}: a statement's own before.
+   */
+  void bindUpdate(PreparedStatement update, int from) throws SQLException {
+    int p = bindColumnsAfterTheCode(update, from);
     update.setLong(p++, id);
     update.setString(p++, opportunityCode);
     update.setLong(p, version); // the statement follows version - 1

@@ -66,7 +66,8 @@ public final class PostgresOpportunityStore implements OpportunityStore {
           false,
           PostgresOpportunityStore::databaseCondition,
           OpportunityDao.UPDATE_BY_POSITION,
-          HistoryRows.INSERT_BY_ID);
+          HistoryRows.INSERT_BY_ID,
+          false);
 
   private final ConnectionFactory connections;
   private final GroupCommitWriter writer;

@@ -464,6 +464,31 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
     store.update(new OpportunityCode("OLD-1"), ORIGIN, c -> c.apply(patch, Instant.now()));
     assertEquals(List.of(131L, 130L), versions(store, "OLD-1", Long.MAX_VALUE, 2));
     assertEquals(List.of(129L), versions(store, "OLD-1", 130, 1));
+    // OLD-3 has no record: two changes in one batch start its chain, which ends at the first
+    OpportunityCode old3 = new OpportunityCode("OLD-3");
+    List<CompletableFuture<Opportunity>> changes = new ArrayList<>();
+    for (String text : List.of("first", "second"))
+      changes.add(
+          store
+              .updateLater(
+                  old3,
+                  ORIGIN,
+                  c -> c.apply(patch("OLD-3", OpportunityField.DESCRIPTION, text), Instant.now()))
+              .toCompletableFuture());
+    changes.forEach(CompletableFuture::join);
+    assertEquals(List.of(3L, 2L), versions(store, "OLD-3", Long.MAX_VALUE, 20));
+    assertEquals(
+        "second",
+        store
+            .history(old3, Long.MAX_VALUE, 1)
+            .orElseThrow()
+            .items()
+            .get(0)
+            .changes()
+            .byField()
+            .get("description")
+            .to());
+    assertEquals(List.of(131L, 130L), versions(store, "OLD-1", Long.MAX_VALUE, 2)); // untouched
   }
 
   private static List<Long> versions(OpportunityStore store, String code, long before, int limit) {
