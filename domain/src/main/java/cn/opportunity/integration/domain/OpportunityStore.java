@@ -151,7 +151,10 @@ public interface OpportunityStore {
   /**
    * Deletes at most {@code atMost} history records made before {@code before}, in a transaction
    * short enough not to hold writers up; returns how many it deleted (fewer than {@code atMost}:
-   * none older is left). For the retention setting, called again and again in the background.
+   * none is left to delete now). For the retention setting, called again and again in the
+   * background. A store may delete in the order the records were written: then a record made before
+   * {@code before} but written after one made later (an import's record of an old creation, a clock
+   * set back) is left until that one is old enough too.
    */
   int pruneHistory(Instant before, int atMost);
 

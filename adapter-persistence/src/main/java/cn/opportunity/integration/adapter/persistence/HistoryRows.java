@@ -125,11 +125,25 @@ final class HistoryRows {
       "SELECT version, at, caller, request_id, source, changes, previous, opportunity_id"
           + " FROM opportunity_history WHERE id = ?";
 
-  /** At most {@code ?} records made before {@code ?}, oldest first. */
+  /**
+   * PostgreSQL's retention: at most {@code ?} records made before {@code ?}, oldest first, through
+   * the index on {@code at}.
+   */
   static final String DELETE_OLDER =
       """
       DELETE FROM opportunity_history WHERE id IN (
         SELECT id FROM opportunity_history WHERE at < ? ORDER BY at LIMIT ?)""";
+
+  /**
+   * SQLite's retention (migration V9, no index on {@code at}): of the {@code ?2} records written
+   * first (the lowest ids), those made before {@code ?1} — a read of the table's first rows by key,
+   * however long the history. A record made before the cut-off but written after one made later (an
+   * import's record of an old creation, a clock set back) waits until that one is old too.
+   */
+  static final String DELETE_OLDER_WRITTEN_FIRST =
+      """
+      DELETE FROM opportunity_history WHERE id IN (
+        SELECT id FROM (SELECT id, at FROM opportunity_history ORDER BY id LIMIT ?2) WHERE at < ?1)""";
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -253,12 +267,17 @@ final class HistoryRows {
     return Optional.of(HistoryPage.of(newestFirst, limit));
   }
 
-  /** Deletes at most {@code atMost} records made before {@code before}; returns how many. */
-  static int prune(Connection connection, Instant before, int atMost) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement(DELETE_OLDER)) {
-      delete.setString(1, OpportunityRow.INSTANT.format(before));
-      delete.setInt(2, atMost);
-      return delete.executeUpdate();
+  /**
+   * Deletes at most {@code atMost} records made before {@code before} with {@code delete} ({@link
+   * #DELETE_OLDER} or {@link #DELETE_OLDER_WRITTEN_FIRST}: the cut-off first, the limit second);
+   * returns how many.
+   */
+  static int prune(Connection connection, String delete, Instant before, int atMost)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(delete)) {
+      statement.setString(1, OpportunityRow.INSTANT.format(before));
+      statement.setInt(2, atMost);
+      return statement.executeUpdate();
     }
   }
 

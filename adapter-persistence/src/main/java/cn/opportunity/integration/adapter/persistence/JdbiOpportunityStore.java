@@ -149,14 +149,17 @@ public final class JdbiOpportunityStore implements OpportunityStore {
 
   /**
    * {@inheritDoc} One statement in a transaction of its own, under the writer lock: the group
-   * commit waits for it no longer than the delete of {@code atMost} indexed rows takes.
+   * commit waits for it no longer than the delete of {@code atMost} rows read by key takes. In the
+   * order written: of the {@code atMost} oldest records by id, those made before {@code before}
+   * (see {@link HistoryRows#DELETE_OLDER_WRITTEN_FIRST}).
    */
   @Override
   public int pruneHistory(Instant before, int atMost) {
     return writing(
         () -> {
           try (Connection connection = connections.openConnection()) {
-            return HistoryRows.prune(connection, before, atMost);
+            return HistoryRows.prune(
+                connection, HistoryRows.DELETE_OLDER_WRITTEN_FIRST, before, atMost);
           } catch (SQLException e) {
             throw new IllegalStateException("pruning the history failed: " + e.getMessage(), e);
           }

@@ -33,7 +33,8 @@ final class Migrations {
           "V5__history.sql",
           "V6__history_chain.sql",
           "V7__history_head_by_writer.sql",
-          "V8__dictionary_settings.sql");
+          "V8__dictionary_settings.sql",
+          "V9__history_pruned_in_written_order.sql");
 
   private static final String DIRECTORY = "/db/migration/";
 

@@ -180,7 +180,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   @Override
   public int pruneHistory(Instant before, int atMost) {
     try (Connection connection = connections.openConnection()) {
-      return HistoryRows.prune(connection, before, atMost);
+      return HistoryRows.prune(connection, HistoryRows.DELETE_OLDER, before, atMost);
     } catch (SQLException e) {
       throw failure("pruning the history", e);
     }

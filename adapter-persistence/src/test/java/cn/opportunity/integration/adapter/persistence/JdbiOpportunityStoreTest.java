@@ -342,8 +342,8 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
 
   /**
    * A history page reads by key only (migration V6's chain): the milestone through its partial
-   * index, each record by its id; the retention's delete finds old records through the index on
-   * {@code at}.
+   * index, each record by its id; the retention's delete reads the first records by id (migration
+   * V9: no index on {@code at}), never the whole table in another order.
    */
   @Test
   void readsHistoryPagesAndPrunesThroughIndexes() {
@@ -355,9 +355,32 @@ class JdbiOpportunityStoreTest extends OpportunityStoreContract {
     assertEquals(
         "SEARCH opportunity_history USING INTEGER PRIMARY KEY (rowid=?)",
         plan(database, HistoryRows.SELECT_LINK, 1L));
-    assertTrue(
-        plan(database, HistoryRows.DELETE_OLDER, "2026-01-01", 1000)
-            .contains("INDEX opportunity_history_at (at<?)"));
+    String prune = plan(database, HistoryRows.DELETE_OLDER_WRITTEN_FIRST, "2026-01-01", 1000);
+    assertTrue(prune.contains("SCAN opportunity_history"), prune);
+    assertFalse(prune.contains("TEMP B-TREE"), prune); // read in id order, no sort
+  }
+
+  /**
+   * The retention deletes in the order records were written: a record made before the cut-off but
+   * written after a newer one (an import of an old opportunity) waits until that one is old too;
+   * within one chunk, every old record goes.
+   */
+  @Test
+  void prunesTheHistoryInTheOrderItWasWritten() {
+    OpportunityStore store = database().opportunityStore();
+    Instant created = Instant.parse("2026-01-01T00:00:00Z");
+    Instant cutOff = Instant.parse("2026-02-01T00:00:00Z");
+    store.importAll(List.of(anOpportunity().code("P-1").createdAt(created).build()), List.of());
+    OpportunityPatch patch = patch("P-1", OpportunityField.DESCRIPTION, "after the cut-off");
+    store.update(new OpportunityCode("P-1"), ORIGIN, c -> c.apply(patch, cutOff.plusSeconds(60)));
+    store.importAll(List.of(anOpportunity().code("P-2").createdAt(created).build()), List.of());
+    // ids: 1 P-1 created (old), 2 P-1 changed (new), 3 P-2 created (old)
+    assertEquals(1, store.pruneHistory(cutOff, 1));
+    assertEquals(0, store.pruneHistory(cutOff, 1), "the newer record 2 stops the chunk");
+    assertEquals(List.of(1L), versions(store, "P-2", Long.MAX_VALUE, 20), "kept: written after 2");
+    assertEquals(1, store.pruneHistory(cutOff, 1_000), "a chunk that reaches it deletes it");
+    assertEquals(List.of(), versions(store, "P-2", Long.MAX_VALUE, 20));
+    assertEquals(List.of(2L), versions(store, "P-1", Long.MAX_VALUE, 20));
   }
 
   private static String plan(SqliteDatabase database, String sql, Object... parameters) {
