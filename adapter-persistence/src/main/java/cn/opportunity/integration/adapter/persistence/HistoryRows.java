@@ -74,7 +74,7 @@ final class HistoryRows {
    */
   static final long NO_PREVIOUS = 0;
 
-  /** The id of the writer's next record when the table has no record with an id above {@code 0}. */
+  /** The table's last record id, {@code 0} when it has none: the writer's records take the next. */
   static final String SELECT_LAST_ID = "SELECT coalesce(max(id), 0) FROM opportunity_history";
 
   /**
