@@ -143,14 +143,14 @@ final class Wiring implements AutoCloseable {
    * {@code GET /metrics} shows the store and the dictionary too.
    */
   Javalin httpServer() {
-    StoreDatabase store = database();
+    StoreDatabase opened = database();
     Optional<HttpMetrics> httpMetrics =
         metrics.map(
             building ->
                 new Metrics.WhenBuilt(
                     building.thenApply(
                         m -> {
-                          m.bindStore(store);
+                          m.bindStore(opened);
                           m.bindDictionary(dictionary, clock);
                           return m;
                         })));

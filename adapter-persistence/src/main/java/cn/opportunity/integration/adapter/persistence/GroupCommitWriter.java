@@ -110,10 +110,11 @@ final class GroupCommitWriter implements AutoCloseable {
    *     names each record's id (the table's last id and up, read once a batch) and the record
    *     before it (the row's {@code history_head}, read by {@code select}); the row's update points
    *     the row at its record; and the batch's records are inserted at its end, in one JDBC batch
-   *     before the commit. A write of the record less per update (the row's update is the only
-   *     statement that writes), and one call into the database for all records instead of one each
-   *     (docs/performance.md, "history costs little"). Otherwise each record is inserted right
-   *     before its row is written.
+   *     before the commit (a record the database refuses for other than a condition of its own: the
+   *     batch runs again with each record right after its row, failing its update alone). A write
+   *     of the record less per update (the row's update is the only statement that writes), and one
+   *     call into the database for all records instead of one each (docs/performance.md, "history
+   *     costs little"). Otherwise each record is inserted right before its row is written.
    */
   record Dialect(
       String begin,
@@ -284,8 +285,9 @@ final class GroupCommitWriter implements AutoCloseable {
       sql.begin.execute();
       nextHistoryId = 0;
       if (dialect.selectBatch().isEmpty() || !applyAtOnce(sql, dialect.selectBatch().get(), batch))
-        applyOneByOne(batch);
-      if (dialect.chainsHistory()) insertChainedHistory(statements(), batch);
+        applyOneByOne(batch, dialect.chainsHistory());
+      if (dialect.chainsHistory() && !insertChainedHistory(statements(), batch))
+        applyOneByOne(batch, false); // each record with its row, failing alone
       boolean wrote = batch.stream().anyMatch(update -> update.wrote);
       if (abandoned) throw new StoreBusyException("the store closed while the updates ran");
       statements().commit.execute(); // prepared again if a statement failed meanwhile
@@ -309,13 +311,19 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  /** Each update in a savepoint of its own: a failing one is rolled back alone. */
-  private void applyOneByOne(List<PendingUpdate> batch) throws SQLException {
+  /**
+   * Each update in a savepoint of its own: a failing one is rolled back alone.
+   *
+   * @param recordsAtTheEnd SQLite: whether the records wait for the batch's end ({@link
+   *     #insertChainedHistory}) or are inserted each right after its row
+   */
+  private void applyOneByOne(List<PendingUpdate> batch, boolean recordsAtTheEnd)
+      throws SQLException {
     for (PendingUpdate update : batch) {
       Statements sql = statements();
       sql.savepoint.execute();
       try {
-        update.stored = apply(sql, update);
+        update.stored = apply(sql, update, recordsAtTheEnd);
         sql.release.execute();
       } catch (RuntimeException | Error | SQLException e) {
         if (dialect.databaseCondition().apply(e).isPresent())
@@ -383,16 +391,26 @@ final class GroupCommitWriter implements AutoCloseable {
       if (dialect.databaseCondition().apply(e).isPresent()) throw e;
       log.debug("a batch of {} updates runs again one by one: {}", batch.size(), e.toString());
       sql.update.clearBatch();
-      sql.history.clearBatch();
-      sql.rollback.execute();
-      for (PendingUpdate update : batch) {
-        update.stored = null;
-        update.wrote = false;
-        update.failure = null;
-      }
-      sql.begin.execute();
+      beginAgain(sql, batch);
       return false;
     }
+  }
+
+  /**
+   * After a batch's statement failed for one update: the history's JDBC batch dropped, the
+   * transaction rolled back and begun again, every update of the batch as before it ran.
+   */
+  private void beginAgain(Statements sql, List<PendingUpdate> batch) throws SQLException {
+    sql.history.clearBatch();
+    sql.rollback.execute();
+    for (PendingUpdate update : batch) {
+      update.stored = null;
+      update.wrote = false;
+      update.failure = null;
+      update.chained = null;
+    }
+    sql.begin.execute();
+    nextHistoryId = 0;
   }
 
   private static void requireOneRowEach(int[] counts, String otherwise) throws SQLException {
@@ -447,15 +465,18 @@ final class GroupCommitWriter implements AutoCloseable {
    * transaction: the record first, then the row — or on SQLite the row pointing at the record,
    * which the batch inserts at its end (see {@link Dialect#chainsHistory}).
    */
-  private Opportunity apply(Statements sql, PendingUpdate update) throws SQLException {
+  private Opportunity apply(Statements sql, PendingUpdate update, boolean recordAtTheEnd)
+      throws SQLException {
     Opportunity current;
-    long head; // SQLite: the opportunity's newest record
+    long head = HistoryRows.NO_PREVIOUS; // SQLite: the opportunity's newest record
     sql.select.setString(1, update.code.value());
     try (ResultSet row = sql.select.executeQuery()) {
       if (!row.next()) throw new OpportunityNotFoundException(update.code.value());
       current = OpportunityRow.read(row).toDomain();
-      // NULL (no record yet) reads as 0, HistoryRows.NO_PREVIOUS
-      head = dialect.chainsHistory() ? row.getLong(HistoryRows.HEAD_COLUMN) : 0;
+      if (dialect.chainsHistory()) {
+        head = row.getLong(HistoryRows.HEAD_COLUMN);
+        if (row.wasNull()) head = HistoryRows.NO_PREVIOUS; // no record yet
+      }
     }
     Opportunity next =
         Objects.requireNonNull(update.change.apply(current), "the change returned null");
@@ -477,6 +498,13 @@ final class GroupCommitWriter implements AutoCloseable {
     // applyOneByOne drops the record waiting for the batch's end).
     if (sql.update.executeUpdate() != 1)
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
+    if (update.chained != null && !recordAtTheEnd) {
+      bindRecord(sql, update.chained, next);
+      if (sql.history.executeUpdate() != 1)
+        throw new IllegalStateException(
+            "the history record of " + update.code + " was not written");
+      update.chained = null; // written
+    }
     update.wrote = true;
     return next;
   }
@@ -496,24 +524,40 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /**
    * SQLite: the history records of the batch's updates that stand, in one JDBC batch, in the order
-   * of their ids. A failure fails the batch (none of it is acknowledged).
+   * of their ids. A condition of the database fails the batch (none of it is acknowledged); a
+   * record refused otherwise (a trigger, a constraint) begins the transaction again and returns
+   * false: the batch then runs again with each record inserted with its row, so that only the
+   * update of the refused record fails.
    */
-  private static void insertChainedHistory(Statements sql, List<PendingUpdate> batch)
+  private boolean insertChainedHistory(Statements sql, List<PendingUpdate> batch)
       throws SQLException {
     int records = 0;
     for (PendingUpdate update : batch) {
       if (update.chained == null) continue;
-      HistoryRows.bindChained(
-          sql.history,
-          update.chained.id(),
-          update.chained.previous(),
-          update.chained.entry(),
-          update.stored.id().value());
+      bindRecord(sql, update.chained, update.stored);
       sql.history.addBatch();
       records++;
     }
-    if (records > 0)
+    if (records == 0) return true;
+    try {
       requireOneRowEach(sql.history.executeBatch(), "a history record was not written");
+      return true;
+    } catch (SQLException e) {
+      if (dialect.databaseCondition().apply(e).isPresent()) throw e;
+      log.debug(
+          "a batch of {} updates runs again, each record with its row: {}",
+          batch.size(),
+          e.toString());
+      beginAgain(sql, batch);
+      return false;
+    }
+  }
+
+  /** Binds SQLite's history insert to {@code record} of {@code opportunity}. */
+  private static void bindRecord(Statements sql, ChainedRecord record, Opportunity opportunity)
+      throws SQLException {
+    HistoryRows.bindChained(
+        sql.history, record.id(), record.previous(), record.entry(), opportunity.id().value());
   }
 
   /**
