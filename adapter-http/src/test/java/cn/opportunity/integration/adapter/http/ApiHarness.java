@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,6 +83,26 @@ final class ApiHarness implements AutoCloseable {
         client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     OpenApiAnswers.assertValid(response);
     return response;
+  }
+
+  /**
+   * Speaks HTTP/1.1 by hand as many clients do (the JDK's among them): writes all of {@code head}
+   * and {@code body} before reading anything, through a small send buffer so that the kernel cannot
+   * hold what the server leaves unread, then returns everything the server writes until it closes.
+   * A server that closes with the body unread resets the connection: this throws.
+   */
+  String sendWholeThenRead(String head, byte[] body) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.setSendBufferSize(16 * 1024);
+      socket.connect(new InetSocketAddress("127.0.0.1", app.port()), 5_000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().write(body);
+      socket.shutdownOutput();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      OpenApiAnswers.assertValidRaw(head, answer);
+      return answer;
+    }
   }
 
   /** The answer's JSON, after checking its status. */
