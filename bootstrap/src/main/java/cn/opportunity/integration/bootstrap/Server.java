@@ -48,13 +48,16 @@ public final class Server implements AutoCloseable {
     return start(new Wiring(config, clock, storeDecorator), config);
   }
 
-  private static Server start(Wiring wiring, AppConfig config) {
+  /** Starts the server on {@code wiring}; a start that fails closes what it had opened. */
+  static Server start(Wiring wiring, AppConfig config) {
+    Javalin http = null;
     try {
-      Javalin http = wiring.httpServer();
+      http = wiring.httpServer();
       http.start(config.httpHost(), config.httpPort());
       wiring.startHistoryRetention();
       Server server = new Server(wiring, http, config);
       sendFirstRequest(config.httpHost(), server.port());
+      wiring.awaitMetrics();
       wiring.readiness().markServing(); // GET /health/ready: 200 from now on
       log.info(
           "Opportunity Integration listening on http://{}:{} (store {}, dictionary {}: {} stages)",
@@ -65,6 +68,7 @@ public final class Server implements AutoCloseable {
           wiring.dictionary().current().map(s -> s.enabledStageCount()).orElse(0));
       return server;
     } catch (RuntimeException e) {
+      if (http != null) http.stop();
       wiring.close();
       throw e;
     }

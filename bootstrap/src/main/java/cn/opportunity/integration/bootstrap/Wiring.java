@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,10 +64,23 @@ final class Wiring implements AutoCloseable {
    * @param storeDecorator wraps the store the use cases get: a seam for fault-injection tests
    */
   Wiring(AppConfig config, Clock clock, UnaryOperator<OpportunityStore> storeDecorator) {
+    this(config, clock, storeDecorator, Metrics::new);
+  }
+
+  /**
+   * @param buildMetrics builds the metrics (in the background) when {@code OPP_METRICS} is on: a
+   *     seam for a test of a build that fails
+   */
+  Wiring(
+      AppConfig config,
+      Clock clock,
+      UnaryOperator<OpportunityStore> storeDecorator,
+      Supplier<Metrics> buildMetrics) {
     this.config = config;
     this.clock = clock;
     this.storeDecorator = storeDecorator;
-    this.metrics = config.metrics() ? Optional.of(Metrics.buildInBackground()) : Optional.empty();
+    this.metrics =
+        config.metrics() ? Optional.of(Metrics.buildInBackground(buildMetrics)) : Optional.empty();
     this.policy = new UpdatePolicy(config.timezone());
     this.dictionary =
         config.dictionary() == AppConfig.DictionarySource.XIAOMAN
@@ -163,6 +177,15 @@ final class Wiring implements AutoCloseable {
         HttpApi.UseCases.over(store(), dictionary, policy, clock),
         readiness,
         httpMetrics);
+  }
+
+  /**
+   * Waits until the metrics built in the background are (the server's own first request has waited
+   * for them already, so at once in practice); a build that failed fails the start here, as it did
+   * when the metrics were built before the store, rather than every request after it.
+   */
+  void awaitMetrics() {
+    metrics.ifPresent(CompletableFuture::join);
   }
 
   /** What {@code GET /health/ready} follows: the server marks its start and its stop here. */
