@@ -72,6 +72,26 @@ class ServiceOverPostgresTest {
       assertTrue(metrics.body().contains(family), family + " missing:\n" + metrics.body());
   }
 
+  /**
+   * Free text is stored as sent on PostgreSQL too, U+0000 (which its text cannot hold) included; a
+   * code holding one is not found (404), as on SQLite — never a 500.
+   */
+  @Test
+  void storesTextHoldingU0000AsSentAndFindsNoCodeHoldingOne() {
+    HttpResponse<String> answer =
+        one.put(
+            "{\"opportunityCode\":\""
+                + CODE
+                + "\",\"description\":\"a\\u0000b\\uffff0\",\"source\":\"\\u0000\"}");
+    assertEquals(200, answer.statusCode(), answer.body());
+    JsonNode stored = two.stored(CODE);
+    assertEquals("a\u0000b\uffff0", stored.get("description").asText());
+    assertEquals("\u0000", stored.get("source").asText());
+    HttpResponse<String> unknown = one.put("{\"opportunityCode\":\"PG\\u00001\",\"source\":\"x\"}");
+    assertEquals(404, unknown.statusCode(), unknown.body());
+    assertEquals("商机不存在", ServiceHarness.json(unknown.body()).get("msg").asText());
+  }
+
   @Test
   void servesWhatTheOtherInstanceWroteWithItsHistory() {
     HttpResponse<String> answer =

@@ -115,6 +115,7 @@ final class GroupCommitWriter implements AutoCloseable {
    *     of the record less per update (the row's update is the only statement that writes), and one
    *     call into the database for all records instead of one each (docs/performance.md, "history
    *     costs little"). Otherwise each record is inserted right before its row is written.
+   * @param text how the rows' text columns hold a string
    */
   record Dialect(
       String begin,
@@ -125,7 +126,8 @@ final class GroupCommitWriter implements AutoCloseable {
       Function<Throwable, Optional<String>> databaseCondition,
       String update,
       String historyInsert,
-      boolean chainsHistory) {
+      boolean chainsHistory,
+      TextColumns text) {
 
     /**
      * SQLite: {@code BEGIN IMMEDIATE} takes the file's one write lock at once; a plain read, since
@@ -142,7 +144,8 @@ final class GroupCommitWriter implements AutoCloseable {
             WriteHealth::fileCondition,
             HistoryRows.UPDATE_SETTING_HEAD,
             HistoryRows.INSERT_CHAINED,
-            true);
+            true,
+            TextColumns.AS_IS);
   }
 
   private final ConnectionFactory connections;
@@ -358,7 +361,7 @@ final class GroupCommitWriter implements AutoCloseable {
         select.setArray(1, sql.connection().createArrayOf("text", codes));
         try (ResultSet row = select.executeQuery()) {
           while (row.next()) {
-            Opportunity opportunity = OpportunityRow.read(row).toDomain();
+            Opportunity opportunity = OpportunityRow.read(row, dialect.text()).toDomain();
             rows.put(opportunity.code(), opportunity);
           }
         }
@@ -372,7 +375,7 @@ final class GroupCommitWriter implements AutoCloseable {
           update.stored = next;
           if (next.equals(current)) continue;
           OpportunityRow.requireNextVersion(current, next);
-          OpportunityRow.from(next).bindUpdate(sql.update);
+          OpportunityRow.from(next).bindUpdate(sql.update, dialect.text());
           sql.update.addBatch();
           HistoryRows.bind(
               sql.history, HistoryEntry.of(current, next, update.origin), next.id().value());
@@ -472,7 +475,7 @@ final class GroupCommitWriter implements AutoCloseable {
     sql.select.setString(1, update.code.value());
     try (ResultSet row = sql.select.executeQuery()) {
       if (!row.next()) throw new OpportunityNotFoundException(update.code.value());
-      current = OpportunityRow.read(row).toDomain();
+      current = OpportunityRow.read(row, dialect.text()).toDomain();
       if (dialect.chainsHistory()) {
         head = row.getLong(HistoryRows.HEAD_COLUMN);
         if (row.wasNull()) head = HistoryRows.NO_PREVIOUS; // no record yet
@@ -486,13 +489,13 @@ final class GroupCommitWriter implements AutoCloseable {
     if (dialect.chainsHistory()) {
       update.chained = new ChainedRecord(nextHistoryId(sql), head, record);
       sql.update.setLong(1, update.chained.id());
-      OpportunityRow.from(next).bindUpdate(sql.update, 2);
+      OpportunityRow.from(next).bindUpdate(sql.update, 2, dialect.text());
     } else {
       HistoryRows.bind(sql.history, record, next.id().value());
       if (sql.history.executeUpdate() != 1)
         throw new IllegalStateException(
             "the history record of " + update.code + " was not written");
-      OpportunityRow.from(next).bindUpdate(sql.update);
+      OpportunityRow.from(next).bindUpdate(sql.update, dialect.text());
     }
     // A stale row: the update's savepoint takes the record just inserted back with it (SQLite:
     // applyOneByOne drops the record waiting for the batch's end).

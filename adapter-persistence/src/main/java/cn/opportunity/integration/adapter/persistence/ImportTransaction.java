@@ -42,14 +42,16 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
   private final PreparedStatement insert;
   private final PreparedStatement update;
   private final PreparedStatement history;
+  private final TextColumns text;
 
   /**
    * What the last {@link #findAllByCode} read: the state before a write, for its history records.
    */
   private final Map<OpportunityCode, Opportunity> lastRead = new HashMap<>();
 
-  private ImportTransaction(Connection connection) throws SQLException {
+  private ImportTransaction(Connection connection, TextColumns text) throws SQLException {
     this.connection = connection;
+    this.text = text;
     this.selectOne = connection.prepareStatement(OpportunityDao.SELECT_BY_CODE);
     this.selectChunk = connection.prepareStatement(selectByCodes(JdbiOpportunityStore.CHUNK));
     this.insert = connection.prepareStatement(OpportunityDao.INSERT_BY_POSITION);
@@ -68,22 +70,24 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
   static <T> T run(
       ConnectionFactory connections, Function<OpportunityStore.ImportSession, T> work) {
     // BEGIN IMMEDIATE waits for another process's writer up to the busy timeout
-    return run(connections, "BEGIN IMMEDIATE", work);
+    return run(connections, "BEGIN IMMEDIATE", TextColumns.AS_IS, work);
   }
 
   /**
    * {@link #run(ConnectionFactory, Function)} with the dialect's statement that begins the
-   * transaction ({@code BEGIN} on PostgreSQL, where the version-checked writes need no write lock).
+   * transaction ({@code BEGIN} on PostgreSQL, where the version-checked writes need no write lock)
+   * and its {@link TextColumns}.
    */
   static <T> T run(
       ConnectionFactory connections,
       String begin,
+      TextColumns text,
       Function<OpportunityStore.ImportSession, T> work) {
     try (Connection connection = connections.openConnection()) {
       execute(connection, begin);
       T result;
       try {
-        result = work.apply(new ImportTransaction(connection));
+        result = work.apply(new ImportTransaction(connection, text));
         execute(connection, "COMMIT");
       } catch (SQLException | RuntimeException | Error e) {
         rollbackQuietly(connection, e);
@@ -136,13 +140,13 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
     return found;
   }
 
-  private static void select(
+  private void select(
       PreparedStatement select, List<String> codes, Map<OpportunityCode, Opportunity> found)
       throws SQLException {
     for (int i = 0; i < codes.size(); i++) select.setString(i + 1, codes.get(i));
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        Opportunity opportunity = OpportunityRow.read(rows).toDomain();
+        Opportunity opportunity = OpportunityRow.read(rows, text).toDomain();
         found.put(opportunity.code(), opportunity);
       }
     }
@@ -164,7 +168,7 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
       List<OpportunityRow> inserts = new ArrayList<>(created.size());
       for (NewOpportunity opportunity : created) {
         OpportunityRow row = OpportunityRow.from(opportunity);
-        row.bindInsert(insert);
+        row.bindInsert(insert, text);
         insert.addBatch();
         inserts.add(row);
       }
@@ -172,7 +176,7 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
       List<OpportunityRow> updates = new ArrayList<>(updated.size());
       for (Opportunity opportunity : updated) {
         OpportunityRow row = OpportunityRow.from(opportunity);
-        row.bindUpdate(update);
+        row.bindUpdate(update, text);
         update.addBatch();
         updates.add(row);
       }

@@ -5,6 +5,7 @@ import cn.opportunity.integration.domain.HistoryPage;
 import cn.opportunity.integration.domain.NewOpportunity;
 import cn.opportunity.integration.domain.Opportunity;
 import cn.opportunity.integration.domain.OpportunityCode;
+import cn.opportunity.integration.domain.OpportunityNotFoundException;
 import cn.opportunity.integration.domain.OpportunityStore;
 import cn.opportunity.integration.domain.StaleVersionException;
 import cn.opportunity.integration.domain.StoreUnavailableException;
@@ -20,8 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.slf4j.Logger;
@@ -41,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>A database that cannot be reached (no connection within {@link
  * PostgresDatabase#CONNECTION_TIMEOUT}, a connection lost, the server shutting down or out of
  * space) fails a write with {@link StoreUnavailableException}; nothing was committed then.
+ *
+ * <p>PostgreSQL's {@code text} cannot hold U+0000 (docs/scaling.md): a code holding one is never
+ * stored, so it is not found, as any unknown code, without asking the database (which would refuse
+ * the statement).
  */
 public final class PostgresOpportunityStore implements OpportunityStore {
   private static final Logger log = LoggerFactory.getLogger(PostgresOpportunityStore.class);
@@ -67,10 +74,14 @@ public final class PostgresOpportunityStore implements OpportunityStore {
           PostgresOpportunityStore::databaseCondition,
           OpportunityDao.UPDATE_BY_POSITION,
           HistoryRows.INSERT_BY_ID,
-          false);
+          false,
+          TextColumns.WITHOUT_NUL);
 
   private final ConnectionFactory connections;
   private final GroupCommitWriter writer;
+
+  /** Text PostgreSQL can store: without U+0000. */
+  private static final Predicate<String> STORABLE = text -> text.indexOf('\u0000') < 0;
 
   PostgresOpportunityStore(ConnectionFactory connections, GroupCommitWriter writer) {
     this.connections = connections;
@@ -85,7 +96,8 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   /** {@inheritDoc} One connection, one query per {@link JdbiOpportunityStore#CHUNK} codes. */
   @Override
   public Map<OpportunityCode, Opportunity> findAllByCode(Collection<OpportunityCode> codes) {
-    List<String> distinct = codes.stream().map(OpportunityCode::value).distinct().toList();
+    List<String> distinct =
+        codes.stream().map(OpportunityCode::value).filter(STORABLE).distinct().toList();
     Map<OpportunityCode, Opportunity> found = new HashMap<>();
     if (distinct.isEmpty()) return found;
     try (Connection connection = connections.openConnection()) {
@@ -97,7 +109,8 @@ public final class PostgresOpportunityStore implements OpportunityStore {
           for (int i = 0; i < chunk.size(); i++) select.setString(i + 1, chunk.get(i));
           try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-              Opportunity opportunity = OpportunityRow.read(rows).toDomain();
+              Opportunity opportunity =
+                  OpportunityRow.read(rows, TextColumns.WITHOUT_NUL).toDomain();
               found.put(opportunity.code(), opportunity);
             }
           }
@@ -129,7 +142,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
       if (after.isPresent()) select.setString(parameter++, after.get().value());
       select.setInt(parameter, limit);
       try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) page.add(OpportunityRow.read(rows).toDomain());
+        while (rows.next()) page.add(OpportunityRow.read(rows, TextColumns.WITHOUT_NUL).toDomain());
       }
     } catch (SQLException e) {
       throw failure("reading opportunities", e);
@@ -150,6 +163,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   @Override
   public Opportunity update(
       OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+    if (!STORABLE.test(code.value())) throw new OpportunityNotFoundException(code.value());
     return writer.update(code, origin, change);
   }
 
@@ -160,6 +174,8 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   @Override
   public CompletionStage<Opportunity> updateLater(
       OpportunityCode code, ChangeOrigin origin, UnaryOperator<Opportunity> change) {
+    if (!STORABLE.test(code.value()))
+      return CompletableFuture.failedFuture(new OpportunityNotFoundException(code.value()));
     return writer.submit(code, origin, change);
   }
 
@@ -169,6 +185,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
    */
   @Override
   public Optional<HistoryPage> history(OpportunityCode code, long beforeVersion, int limit) {
+    if (!STORABLE.test(code.value())) return Optional.empty();
     try (Connection connection = connections.openConnection()) {
       return HistoryRows.page(connection, code, beforeVersion, limit);
     } catch (SQLException e) {
@@ -208,7 +225,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   @Override
   public <T> T importInTransaction(Function<ImportSession, T> work) {
     try {
-      return ImportTransaction.run(connections, "BEGIN", work);
+      return ImportTransaction.run(connections, "BEGIN", TextColumns.WITHOUT_NUL, work);
     } catch (IllegalStateException e) {
       if (e.getCause() instanceof SQLException sql) throw failure("importing", sql);
       throw e;

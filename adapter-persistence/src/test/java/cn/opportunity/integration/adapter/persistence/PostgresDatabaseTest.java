@@ -34,11 +34,42 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** Opening a PostgreSQL database: its migrations, its pool, and a server that goes away. */
 class PostgresDatabaseTest {
   private static final Duration SHORT_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * Migration V8 (text without U+0000, {@link TextColumns#WITHOUT_NUL}): values stored before it
+   * that hold U+FFFF, the escape's character, read back unchanged after it.
+   */
+  @Test
+  void readsValuesStoredBeforeV8HoldingUFFFFUnchanged() throws Exception {
+    PostgresServer.Database db = PostgresServer.shared().newDatabase();
+    Flyway.configure()
+        .dataSource(db.url(), db.user(), db.password())
+        .locations("classpath:db/postgresql")
+        .target("7")
+        .load()
+        .migrate();
+    try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement sql = connection.createStatement()) {
+      sql.execute(
+          "INSERT INTO opportunity (opportunity_code, opportunity_name, source, description,"
+              + " created_at, updated_at, version) VALUES ('OLD-1', 'a' || U&'\\FFFF' || '0',"
+              + " U&'\\FFFF\\FFFF', U&'\\FFFF', '2026-04-01T01:00:00.000000000Z',"
+              + " '2026-04-01T01:00:00.000000000Z', 1)");
+    }
+    try (PostgresDatabase database = PostgresDatabase.open(db.url(), db.user(), db.password(), 2)) {
+      Opportunity old =
+          database.opportunityStore().findByCode(new OpportunityCode("OLD-1")).orElseThrow();
+      assertEquals("a\uFFFF0", old.details().opportunityName());
+      assertEquals("\uFFFF\uFFFF", old.details().source());
+      assertEquals("\uFFFF", old.details().description());
+    }
+  }
 
   @Test
   void severalInstancesStartingAtOnceMigrateOnce() throws Exception {

@@ -117,10 +117,28 @@ class PostgresGroupCommitTest extends GroupCommitContract {
     }
   }
 
-  /** PostgreSQL text holds no NUL: the UPDATE fails, and with it the batch's first run. */
+  /**
+   * A check of the table refuses the value: the UPDATE fails, and with it the batch's first run.
+   */
   @Test
   void failsAStatementTheDatabaseRefusesAloneAndCommitsTheRestOfTheBatch() throws Exception {
-    aBatchOfMixedOutcomes(Optional.of("坏\u0000"));
+    aBatchOfMixedOutcomes(Optional.of(aSourceTheDatabaseRefuses()));
+  }
+
+  /**
+   * A source the database refuses from now on, as an operator's constraint or trigger might: a
+   * check the test adds to the table (an update alone, not a condition of the database). Called
+   * before any transaction holds the table: the check waits for the table's lock.
+   */
+  private String aSourceTheDatabaseRefuses() {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "ALTER TABLE opportunity ADD CONSTRAINT refused_source CHECK (source IS DISTINCT FROM '坏')");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return "坏";
   }
 
   @Test
@@ -281,6 +299,7 @@ class PostgresGroupCommitTest extends GroupCommitContract {
    */
   @Test
   void refusesAnUpdateThatIsADeadlocksVictimAloneAndCommitsTheRestOfItsBatch() throws Exception {
+    String refused = aSourceTheDatabaseRefuses(); // before a transaction holds the table
     GroupCommitWriter writer = writer(Duration.ofSeconds(30));
     CompletableFuture<Opportunity> first = holdTheWriter(writer, "先");
     UnaryOperator<Opportunity> zero = setSource("G-0", "零");
@@ -293,14 +312,14 @@ class PostgresGroupCommitTest extends GroupCommitContract {
             "G-0",
             current ->
                 (runs.incrementAndGet() == 1 ? zero : zeroHeldOnItsSecondRun).apply(current));
-    CompletableFuture<Opportunity> g1 = inBackground(writer, "G-1", setSource("G-1", "坏\u0000"));
+    CompletableFuture<Opportunity> g1 = inBackground(writer, "G-1", setSource("G-1", refused));
     CompletableFuture<Opportunity> g2 = inBackground(writer, "G-2", setSource("G-2", "二"));
     CompletableFuture<Opportunity> g3 = inBackground(writer, "G-3", setSource("G-3", "三"));
     await(() -> writer.waiting() == 4);
     long commitsBefore = writer.commits();
     release();
     assertEquals("先", first.get(10, TimeUnit.SECONDS).details().source());
-    secondRun.await(); // the first run failed on G-1's text; the second holds G-0, in a savepoint
+    secondRun.await(); // the first run failed on G-1's source; the second holds G-0, in a savepoint
 
     try (Connection other = connect();
         Statement statement = other.createStatement()) {

@@ -76,6 +76,31 @@ public abstract class OpportunityStoreContract {
     assertTrue(store.findByCode(new OpportunityCode("NOPE")).isEmpty());
   }
 
+  /**
+   * A code holding U+0000 (valid JSON; a store whose text cannot hold it never stores one) is not
+   * found, in every read and write that names it, as any other unknown code.
+   */
+  @Test
+  void findsNothingForAnUnknownCodeHoldingU0000() {
+    Opportunity stored = insert(anOpportunity().code("NUL-1").build());
+    OpportunityCode unknown = new OpportunityCode("NUL-\u00001");
+    assertTrue(store.findByCode(unknown).isEmpty());
+    assertEquals(
+        java.util.Map.of(stored.code(), stored),
+        store.findAllByCode(List.of(unknown, stored.code())));
+    assertThrows(OpportunityNotFoundException.class, () -> store.update(unknown, ORIGIN, c -> c));
+    ExecutionException later =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                store
+                    .updateLater(unknown, ORIGIN, c -> c)
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS));
+    assertInstanceOf(OpportunityNotFoundException.class, later.getCause());
+    assertTrue(store.history(unknown, Long.MAX_VALUE, 10).isEmpty());
+  }
+
   @Test
   void findsManyByCodeLeavingOutTheUnknown() {
     Opportunity one = insert(anOpportunity().code("MANY-1").build());
@@ -99,6 +124,45 @@ public abstract class OpportunityStoreContract {
     assertEquals(full.createdAt(), stored.createdAt());
     assertEquals(full.createdAt(), stored.updatedAt());
     assertEquals(Version.FIRST, stored.version());
+  }
+
+  /**
+   * Free text is stored as sent (CONTRACT §1), whatever it holds: U+0000 (which PostgreSQL's text
+   * cannot hold), U+FFFF and what an escape of them might look like, through import and update.
+   */
+  @Test
+  void readsBackFreeTextHoldingU0000AndUFFFFExactly() {
+    List<String> texts =
+        List.of("a\u0000b", "\u0000", "\uFFFF", "\uFFFF0", "x\uFFFF\uFFFF\u0000\uFFFF", "0\uFFFF");
+    NewOpportunity created =
+        anOpportunity()
+            .code("TEXT-1")
+            .finalCustomerName("客户\u0000\uFFFF")
+            .details(d -> d.opportunityName("名称\u0000").description(texts.get(0)))
+            .build();
+    Opportunity stored = insert(created);
+    assertEquals(created.details(), stored.details());
+    assertEquals(created.finalCustomerName(), stored.finalCustomerName());
+    for (String text : texts) {
+      Opportunity next =
+          store.update(
+              stored.code(),
+              ORIGIN,
+              c -> c.apply(patch("TEXT-1", OpportunityField.SOURCE, text), LATER));
+      assertEquals(text, next.details().source());
+      assertEquals(next, store.findByCode(stored.code()).orElseThrow());
+      assertEquals(
+          text,
+          store
+              .history(stored.code(), Long.MAX_VALUE, 1)
+              .orElseThrow()
+              .items()
+              .get(0)
+              .changes()
+              .byField()
+              .get(OpportunityField.SOURCE.jsonName())
+              .to());
+    }
   }
 
   @Test
