@@ -361,7 +361,7 @@ final class GroupCommitWriter implements AutoCloseable {
         select.setArray(1, sql.connection().createArrayOf("text", codes));
         try (ResultSet row = select.executeQuery()) {
           while (row.next()) {
-            Opportunity opportunity = OpportunityRow.read(row, dialect.text()).toDomain();
+            Opportunity opportunity = dialect.text().fromStore(OpportunityRow.read(row)).toDomain();
             rows.put(opportunity.code(), opportunity);
           }
         }
@@ -375,7 +375,7 @@ final class GroupCommitWriter implements AutoCloseable {
           update.stored = next;
           if (next.equals(current)) continue;
           OpportunityRow.requireNextVersion(current, next);
-          OpportunityRow.from(next).bindUpdate(sql.update, dialect.text());
+          dialect.text().toStore(OpportunityRow.from(next)).bindUpdate(sql.update);
           sql.update.addBatch();
           HistoryRows.bind(
               sql.history, HistoryEntry.of(current, next, update.origin), next.id().value());
@@ -475,7 +475,7 @@ final class GroupCommitWriter implements AutoCloseable {
     sql.select.setString(1, update.code.value());
     try (ResultSet row = sql.select.executeQuery()) {
       if (!row.next()) throw new OpportunityNotFoundException(update.code.value());
-      current = OpportunityRow.read(row, dialect.text()).toDomain();
+      current = dialect.text().fromStore(OpportunityRow.read(row)).toDomain();
       if (dialect.chainsHistory()) {
         head = row.getLong(HistoryRows.HEAD_COLUMN);
         if (row.wasNull()) head = HistoryRows.NO_PREVIOUS; // no record yet
@@ -489,13 +489,13 @@ final class GroupCommitWriter implements AutoCloseable {
     if (dialect.chainsHistory()) {
       update.chained = new ChainedRecord(nextHistoryId(sql), head, record);
       sql.update.setLong(1, update.chained.id());
-      OpportunityRow.from(next).bindUpdate(sql.update, 2, dialect.text());
+      dialect.text().toStore(OpportunityRow.from(next)).bindUpdate(sql.update, 2);
     } else {
       HistoryRows.bind(sql.history, record, next.id().value());
       if (sql.history.executeUpdate() != 1)
         throw new IllegalStateException(
             "the history record of " + update.code + " was not written");
-      OpportunityRow.from(next).bindUpdate(sql.update, dialect.text());
+      dialect.text().toStore(OpportunityRow.from(next)).bindUpdate(sql.update);
     }
     // A stale row: the update's savepoint takes the record just inserted back with it (SQLite:
     // applyOneByOne drops the record waiting for the batch's end).

@@ -146,7 +146,7 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
     for (int i = 0; i < codes.size(); i++) select.setString(i + 1, codes.get(i));
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        Opportunity opportunity = OpportunityRow.read(rows, text).toDomain();
+        Opportunity opportunity = text.fromStore(OpportunityRow.read(rows)).toDomain();
         found.put(opportunity.code(), opportunity);
       }
     }
@@ -167,16 +167,16 @@ final class ImportTransaction implements OpportunityStore.ImportSession {
         records.add(HistoryEntry.of(before(opportunity), opportunity, ChangeOrigin.IMPORT));
       List<OpportunityRow> inserts = new ArrayList<>(created.size());
       for (NewOpportunity opportunity : created) {
-        OpportunityRow row = OpportunityRow.from(opportunity);
-        row.bindInsert(insert, text);
+        OpportunityRow row = text.toStore(OpportunityRow.from(opportunity));
+        row.bindInsert(insert);
         insert.addBatch();
         inserts.add(row);
       }
       if (!inserts.isEmpty()) requireOneEach(insert.executeBatch(), inserts, "exists already");
       List<OpportunityRow> updates = new ArrayList<>(updated.size());
       for (Opportunity opportunity : updated) {
-        OpportunityRow row = OpportunityRow.from(opportunity);
-        row.bindUpdate(update, text);
+        OpportunityRow row = text.toStore(OpportunityRow.from(opportunity));
+        row.bindUpdate(update);
         update.addBatch();
         updates.add(row);
       }

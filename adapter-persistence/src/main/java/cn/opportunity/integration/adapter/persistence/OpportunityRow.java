@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * One row of the {@code opportunity} table, column for column (snake_case ↔ camelCase): money in
@@ -142,6 +143,41 @@ public record OpportunityRow(
         version.value());
   }
 
+  /**
+   * This row with every text column but the code passed through {@code convert} (see {@link
+   * TextColumns}); ids, numbers and flags as they are.
+   */
+  OpportunityRow withText(UnaryOperator<String> convert) {
+    return new OpportunityRow(
+        id,
+        opportunityCode,
+        convert.apply(finalCustomerName),
+        convert.apply(opportunityName),
+        convert.apply(projectLocation),
+        convert.apply(operatorName),
+        amountCents,
+        convert.apply(expectedCloseDate),
+        convert.apply(confidencePct),
+        convert.apply(stage),
+        convert.apply(opportunityType),
+        convert.apply(productType),
+        convert.apply(source),
+        salesExpansionId,
+        channelExpansionId,
+        preSalesId,
+        convert.apply(preSalesName),
+        convert.apply(competitorName),
+        archived,
+        pushedToOms,
+        convert.apply(omsPushTime),
+        convert.apply(status),
+        convert.apply(lostReason),
+        convert.apply(description),
+        convert.apply(createdAt),
+        convert.apply(updatedAt),
+        version);
+  }
+
   /** The stored state, through {@link Opportunity#restore}. */
   Opportunity toDomain() {
     OpportunityDetails details =
@@ -189,96 +225,93 @@ public record OpportunityRow(
   /**
    * The row at the cursor of a result of {@code SELECT id, } {@link OpportunityDao#COLUMNS}: plain
    * JDBC for the group-commit writer's hot path (Jdbi's reflective mapping cost more than the rest
-   * of an update, see docs/performance.md). Every text column but the code is read through {@code
-   * text}.
+   * of an update, see docs/performance.md).
    */
-  static OpportunityRow read(ResultSet result, TextColumns text) throws SQLException {
+  static OpportunityRow read(ResultSet result) throws SQLException {
     int c = 1;
     return new OpportunityRow(
         nullableLong(result, c++),
         result.getString(c++),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
         nullableLong(result, c++),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
         nullableLong(result, c++),
         nullableLong(result, c++),
         nullableLong(result, c++),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
+        result.getString(c++),
+        result.getString(c++),
         nullableBoolean(result, c++),
         nullableBoolean(result, c++),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
-        text.read(result.getString(c++)),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
+        result.getString(c++),
         result.getLong(c));
   }
 
   /** Binds the parameters of {@link OpportunityDao#INSERT_BY_POSITION}: every column but the id. */
-  void bindInsert(PreparedStatement insert, TextColumns text) throws SQLException {
+  void bindInsert(PreparedStatement insert) throws SQLException {
     insert.setString(1, opportunityCode);
-    bindColumnsAfterTheCode(insert, 2, text);
+    bindColumnsAfterTheCode(insert, 2);
   }
 
   /**
    * Binds the parameters of {@link OpportunityDao#UPDATE_BY_POSITION}: every column but the code,
    * in {@link OpportunityDao#COLUMNS} order, then id, code and version for the {@code WHERE}.
    */
-  void bindUpdate(PreparedStatement update, TextColumns text) throws SQLException {
-    bindUpdate(update, 1, text);
+  void bindUpdate(PreparedStatement update) throws SQLException {
+    bindUpdate(update, 1);
   }
 
   /**
-   * {@link #bindUpdate(PreparedStatement, TextColumns)} from position {@code from}: a statement's
-   * own before.
+   * {@link #bindUpdate(PreparedStatement)} from position {@code from}: a statement's own before.
    */
-  void bindUpdate(PreparedStatement update, int from, TextColumns text) throws SQLException {
-    int p = bindColumnsAfterTheCode(update, from, text);
+  void bindUpdate(PreparedStatement update, int from) throws SQLException {
+    int p = bindColumnsAfterTheCode(update, from);
     update.setLong(p++, id);
     update.setString(p++, opportunityCode);
     update.setLong(p, version); // the statement follows version - 1
   }
 
   /**
-   * Binds the columns after the code, in {@link OpportunityDao#COLUMNS} order, from {@code p}, each
-   * text as {@code text} writes it; returns the next position.
+   * Binds the columns after the code, in {@link OpportunityDao#COLUMNS} order, from {@code p};
+   * returns the next position.
    */
-  private int bindColumnsAfterTheCode(PreparedStatement statement, int p, TextColumns text)
-      throws SQLException {
-    statement.setString(p++, text.write(finalCustomerName));
-    statement.setString(p++, text.write(opportunityName));
-    statement.setString(p++, text.write(projectLocation));
-    statement.setString(p++, text.write(operatorName));
+  private int bindColumnsAfterTheCode(PreparedStatement statement, int p) throws SQLException {
+    statement.setString(p++, finalCustomerName);
+    statement.setString(p++, opportunityName);
+    statement.setString(p++, projectLocation);
+    statement.setString(p++, operatorName);
     statement.setObject(p++, amountCents);
-    statement.setString(p++, text.write(expectedCloseDate));
-    statement.setString(p++, text.write(confidencePct));
-    statement.setString(p++, text.write(stage));
-    statement.setString(p++, text.write(opportunityType));
-    statement.setString(p++, text.write(productType));
-    statement.setString(p++, text.write(source));
+    statement.setString(p++, expectedCloseDate);
+    statement.setString(p++, confidencePct);
+    statement.setString(p++, stage);
+    statement.setString(p++, opportunityType);
+    statement.setString(p++, productType);
+    statement.setString(p++, source);
     statement.setObject(p++, salesExpansionId);
     statement.setObject(p++, channelExpansionId);
     statement.setObject(p++, preSalesId);
-    statement.setString(p++, text.write(preSalesName));
-    statement.setString(p++, text.write(competitorName));
+    statement.setString(p++, preSalesName);
+    statement.setString(p++, competitorName);
     statement.setObject(p++, archived == null ? null : archived ? 1 : 0);
     statement.setObject(p++, pushedToOms == null ? null : pushedToOms ? 1 : 0);
-    statement.setString(p++, text.write(omsPushTime));
-    statement.setString(p++, text.write(status));
-    statement.setString(p++, text.write(lostReason));
-    statement.setString(p++, text.write(description));
-    statement.setString(p++, text.write(createdAt));
-    statement.setString(p++, text.write(updatedAt));
+    statement.setString(p++, omsPushTime);
+    statement.setString(p++, status);
+    statement.setString(p++, lostReason);
+    statement.setString(p++, description);
+    statement.setString(p++, createdAt);
+    statement.setString(p++, updatedAt);
     statement.setLong(p++, version);
     return p;
   }

@@ -110,7 +110,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
           try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
               Opportunity opportunity =
-                  OpportunityRow.read(rows, TextColumns.WITHOUT_NUL).toDomain();
+                  TextColumns.WITHOUT_NUL.fromStore(OpportunityRow.read(rows)).toDomain();
               found.put(opportunity.code(), opportunity);
             }
           }
@@ -142,7 +142,8 @@ public final class PostgresOpportunityStore implements OpportunityStore {
       if (after.isPresent()) select.setString(parameter++, after.get().value());
       select.setInt(parameter, limit);
       try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) page.add(OpportunityRow.read(rows, TextColumns.WITHOUT_NUL).toDomain());
+        while (rows.next())
+          page.add(TextColumns.WITHOUT_NUL.fromStore(OpportunityRow.read(rows)).toDomain());
       }
     } catch (SQLException e) {
       throw failure("reading opportunities", e);

@@ -2,7 +2,8 @@ package cn.opportunity.integration.adapter.persistence;
 
 /**
  * How a dialect's text columns of the {@code opportunity} table (all but the code) hold a Java
- * string, so that free text is stored as sent (CONTRACT §1) in both.
+ * string, so that free text is stored as sent (CONTRACT §1) in both. Applied to whole rows:
+ * SQLite's path pays one call a row that returns it.
  */
 enum TextColumns {
   /** SQLite: any string, as it is. */
@@ -61,6 +62,16 @@ enum TextColumns {
   private static final char NUL = '\u0000';
   private static final char ESCAPE = '\uFFFF';
   private static final char ESCAPED_NUL = '0';
+
+  /** {@code row} as its text columns are to be written. */
+  OpportunityRow toStore(OpportunityRow row) {
+    return this == AS_IS ? row : row.withText(this::write);
+  }
+
+  /** The row whose text columns were written as {@code stored}'s hold. */
+  OpportunityRow fromStore(OpportunityRow stored) {
+    return this == AS_IS ? stored : stored.withText(this::read);
+  }
 
   /** What to bind for {@code value}; {@code null} stays {@code null}. */
   abstract String write(String value);
