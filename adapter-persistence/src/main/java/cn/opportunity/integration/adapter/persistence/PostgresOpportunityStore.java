@@ -139,7 +139,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
     try (Connection connection = connections.openConnection();
         PreparedStatement select = connection.prepareStatement(sql)) {
       int parameter = 1;
-      if (after.isPresent()) select.setString(parameter++, after.get().value());
+      if (after.isPresent()) select.setString(parameter++, beforeAnyNul(after.get().value()));
       select.setInt(parameter, limit);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next())
@@ -149,6 +149,15 @@ public final class PostgresOpportunityStore implements OpportunityStore {
       throw failure("reading opportunities", e);
     }
     return page;
+  }
+
+  /**
+   * {@code code} up to its first U+0000: no stored code holds one, and U+0000 is the least
+   * character, so the stored codes after {@code code} are exactly those after this.
+   */
+  private static String beforeAnyNul(String code) {
+    int nul = code.indexOf('\u0000');
+    return nul < 0 ? code : code.substring(0, nul);
   }
 
   /**

@@ -99,6 +99,8 @@ public abstract class OpportunityStoreContract {
                     .get(10, TimeUnit.SECONDS));
     assertInstanceOf(OpportunityNotFoundException.class, later.getCause());
     assertTrue(store.history(unknown, Long.MAX_VALUE, 10).isEmpty());
+    assertEquals(List.of(stored), store.findPage(Optional.of(unknown), 10)); // "NUL-1" after it
+    assertEquals(List.of(), store.findPage(Optional.of(new OpportunityCode("NUL-1\u0000")), 10));
   }
 
   @Test
