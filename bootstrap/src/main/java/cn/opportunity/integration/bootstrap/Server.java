@@ -68,9 +68,18 @@ public final class Server implements AutoCloseable {
           wiring.dictionary().current().map(s -> s.enabledStageCount()).orElse(0));
       return server;
     } catch (RuntimeException e) {
-      if (http != null) http.stop();
-      wiring.close();
+      if (http != null) closeAfter(e, http::stop);
+      closeAfter(e, wiring::close);
       throw e;
+    }
+  }
+
+  /** Closes what a failed start had opened; the start's own failure stays the one to tell. */
+  private static void closeAfter(RuntimeException failure, Runnable close) {
+    try {
+      close.run();
+    } catch (RuntimeException closing) {
+      failure.addSuppressed(closing);
     }
   }
 
