@@ -2,7 +2,6 @@ package cn.opportunity.integration.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -23,8 +22,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,12 +37,10 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -114,45 +108,6 @@ class MetricsTest {
     for (XiaomanFlowDictionary.ReloadOutcome outcome : XiaomanFlowDictionary.ReloadOutcome.values())
       names.add(outcome.name().toLowerCase(java.util.Locale.ROOT));
     return names;
-  }
-
-  /**
-   * Metrics that cannot be built fail the start, as when they were built before the store, rather
-   * than every request after a start that looked fine: the listener the start had opened is closed
-   * again.
-   */
-  @Test
-  void failsTheStartWhenTheMetricsCannotBeBuiltAndLeavesNothingListening() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
-    AppConfig config =
-        AppConfig.load(
-            Map.of(
-                "OPP_DB_URL",
-                "jdbc:sqlite:" + dir.resolve("opportunities.db"),
-                "OPP_INTERNAL_SECRETS",
-                ServiceHarness.SECRET,
-                "OPP_HTTP_HOST",
-                "127.0.0.1",
-                "OPP_HTTP_PORT",
-                Integer.toString(port)),
-            Optional.empty());
-    Wiring wiring =
-        new Wiring(
-            config,
-            Clock.systemUTC(),
-            UnaryOperator.identity(),
-            () -> {
-              throw new IllegalStateException("no registry");
-            });
-    RuntimeException refused =
-        assertThrows(RuntimeException.class, () -> Server.start(wiring, config));
-    assertTrue(refused.toString().contains("no registry"), refused.toString());
-    try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
-      assertEquals(port, again.getLocalPort(), "nothing listens on the port any more");
-    }
   }
 
   // --- the fuzz --------------------------------------------------------------------------------
