@@ -492,9 +492,7 @@ final class GroupCommitWriter implements AutoCloseable {
       dialect.text().toStore(OpportunityRow.from(next)).bindUpdate(sql.update, 2);
     } else {
       HistoryRows.bind(sql.history, record, next.id().value());
-      if (sql.history.executeUpdate() != 1)
-        throw new IllegalStateException(
-            "the history record of " + update.code + " was not written");
+      insertRecord(sql, update);
       dialect.text().toStore(OpportunityRow.from(next)).bindUpdate(sql.update);
     }
     // A stale row: the update's savepoint takes the record just inserted back with it (SQLite:
@@ -503,9 +501,7 @@ final class GroupCommitWriter implements AutoCloseable {
       throw new StaleVersionException("opportunity " + update.code + " changed meanwhile");
     if (update.chained != null && !recordAtTheEnd) {
       bindRecord(sql, update.chained, next);
-      if (sql.history.executeUpdate() != 1)
-        throw new IllegalStateException(
-            "the history record of " + update.code + " was not written");
+      insertRecord(sql, update);
       update.chained = null; // written
     }
     update.wrote = true;
@@ -554,6 +550,12 @@ final class GroupCommitWriter implements AutoCloseable {
       beginAgain(sql, batch);
       return false;
     }
+  }
+
+  /** Runs the history insert bound to {@code update}'s record; it must write one row. */
+  private static void insertRecord(Statements sql, PendingUpdate update) throws SQLException {
+    if (sql.history.executeUpdate() != 1)
+      throw new IllegalStateException("the history record of " + update.code + " was not written");
   }
 
   /** Binds SQLite's history insert to {@code record} of {@code opportunity}. */

@@ -110,7 +110,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
           try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
               Opportunity opportunity =
-                  TextColumns.WITHOUT_NUL.fromStore(OpportunityRow.read(rows)).toDomain();
+                  DIALECT.text().fromStore(OpportunityRow.read(rows)).toDomain();
               found.put(opportunity.code(), opportunity);
             }
           }
@@ -143,7 +143,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
       select.setInt(parameter, limit);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next())
-          page.add(TextColumns.WITHOUT_NUL.fromStore(OpportunityRow.read(rows)).toDomain());
+          page.add(DIALECT.text().fromStore(OpportunityRow.read(rows)).toDomain());
       }
     } catch (SQLException e) {
       throw failure("reading opportunities", e);
@@ -235,7 +235,7 @@ public final class PostgresOpportunityStore implements OpportunityStore {
   @Override
   public <T> T importInTransaction(Function<ImportSession, T> work) {
     try {
-      return ImportTransaction.run(connections, "BEGIN", TextColumns.WITHOUT_NUL, work);
+      return ImportTransaction.run(connections, "BEGIN", DIALECT.text(), work);
     } catch (IllegalStateException e) {
       if (e.getCause() instanceof SQLException sql) throw failure("importing", sql);
       throw e;
